@@ -1,0 +1,172 @@
+"""The ``kg`` command: build a knowledge graph of Youth League work plans and query it.
+
+Exit codes: 0 all went well; 1 some files could not be built (the rest were) or the
+workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+DEFAULT_DB = "kg-db"
+DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DB,
+                         show_default=True, envvar="KG_DB", help="Workspace folder (also $KG_DB).")
+
+
+def _open(db: Path, **kw):
+    from .workspace import Workspace, WorkspaceError
+    try:
+        return Workspace(db, **kw)
+    except WorkspaceError as err:
+        raise click.UsageError(str(err)) from err
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Turn Communist Youth League work plans (工作要点) into a knowledge graph.
+
+    \b
+    Build a workspace from files and folders, then query it:
+      kg build examples/corpus --db kg-db
+      kg query pursues --db kg-db --format csv
+      kg export --format ttl -o plans.ttl --db kg-db
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for extraction (default: up to 4, one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
+def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool) -> None:
+    """Read work plans into the workspace at --db.
+
+    PATHS are files (.txt .md .docx .pdf .html) and folders, searched recursively. Files
+    already built and unchanged are skipped; a changed file replaces its document's graph.
+    A file that cannot be read gets one line on stderr naming it and the reason; the other
+    files are still built, and the exit status is 1.
+
+    \b
+    Examples:
+      kg build examples/corpus --db kg-db
+      kg build plan.docx notes/2021/ --db kg-db -j 2
+    """
+    from .pipeline import build as run_build, expand
+    from .summary import bodies_programs, matrix_text
+
+    files, _ = expand(paths)
+    with _open(db, create=True) as ws:
+        show_bar = sys.stderr.isatty() and len(files) > 20 and not quiet
+        if show_bar:
+            with click.progressbar(length=len(files), label="building", file=sys.stderr) as bar:
+                report = run_build(ws, paths, jobs=jobs, progress=lambda job, err: bar.update(1))
+        else:
+            report = run_build(ws, paths, jobs=jobs)
+        for path, reason in report.failed:
+            click.echo(f"error: {path}: {reason}", err=True)
+        if not quiet:
+            click.echo(f"built {len(report.built)}, unchanged {len(report.unchanged)}, "
+                       f"failed {len(report.failed)}; workspace {db} holds {len(ws.documents)} documents")
+            click.echo()
+            click.echo(matrix_text(bodies_programs(ws)), nl=False)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="Run this SPARQL query instead of a canned one.")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--list", "list_names", is_flag=True, help="List the canned queries and exit.")
+def query(name: str | None, sparql: str | None, db: Path, fmt: str, list_names: bool) -> None:
+    """Run a canned query by NAME, or an ad-hoc one with --sparql.
+
+    Canned queries (in queries/): documents, pursues, targets, responsibilities, programs.
+    Every canned result has a `source` column with the document's file name.
+
+    \b
+    Examples:
+      kg query pursues --db kg-db
+      kg query targets --db kg-db --format csv > targets.csv
+      kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
+    """
+    import queries
+    from .results import FORMATS
+
+    if list_names:
+        click.echo("\n".join(queries.names()))
+        return
+    if bool(name) == bool(sparql):
+        raise click.UsageError("give a query NAME or --sparql, not both and not neither")
+    if name:
+        try:
+            sparql = queries.text(name, "sparql")
+        except KeyError as err:
+            raise click.UsageError(err.args[0]) from err
+    with _open(db, read_only=True) as ws:
+        try:
+            columns, rows = ws.query(sparql)
+        except (SyntaxError, ValueError, OSError) as err:
+            raise click.UsageError(f"the query failed: {err}") from err
+    click.echo(FORMATS[fmt](columns, rows), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig or nq.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (atomically); standard output when left out.")
+@DB_OPTION
+def export(fmt: str, output: Path | None, db: Path) -> None:
+    """Export the workspace; the same workspace gives byte-identical files.
+
+    \b
+    Examples:
+      kg export --format ttl -o plans.ttl --db kg-db
+      kg export --format trig --db kg-db > plans.trig
+    """
+    from .export import EXPORTERS, export as run_export
+
+    if fmt not in EXPORTERS:
+        raise click.UsageError(f"unknown format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})")
+    with _open(db, read_only=True) as ws:
+        data = run_export(ws, fmt, output)
+    if data is not None:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@DB_OPTION
+def validate(db: Path) -> None:
+    """Check the workspace against the SHACL shapes in ontology/shapes.ttl.
+
+    Prints `conforms` or each violation; exit status 1 when the graph does not conform.
+    """
+    from .validate import validate as run_validate
+
+    with _open(db, read_only=True) as ws:
+        conforms, report = run_validate(ws)
+    click.echo("conforms" if conforms else report)
+    sys.exit(0 if conforms else 1)
+
+
+@main.command()
+@DB_OPTION
+def stats(db: Path) -> None:
+    """Counts by class and the programs most bodies pursue."""
+    from .summary import bodies_programs, class_counts, matrix_text
+
+    with _open(db, read_only=True) as ws:
+        for cls, n in class_counts(ws):
+            click.echo(f"{cls:<16}{n:>8}")
+        click.echo()
+        click.echo(matrix_text(bodies_programs(ws)), nl=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Deterministic ASCII IRIs for everything the graph holds."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ontology import ID
+
+BASE = str(ID)
+SCHEME_GRAPH = BASE + "graph/scheme"
+ONTOLOGY_GRAPH = BASE + "graph/ontology"
+
+
+def _safe(key: str) -> str:
+    """A key as an IRI path segment: ASCII kept, anything else percent-encoded."""
+    return quote(key, safe="-._~/")
+
+
+def document(key: str) -> str:
+    return f"{BASE}doc/{_safe(key)}"
+
+
+def graph(key: str) -> str:
+    return f"{BASE}graph/doc/{_safe(key)}"
+
+
+def text(key: str) -> str:
+    return document(key) + "/text"
+
+
+def span(key: str, start: int, end: int) -> str:
+    """An evidence span, in the NIF offset style ``…/text#char=start,end``."""
+    return f"{text(key)}#char={start},{end}"
+
+
+def section(key: str, ordinal: int) -> str:
+    return f"{document(key)}/section/{ordinal}"
+
+
+def activity(key: str, ordinal: int) -> str:
+    return f"{document(key)}/item/{ordinal}"
+
+
+def target(key: str, ordinal: int) -> str:
+    return f"{document(key)}/target/{ordinal}"
+
+
+def organization(key: str) -> str:
+    return f"{BASE}org/{_safe(key)}"
+
+
+def region(code: str) -> str:
+    return f"{BASE}region/{code}"
+
+
+def program(key: str) -> str:
+    return f"{BASE}program/{_safe(key)}"
+
+
+def policy(key: str) -> str:
+    return f"{BASE}policy/{_safe(key)}"

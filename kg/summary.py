@@ -1,0 +1,55 @@
+"""Summaries of a workspace: the bodies × programs matrix and counts by class."""
+from __future__ import annotations
+
+from .results import width
+from .workspace import Workspace
+
+PREFIX = """PREFIX cyl: <https://w3id.org/cyl-kg/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+"""
+
+
+def bodies_programs(ws: Workspace) -> dict[str, set[str]]:
+    """Each issuing body to the set of programs its plans pursue."""
+    _, rows = ws.query(PREFIX + """
+SELECT DISTINCT ?body ?program WHERE {
+  GRAPH ?g { ?doc a cyl:WorkPlan ; cyl:issuedBy ?org . ?org cyl:pursues ?p . }
+  ?org skos:prefLabel ?body . ?p skos:prefLabel ?program .
+} ORDER BY ?body ?program""")
+    out: dict[str, set[str]] = {}
+    for body, program in rows:
+        out.setdefault(body, set()).add(program)
+    return out
+
+
+def matrix_text(matrix: dict[str, set[str]], top: int = 12) -> str:
+    """The bodies × programs matrix for the programs most bodies share, as text."""
+    if not matrix:
+        return "no documents in the workspace\n"
+    counts: dict[str, int] = {}
+    for programs in matrix.values():
+        for p in programs:
+            counts[p] = counts.get(p, 0) + 1
+    leading = sorted(counts, key=lambda p: (-counts[p], p))[:top]
+    bodies = sorted(matrix)
+    name_w = max(width(b) for b in bodies + ["body"])
+    lines = [f"{len(bodies)} bodies, {len(counts)} programs; the {len(leading)} programs most bodies pursue:", ""]
+    for i, p in enumerate(leading, 1):
+        lines.append(f"  P{i:<2} {p} ({counts[p]} bod{'ies' if counts[p] != 1 else 'y'})")
+    lines.append("")
+    header = "body" + " " * (name_w - 4) + "  programs  " + " ".join(f"P{i:<2}" for i in range(1, len(leading) + 1))
+    lines.append(header)
+    for b in bodies:
+        marks = " ".join(" ● " if p in matrix[b] else " · " for p in leading)
+        lines.append(f"{b}{' ' * (name_w - width(b))}  {len(matrix[b]):>8}  {marks}")
+    return "\n".join(lines) + "\n"
+
+
+def class_counts(ws: Workspace) -> list[tuple[str, int]]:
+    _, rows = ws.query(PREFIX + """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s a ?c . FILTER(STRSTARTS(STR(?c), STR(cyl:)))
+  BIND(STRAFTER(STR(?c), "#") AS ?class)
+} GROUP BY ?class ORDER BY ?class""")
+    return [(c, int(n)) for c, n in rows]

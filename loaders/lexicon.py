@@ -1,0 +1,141 @@
+"""The domain's words, loaded once from the data files in ``ontology/``.
+
+The program scheme (SKOS), organization patterns, non-program formulas and cue words live in
+data files a researcher can extend; this module reads them and builds the matchers.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+
+import ahocorasick
+
+import ontology
+
+SQUEEZE_RE = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def squeeze(s: str) -> str:
+    """A name without the spaces plans put inside it (``12355 青少年服务台``)."""
+    return SQUEEZE_RE.sub("", s)
+
+
+@functools.lru_cache(maxsize=None)
+def cues() -> dict:
+    with open(ontology.CUES, "rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class SchemeProgram:
+    key: str
+    label: str
+    type: str | None
+    labels: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=None)
+def program_scheme() -> dict[str, SchemeProgram]:
+    """The programs of the SKOS scheme by key, with every label they go by."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SKOS
+
+    g = Graph()
+    g.parse(ontology.PROGRAMS, format="turtle")
+    out = {}
+    for concept in sorted(set(g.subjects(RDF.type, ontology.CYL.Program))):
+        key = str(concept).rsplit("/", 1)[-1]
+        pref = sorted(str(o) for o in g.objects(concept, SKOS.prefLabel))
+        if not pref:
+            continue
+        labels = {squeeze(str(o)) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+                  for o in g.objects(concept, p)}
+        ptype = g.value(concept, ontology.CYL.programType)
+        out[key] = SchemeProgram(key, pref[0], str(ptype) if ptype else None, tuple(sorted(labels)))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def program_labels() -> dict[str, str]:
+    """Every scheme label (squeezed) to its program key."""
+    return {label: p.key for p in program_scheme().values() for label in p.labels}
+
+
+@functools.lru_cache(maxsize=None)
+def program_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for label, key in program_labels().items():
+        if len(label) >= 2:
+            auto.add_word(label, (label, key))
+    auto.make_automaton()
+    return auto
+
+
+@dataclass(frozen=True)
+class OrgPattern:
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    scope: str
+    level_offset: int | None
+    relation: str
+    label_template: str
+
+
+@functools.lru_cache(maxsize=None)
+def organization_patterns() -> tuple[OrgPattern, ...]:
+    rows = []
+    with open(ontology.ORGANIZATIONS, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            offset = (row.get("level_offset") or "").strip()
+            rows.append(OrgPattern(
+                name=row["name"].strip(),
+                aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
+                kind=row["kind"].strip(), scope=row["scope"].strip(),
+                level_offset=int(offset) if offset else None,
+                relation=(row.get("relation") or "mentioned").strip(),
+                label_template=(row.get("label_template") or "").strip()))
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=None)
+def organization_automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for i, pat in enumerate(organization_patterns()):
+        for name in (pat.name, *pat.aliases):
+            name = squeeze(name)
+            if len(name) >= 2 and name not in auto:
+                auto.add_word(name, (name, i))
+    auto.make_automaton()
+    return auto
+
+
+@functools.lru_cache(maxsize=None)
+def non_programs() -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
+    """Formulas and slogans that are not programs: literal names and name shapes."""
+    literal, shapes = set(), []
+    with open(ontology.NON_PROGRAMS, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            pattern = row["pattern"].strip()
+            if (row.get("is_regex") or "0").strip() == "1":
+                shapes.append(re.compile(pattern))
+            else:
+                literal.add(squeeze(pattern))
+    return frozenset(literal), tuple(shapes)
+
+
+def is_formula(name: str) -> bool:
+    literal, shapes = non_programs()
+    name = squeeze(name)
+    return name in literal or any(p.search(name) for p in shapes)
+
+
+def leftmost_longest(auto: ahocorasick.Automaton, text: str):
+    """Non-overlapping matches, leftmost first and longest at each start: (start, end, value)."""
+    if len(auto) == 0:
+        return
+    for end, value in auto.iter_long(text):
+        yield end - len(value[0]) + 1, end + 1, value

@@ -1,0 +1,213 @@
+"""Organizations: the issuing committee, the bodies a plan names, and the units of its task table.
+
+The issuer is read from the covering notice (共青团南昌市委, 中国共产主义青年团平罗县委员会), the
+title (吉林共青团 2021 年工作要点, 共青团四川省委2021年工作要点) or the signature, and resolved to a
+region of GB/T 2260 with its level; bodies named relative to it (省委, 青联, 少工委) are resolved
+to that region through the patterns in ``ontology/organizations.tsv``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from . import lexicon, regions
+from .facts import Organization
+from .model import Span, Text
+from .regions import Region
+
+CENTRAL_KEY = "cn/cyl"
+CENTRAL = Organization(CENTRAL_KEY, "共青团中央", "league-committee", "central",
+                       aliases=("团中央", "共青团中央委员会", "中国共产主义青年团中央委员会"))
+
+COMMITTEE_RE = re.compile(
+    r"(?:中国共产主义青年团|共青团|团)(?P<name>[\u4e00-\u9fff]{2,12}?)"
+    r"(?P<word>自治区委员会|省委员会|市委员会|县委员会|区委员会|州委员会|旗委员会|省委|市委|县委|区委|州委|旗委|盟委|地委)")
+PLAIN_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,12}?)共青团")
+LEVEL_BY_WORD = {"省": "province", "自": "province", "州": "prefecture", "盟": "prefecture", "地": "prefecture",
+                 "县": "county", "区": "county", "旗": "county", "市": None}
+SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
+
+
+@dataclass(frozen=True)
+class IssuerFinding:
+    organization: Organization
+    span: Span | None
+
+
+def committee_of(region: Region) -> Organization:
+    """The League committee of a region, tied to the committee above it."""
+    word = region.committee_word
+    if region.level == "province" and region.name.endswith("自治区"):
+        label = f"共青团{region.name}委员会"
+    else:
+        label = f"共青团{region.short}{word}"
+    full = f"共青团{region.name}委员会"
+    unit_word = word[0]
+    aliases = sorted({full, f"{region.short}团{unit_word}委", f"团{region.short}{word}", f"{region.short}共青团",
+                      f"共青团{region.name}委"} - {label})
+    parent = region.parent_code
+    return Organization(f"{region.code}/cyl", label, "league-committee", region.level, region,
+                        tuple(aliases), f"{parent}/cyl" if parent else CENTRAL_KEY)
+
+
+def committee_chain(org: Organization) -> list[Organization]:
+    """The committees above a committee, nearest first, ending with 团中央."""
+    out = []
+    if org.region is None:
+        return out
+    for r in regions.chain(org.region.code)[1:]:
+        out.append(committee_of(r))
+    out.append(CENTRAL)
+    return out
+
+
+def _resolve(name: str, word: str, scope_hint: str | None) -> Region | None:
+    level = LEVEL_BY_WORD.get(word[:1])
+    base = name
+    if word[:1] in "省市县区州旗" and base.endswith(word[:1]):
+        base = base[:-1]
+    if word.startswith("市") and level is None:
+        r = regions.lookup(base, "prefecture") or regions.lookup(base)
+        if r and r.level == "province" and not r.name.endswith("市"):
+            r = regions.lookup(base, "prefecture") or r
+        return r
+    return regions.lookup(base, level or scope_hint) or regions.lookup(name, level or scope_hint)
+
+
+def _scope_hint(text: str) -> str | None:
+    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
+    for word, lvl in SCOPE_WORDS.items():
+        counts[lvl] += text.count(word)
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
+
+
+def issuer_of(text: Text, header_lines: list[Span], title: Span | None) -> IssuerFinding:
+    """The committee that issues the plan, with the span that names it."""
+    s = text.text
+    hint = _scope_hint(s)
+    places: list[Span] = list(header_lines)
+    if title:
+        places.append(title)
+    tail = [m for m in re.finditer(r"[^\n]+", s[-600:])]
+    places.extend(text.span(len(s) - 600 + m.start(), len(s) - 600 + m.end()) for m in tail if len(s) >= 600)
+    # The covering notice may break the body's name over two lines: 中国共产主义青年团 / 平罗县委员会文件.
+    for group in (header_lines, [title] if title else [], places):
+        joined, index = _joined(text, group)
+        for m in COMMITTEE_RE.finditer(joined):
+            region = _resolve(m.group("name"), m.group("word"), hint)
+            if region:
+                return IssuerFinding(committee_of(region), _span_from(text, index, m.start(), m.end()))
+        if group is places:
+            continue
+        for m in PLAIN_RE.finditer(joined):
+            name = re.sub(r"^(?:19|20)\d{2}年", "", m.group("name"))
+            region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
+            if region is None and name[-1:] in "省市县区":
+                region = regions.lookup(name[:-1], LEVEL_BY_WORD.get(name[-1]) or hint)
+            if region:
+                start = m.start("name") + (len(m.group("name")) - len(name))
+                return IssuerFinding(committee_of(region), _span_from(text, index, start, m.end()))
+    # Last resort: the committee the body names most often as 团X委.
+    counts: dict[str, tuple[int, Region, Span]] = {}
+    for m in COMMITTEE_RE.finditer(s):
+        region = _resolve(m.group("name"), m.group("word"), hint)
+        if region:
+            n, _, first = counts.get(region.code, (0, region, text.span(m.start(), m.end())))
+            counts[region.code] = (n + 1, region, first)
+    if counts:
+        _, region, span = max(counts.values(), key=lambda x: (x[0], -x[2].start))
+        return IssuerFinding(committee_of(region), span)
+    return IssuerFinding(Organization("unknown/cyl", "未识别的团委", "league-committee"), None)
+
+
+def _joined(text: Text, spans: list[Span]) -> tuple[str, list[int]]:
+    """The spans' text with white space removed, and each character's offset in the text."""
+    chars, index = [], []
+    for sp in spans:
+        for i in range(sp.start, sp.end):
+            ch = text.text[i]
+            if not ch.isspace():
+                chars.append(ch)
+                index.append(i)
+    return "".join(chars), index
+
+
+def _span_from(text: Text, index: list[int], a: int, b: int) -> Span:
+    return text.span(index[a], index[b - 1] + 1)
+
+
+def _slug(name: str) -> str:
+    return "u-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+
+
+def organization_for(pattern_index: int, surface: str, issuer: Organization) -> Organization | None:
+    """The body a name stands for in a plan of this issuer."""
+    pat = lexicon.organization_patterns()[pattern_index]
+    if pat.kind == "league-committee" and pat.scope == "local" and (pat.level_offset or 0) == 0:
+        return issuer if issuer.region else None
+    if pat.scope == "national" or issuer.region is None:
+        key = f"cn/{_slug(pat.name)}"
+        return Organization(key, pat.name, pat.kind, "central" if pat.scope == "national" else None,
+                            aliases=tuple(sorted(set(pat.aliases) - {pat.name})))
+    region = issuer.region
+    offset = pat.level_offset or 0
+    if offset > 0:
+        for _ in range(offset):
+            parent = region.parent_code and regions.region(region.parent_code)
+            region = parent or region
+    label = pat.label_template.format(region=region.name) if pat.label_template else f"{region.short}{pat.name}"
+    return Organization(f"{region.code}/{_slug(pat.name)}", label, pat.kind, region.level if offset >= 0 else None,
+                        region, tuple(sorted({pat.name, *pat.aliases} - {label})))
+
+
+def find_organizations(text: Text, lo: int, hi: int, issuer: Organization) -> list[tuple[Organization, Span]]:
+    """The bodies named between lo and hi."""
+    s = text.text
+    chars, index = [], []
+    for i in range(lo, hi):
+        if s[i] not in " \t\u3000":
+            chars.append(s[i])
+            index.append(i)
+    out = []
+    for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(), "".join(chars)):
+        org = organization_for(pi, name, issuer)
+        if org:
+            out.append((org, text.span(index[a], index[b - 1] + 1)))
+    return out
+
+
+UNIT_SPLIT_RE = re.compile(r"[，,、；;/]|\s{2,}")
+ISSUER_UNIT_RE = re.compile(r"^(?:团?[省市县区州旗]团委|团[省市县区州旗]委|本级团委)$")
+
+
+def responsible_units(text: Text, cell: Span, issuer: Organization) -> list[tuple[Organization, Span]]:
+    """The units of a task-table cell, each as written; the committee itself as the issuer."""
+    out = []
+    pos = cell.start
+    for part in UNIT_SPLIT_RE.split(cell.quote):
+        start = text.text.find(part, pos, cell.end) if part else -1
+        name = part.strip()
+        if not name or start < 0:
+            continue
+        start += len(part) - len(part.lstrip())
+        pos = start + len(name)
+        span = text.span(start, start + len(name))
+        if ISSUER_UNIT_RE.match(name):
+            out.append((issuer, span))
+            continue
+        region = issuer.region
+        key = f"{region.code if region else 'cn'}/{_slug(name)}"
+        out.append((Organization(key, name, _unit_kind(name), None, region, parent=issuer.key), span))
+    return out
+
+
+def _unit_kind(name: str) -> str:
+    if re.search(r"团(?:工)?委|团支部|团总支|少工委", name):
+        return "league-body"
+    if re.search(r"党委|党组", name):
+        return "party"
+    if re.search(r"局|厅|办|政府|委员会", name):
+        return "government"
+    return "other"

@@ -1,0 +1,256 @@
+"""Quantitative targets: metric, comparator, value, unit and deadline.
+
+A target is a number with a unit or a comparator word (不少于50万, 达到95%以上, 1000家基地) that
+is not an ordinal, a date, an anniversary, part of a name, or a count of the plan's own parts
+(6大工作领域, 37个省级试点县).  The digits are found first and the words around them read
+after, which is several times faster than a pattern that starts with the optional words.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import lexicon
+from .model import Span, Text
+from .numerals import CHINESE_NUMERAL_CHARS, to_decimal
+from .structure import clause_bounds, sentence_bounds
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER_RE = re.compile(r"(?<![0-9.\-+])(\d+(?:[.,]\d+)?)(?![0-9])")
+CN_NUMBER_RE = re.compile(f"[{CHINESE_NUMERAL_CHARS}]+")
+NOUN_BREAK_RE = re.compile(r"[、]|和(?!谐)|及|与|并")
+BREAK_AFTER_RE = re.compile(r"[，。；：、,;:！？\n（(“”《》]")
+
+
+@dataclass(frozen=True)
+class TargetMention:
+    metric: str
+    comparator: str
+    value: Decimal
+    value_text: str
+    unit: str
+    span: Span
+    sentence: Span
+    deadline: Span | None
+
+
+@functools.lru_cache(maxsize=None)
+def _cue() -> dict:
+    return lexicon.cues()["targets"]
+
+
+@functools.lru_cache(maxsize=None)
+def _comparators() -> tuple[tuple[str, str], ...]:
+    """(word, comparator) pairs, longest word first."""
+    c = _cue()
+    pairs = [(w, ">=") for w in c["at_least"]] + [(w, ">") for w in c["more_than"]] + \
+            [(w, "<=") for w in c["at_most"]] + [(w, "~") for w in c["about"]]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@functools.lru_cache(maxsize=None)
+def _units() -> tuple[str, ...]:
+    return tuple(sorted(_cue()["units"], key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
+def _deadline_res() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in lexicon.cues()["deadlines"]["patterns"])
+
+
+COUNT_UNITS = {"个", "家", "所", "支", "场", "次", "期", "项", "篇", "部", "件", "户", "村", "座",
+               "处", "批", "条", "份", "本", "套", "台", "场次", "人次"}
+PEOPLE_UNITS = {"人", "名", "位"}
+UNIT_ALIASES = {"％": "%"}
+
+
+def _read_unit(s: str, pos: int) -> tuple[str, str, int]:
+    """(scale, unit, end) of what follows a number at pos: 万 / 亿 and a unit word."""
+    scale = ""
+    p = pos
+    while p < len(s) and s[p] == " ":
+        p += 1
+    if p < len(s) and s[p] in "万亿千" and not (p + 1 < len(s) and s[p + 1] in "余多"):
+        scale, p = s[p], p + 1
+    for unit in _units():
+        if s.startswith(unit, p):
+            if unit == "万":
+                continue
+            return scale, unit, p + len(unit)
+    return scale, "", p
+
+
+def _comparator_before(s: str, start: int, lo: int) -> tuple[str | None, int]:
+    """A comparator word ending just before a number (spaces allowed): (comparator, word start)."""
+    p = start
+    while p > lo and s[p - 1] == " ":
+        p -= 1
+    for word, comp in _comparators():
+        if word in ("以上", "以内", "以下", "左右", "上下"):
+            continue
+        if s.startswith(word, p - len(word)) and p - len(word) >= lo:
+            return comp, p - len(word)
+    # 至少新建1个: a comparator word a short verb away from the number.
+    for gap in (1, 2, 3):
+        for word in _cue()["at_least_with_verb"]:
+            w_start = p - gap - len(word)
+            if w_start >= lo and s.startswith(word, w_start) \
+                    and all(CJK_RE.match(ch) for ch in s[w_start + len(word):p]):
+                return ">=", w_start
+    return None, start
+
+
+def _comparator_after(s: str, end: int) -> tuple[str | None, int]:
+    for word in ("以上", "以内", "以下", "左右", "上下"):
+        if s.startswith(word, end):
+            return dict(_comparators())[word], end + len(word)
+    return None, end
+
+
+def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int) -> bool:
+    """Not an ordinal, date, anniversary, name or count of the plan's own parts."""
+    c = _cue()
+    before = s[max(lo, start - 2):start]
+    if any(before.endswith(w) for w in c["not_quantity_before"]):
+        return False
+    after = s[end:end + 4].lstrip(" ")
+    if any(after.startswith(w) for w in c["not_quantity_after"]):
+        return False
+    if unit in ("届",):
+        return False
+    if start > 0 and s[start - 1] in "-—～~" or s[end:end + 1] in "-—～~.":
+        return False
+    following = s[unit_end:unit_end + 10]
+    stop = BREAK_AFTER_RE.search(following)
+    noun = following[:stop.start()] if stop else following
+    if unit in COUNT_UNITS | {"大"} and any(w in noun for w in c["scope_nouns"]):
+        return False
+    return True
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | None = None) -> list[TargetMention]:
+    """The targets stated between lo and hi."""
+    s = text.text
+    quoted = quoted or []
+    out: list[TargetMention] = []
+    for m in _numbers(s, lo, hi):
+        start, end, number = m
+        if _inside(quoted, start):
+            continue
+        scale, unit, unit_end = _read_unit(s, end)
+        comp_before, comp_start = _comparator_before(s, start, lo)
+        comp_after, after_end = _comparator_after(s, unit_end)
+        if not CJK_RE.match(number) and not unit and not scale and not (comp_before or comp_after):
+            continue
+        if not unit and not scale and unit_end < len(s) and CJK_RE.match(s[unit_end]) and not comp_after:
+            if not comp_before:
+                continue
+        if not _is_quantity(s, start, end, unit_end, unit, lo):
+            continue
+        if not unit and not scale and not comp_before and not comp_after:
+            continue
+        value = to_decimal(number, scale)
+        if value is None:
+            continue
+        comparator = comp_after or comp_before or "="
+        span_start = comp_start if comp_before else start
+        span_end = after_end if comp_after else unit_end
+        sent_a, sent_b = sentence_bounds(s, start, lo, hi)
+        out.append(TargetMention(
+            metric=_metric(s, start, span_start, unit_end, after_end, unit, lo, hi),
+            comparator=comparator, value=value, value_text=s[start:unit_end].strip(),
+            unit=UNIT_ALIASES.get(unit, unit) if unit != "名" else "名",
+            span=text.span(span_start, span_end), sentence=text.span(sent_a, sent_b),
+            deadline=_deadline(text, start, sent_a, sent_b)))
+    return out
+
+
+def _numbers(s: str, lo: int, hi: int):
+    """Arabic numbers, and Chinese numerals that a comparator word introduces (至少一次, 破亿)."""
+    found = [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_RE.finditer(s, lo, hi)]
+    for word, _ in _comparators():
+        if word in ("以上", "以内", "以下", "左右", "上下"):
+            continue
+        for m in re.finditer(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)", s[lo:hi]):
+            a, b = m.start(1) + lo, m.end(1) + lo
+            digits = m.group(1)
+            if digits in ("万", "亿", "千"):
+                found.append((a, a, "1"))     # 破亿: one 亿, the scale is read after
+            elif not any(x[0] <= a < x[1] for x in found):
+                found.append((a, b, digits))
+    return sorted(set(found))
+
+
+def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end: int,
+            unit: str, lo: int, hi: int) -> str:
+    """What is measured: the words before the number, and the counted noun after it."""
+    ca, cb = clause_bounds(s, number_start, lo, hi)
+    rest = NOUN_BREAK_RE.split(s[after_end:cb], 1)[0]
+    before = NOUN_BREAK_RE.split(s[ca:span_start])[-1]
+    noun = ""
+    if rest and CJK_RE.match(rest[:1] if rest[0] != "的" else rest[1:2] or " "):
+        noun = rest[1:] if rest.startswith("的") else rest
+    before = _trim(before)
+    metric = (before + noun).strip()
+    if noun and unit in PEOPLE_UNITS and not metric.endswith(("人数", "数")):
+        metric += _cue()["count_suffix_people"]
+    elif noun and unit in COUNT_UNITS and not metric.endswith(("数", "量")):
+        metric += _cue()["count_suffix"]
+    return metric
+
+
+def _trim(phrase: str) -> str:
+    """A metric phrase without deadlines, fillers and leading particles."""
+    for rx in _deadline_res():
+        phrase = rx.sub("", phrase)
+    phrase = phrase.strip(" \t")
+    fillers = sorted(_cue()["metric_fillers"], key=len, reverse=True)
+    changed = True
+    while changed and phrase:
+        changed = False
+        for f in fillers:
+            if phrase.startswith(f) and len(phrase) > len(f):
+                phrase = phrase[len(f):].lstrip(" ")
+                changed = True
+    return phrase.strip(" ，,")
+
+
+def _deadline(text: Text, pos: int, lo: int, hi: int) -> Span | None:
+    """The deadline wording in the sentence, the nearest before the number first."""
+    s = text.text
+    best = None
+    for rx in _deadline_res():
+        for m in rx.finditer(s, lo, hi):
+            if m.start() <= pos and (best is None or m.start() > best.start):
+                best = text.span(m.start(), m.end())
+            elif best is None and m.start() > pos:
+                best = text.span(m.start(), m.end())
+    return best
+
+
+def deadline_date(wording: str, year: int | None) -> dt.date | None:
+    """The last day a deadline wording allows, in the plan year when it names none."""
+    y = re.search(r"((?:19|20)\d{2})", wording)
+    year = int(y.group(1)) if y else year
+    if year is None:
+        return None
+    m = re.search(r"(\d{1,2})\s*月(中旬|上旬)?", wording.replace(str(year), ""))
+    if m:
+        month = int(m.group(1))
+        if not 1 <= month <= 12:
+            return None
+        day = {"上旬": 10, "中旬": 20}.get(m.group(2) or "", calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+    if "上半年" in wording:
+        return dt.date(year, 6, 30)
+    if re.search(r"年底|年末|年内|下半年|全年", wording):
+        return dt.date(year, 12, 31)
+    return None
