@@ -127,6 +127,10 @@ def non_programs() -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
     return frozenset(literal), tuple(shapes)
 
 
+def is_literal_formula(name: str) -> bool:
+    return squeeze(name) in non_programs()[0]
+
+
 def is_formula(name: str) -> bool:
     literal, shapes = non_programs()
     name = squeeze(name)

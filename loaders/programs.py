@@ -26,6 +26,7 @@ CJK = "\u4e00-\u9fff"
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|‘([^‘’“”\n]{1,30})’")
 POLICY_RE = re.compile(r"《([^《》\n]{2,80})》")
+LEADING_QUANTIFIER_RE = re.compile(r"^(?:各类|各级|各层级|各种|各|一批|一系列|系列)")
 SCOPE_PREFIXES = ("全国", "全省", "全市", "全县", "全区", "省级", "市级", "县级", "首届")
 STOP_DESCRIPTOR = re.compile(r"[，。；：、,;:“”《》（）()\n]|等")
 
@@ -81,10 +82,23 @@ def _type_by_suffix(name: str) -> str | None:
     return None
 
 
+LIST_TAIL_RE = re.compile(r"(?:[、和及与]?“[^“”\n]{1,40}”)*(?:等|之类)?")
+
+
 def _descriptor(text: str, pos: int) -> str:
-    """The words right after a closing quote, up to punctuation, another quote or 等."""
+    """The words right after a closing quote, up to punctuation or another quote.
+
+    In a list of quoted names (“A”“B”等项目) the words after the list describe every name.
+    """
     m = STOP_DESCRIPTOR.search(text, pos, min(len(text), pos + 24))
-    return text[pos:m.start() if m else min(len(text), pos + 24)]
+    own = text[pos:m.start() if m else min(len(text), pos + 24)]
+    if own:
+        return own
+    tail = LIST_TAIL_RE.match(text, pos)
+    if tail and tail.end() > pos:
+        m = STOP_DESCRIPTOR.search(text, tail.end(), min(len(text), tail.end() + 24))
+        return text[tail.end():m.start() if m else min(len(text), tail.end() + 24)]
+    return own
 
 
 def _line_of(text: str, pos: int) -> str:
@@ -102,13 +116,15 @@ def classify_quoted(text: str, start: int, end: int, name: str) -> tuple[str, Pr
     key = resolve(name)
     if key:
         return "program", scheme_program(key)
-    if lexicon.is_formula(name):
+    descriptor = _descriptor(text, end + 1)
+    has_head = any(h in descriptor for h in cue["program_heads"]) or any(
+        name.endswith(h) for h in cue["program_heads"])
+    if lexicon.is_literal_formula(name) or (lexicon.is_formula(name) and not descriptor_is_head(descriptor)):
         return "formula", None
     if not re.search(f"[{CJK}]", name) or re.search(r"[，。；：,;:]", name):
         return "not-a-name", None
     if "、" in name or name.count("+") >= 2:
         return "list", None
-    descriptor = _descriptor(text, end + 1)
     before = text[max(0, start - 3):start - 1]
     if any(before.endswith(v) for v in cue["formula_verbs"]):
         return "formula", None
@@ -116,13 +132,24 @@ def classify_quoted(text: str, start: int, end: int, name: str) -> tuple[str, Pr
         return "heading", None
     if any(descriptor.startswith(h) for h in cue["formula_heads"]):
         return "formula", None
-    has_head = any(h in descriptor for h in cue["program_heads"]) or any(
-        name.endswith(h) for h in cue["program_heads"])
-    if len(name) <= 3 and not has_head:
+    if len(name) < 3 or (len(name) == 3 and not has_head):
         return "too-short", None
     if "+" in name and not has_head and not name.endswith("+"):
         return "formula", None
     return "program", found_program(name, _type_by_suffix(name) or _type_by_suffix(descriptor))
+
+
+def descriptor_is_head(descriptor: str) -> bool:
+    """Words right after a quote that name what it is: 活动, 行动, 项目 …"""
+    return any(descriptor.startswith(h) for h in lexicon.cues()["programs"]["program_heads"])
+
+
+def descriptor_span(text: str, end: int) -> int:
+    """Where a program's descriptive name after its quoted name ends (“河小青”保护长江行动)."""
+    descriptor = _descriptor(text, end + 1)
+    heads = lexicon.cues()["programs"]["program_heads"]
+    last = max((descriptor.rfind(h) + len(h) for h in heads if h in descriptor), default=0)
+    return end + 1 + last
 
 
 def _in_item_body(text: str, pos: int) -> bool:
@@ -155,9 +182,10 @@ def shaped_names(text: str, lo: int, hi: int, blocked) -> list[tuple[int, int, s
                 begin = starts[-1] if starts else 0
                 if suffix.endswith(verb_bound) and not starts:
                     continue
-                name = segment[begin:end]
+                name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
+                begin = end - len(name)
                 core = _edition_re().sub("", name)
-                if len(core) < 4 or len(core) > 20 or core in generic:
+                if len(core) - len(suffix) < 3 or len(core) > 20 or core in generic:
                     continue
                 if any(core.endswith(g) and len(core) - len(g) < 2 for g in generic):
                     continue
@@ -177,6 +205,15 @@ def shaped_names(text: str, lo: int, hi: int, blocked) -> list[tuple[int, int, s
     return kept
 
 
+def _scheme_suffix(name: str) -> str | None:
+    """The longest scheme label a name ends with, if any."""
+    labels = lexicon.program_labels()
+    for i in range(1, len(name) - 1):
+        if name[i:] in labels and len(name[i:]) >= 3:
+            return name[i:]
+    return None
+
+
 def policy_spans(text: Text, lo: int = 0) -> list[Span]:
     return [text.span(m.start(1), m.end(1)) for m in POLICY_RE.finditer(text.text, lo)]
 
@@ -194,11 +231,17 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
         verdict, program = classify_quoted(s, start, end, m.group(g))
         if program:
             mentions.append(ProgramMention(program, text.span(start, end)))
+            quoted_spans.append((end, descriptor_span(s, end)))
     policies = [(p.start - 1, p.end + 1) for p in policy_spans(text, lo)]
     kept_quotes = [(pm.span.start - 1, pm.span.end + 1) for pm in mentions]
     blocked = quoted_spans + policies
     for start, end, name in shaped_names(s, lo, hi, blocked):
         key = resolve(name)
+        if key is None:
+            label = _scheme_suffix(name)
+            if label:
+                # 落实…对希望工程: a known name behind words that are not part of it.
+                start, key = end - len(label), lexicon.program_labels()[label]
         program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
         mentions.append(ProgramMention(program, text.span(start, end)))
     blocked = kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies
