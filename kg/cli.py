@@ -5,6 +5,7 @@ workspace failed validation; 2 a usage error (a bad option, an unknown query, no
 """
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -78,42 +79,69 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool) -> N
     sys.exit(1 if report.failed else 0)
 
 
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for v in values:
+        key, sep, value = v.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param takes KEY=VALUE, not {v!r}")
+        params[key] = value
+    return params
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--sparql", help="Run this SPARQL query instead of a canned one.")
+@click.option("--cypher", help="Run this Cypher query on the embedded Cypher database.")
+@click.option("--engine", type=click.Choice(["sparql", "cypher"]), default="sparql", show_default=True,
+              help="Which twin of a canned query to run: NAME.rq or NAME.cypher.")
+@click.option("--param", "param_values", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter ($KEY in Cypher); repeat for more.")
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--list", "list_names", is_flag=True, help="List the canned queries and exit.")
-def query(name: str | None, sparql: str | None, db: Path, fmt: str, list_names: bool) -> None:
-    """Run a canned query by NAME, or an ad-hoc one with --sparql.
+def query(name: str | None, sparql: str | None, cypher: str | None, engine: str, param_values: tuple[str, ...],
+          db: Path, fmt: str, list_names: bool) -> None:
+    """Run a canned query by NAME, or an ad-hoc one with --sparql or --cypher.
 
-    Canned queries (in queries/): documents, pursues, targets, responsibilities, programs.
+    Canned queries (in queries/): documents, pursues, targets, responsibilities, programs,
+    each as a SPARQL file (NAME.rq) and a Cypher twin (NAME.cypher) returning the same rows.
     Every canned result has a `source` column with the document's file name.
 
     \b
     Examples:
       kg query pursues --db kg-db
       kg query targets --db kg-db --format csv > targets.csv
+      kg query pursues --engine cypher --db kg-db
       kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
+      kg query --cypher 'MATCH (o:Organization)-[:PURSUES]->(p:Program {prefLabel: $p}) RETURN o.prefLabel' \\
+               --param p=青年大学习 --db kg-db
     """
     import queries
+    from .engines import run
     from .results import FORMATS
 
     if list_names:
         click.echo("\n".join(queries.names()))
         return
-    if bool(name) == bool(sparql):
-        raise click.UsageError("give a query NAME or --sparql, not both and not neither")
-    if name:
+    given = [x for x in (name, sparql, cypher) if x]
+    if len(given) != 1:
+        raise click.UsageError("give one of a query NAME, --sparql or --cypher")
+    if sparql:
+        engine, text = "sparql", sparql
+    elif cypher:
+        engine, text = "cypher", cypher
+    else:
         try:
-            sparql = queries.text(name, "sparql")
+            text = queries.text(name, engine)
         except KeyError as err:
             raise click.UsageError(err.args[0]) from err
-    with _open(db, read_only=True) as ws:
-        try:
-            columns, rows = ws.query(sparql)
-        except (SyntaxError, ValueError, OSError) as err:
-            raise click.UsageError(f"the query failed: {err}") from err
+    try:
+        columns, rows = run(engine, db, text, _params(param_values))
+    except LookupError as err:
+        raise click.UsageError(str(err)) from err
+    except (SyntaxError, ValueError, RuntimeError, OSError) as err:
+        raise click.UsageError(f"the query failed: {err}") from err
     click.echo(FORMATS[fmt](columns, rows), nl=False)
 
 
@@ -167,6 +195,24 @@ def stats(db: Path) -> None:
         click.echo()
         click.echo(matrix_text(bodies_programs(ws)), nl=False)
 
+
+# Commands that live in modules of their own (Cypher stores, pages, comparisons) register here.
+COMMAND_MODULES = ("kg.commands",)
+
+
+def _register_commands() -> None:
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register_commands()
 
 if __name__ == "__main__":
     main()
