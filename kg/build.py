@@ -121,7 +121,7 @@ def _activity(g: GraphWriter, key: str, doc: NamedNode, facts: DocumentFacts, ac
     g.add(act, _n(CYL, "evidence"), _evidence(g, key, doc, Mention(item.span, item.title), None))
     if item.section:
         g.add(act, _n(CYL, "inSection"), NamedNode(iri.section(key, item.section)))
-    if item.number:
+    if item.number and item.from_table:
         g.add(act, _n(CYL, "itemNumber"), Literal(item.number))
     if item.deadline:
         g.add(act, _n(CYL, "deadline"), Literal(item.deadline.quote))

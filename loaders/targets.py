@@ -22,7 +22,7 @@ from .structure import clause_bounds, sentence_bounds
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 NUMBER_RE = re.compile(r"(?<![0-9.\-+])(\d+(?:[.,]\d+)?)(?![0-9])")
 CN_NUMBER_RE = re.compile(f"[{CHINESE_NUMERAL_CHARS}]+")
-NOUN_BREAK_RE = re.compile(r"[、]|和(?!谐)|及|与|并")
+NOUN_BREAK_RE = re.compile(r"[、]|和(?!谐)|及(?!时)")
 BREAK_AFTER_RE = re.compile(r"[，。；：、,;:！？\n（(“”《》]")
 
 

@@ -1,0 +1,185 @@
+"""Building the sample plans into a workspace: queries, exports, rebuilds, bad input."""
+import csv
+import io
+import shutil
+
+import pytest
+
+import queries
+from kg.export import export
+from kg.pipeline import build
+from kg.validate import validate
+from kg.workspace import Workspace, WorkspaceError
+from samples import CORPUS, FORMATS, JILIN, PINGLUO
+
+COLUMNS = {
+    "documents": ["document", "source", "title", "issuer", "region", "level", "doc_number", "issued", "year"],
+    "pursues": ["organization", "program", "source", "year", "evidence"],
+    "targets": ["organization", "source", "year", "program", "metric", "comparator", "value", "unit",
+                "deadline", "evidence"],
+    "responsibilities": ["source", "item", "activity", "organization", "deadline"],
+    "programs": ["program", "type", "aliases", "documents", "organizations", "source"],
+}
+
+
+def rows(db, name):
+    with Workspace(db, read_only=True) as ws:
+        columns, found = ws.query(queries.text(name))
+    return columns, [dict(zip(columns, r)) for r in found]
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_canned_queries_have_their_columns_and_a_source(corpus_db, name):
+    columns, found = rows(corpus_db, name)
+    assert columns == COLUMNS[name]
+    assert found and all(r["source"] for r in found)
+
+
+def test_documents_metadata(corpus_db):
+    _, found = rows(corpus_db, "documents")
+    by_source = {r["source"]: r for r in found}
+    assert by_source[JILIN.name]["issuer"] == "共青团吉林省委"
+    assert by_source[JILIN.name]["level"] == "province"
+    assert by_source[PINGLUO.name]["doc_number"] == "平团发〔2020〕5号"
+    assert by_source[PINGLUO.name]["issued"] == "2020-04-26"
+    assert {r["year"] for r in found} == {"2019", "2020", "2021"}
+
+
+def test_one_program_node_whatever_the_alias(corpus_db):
+    _, found = rows(corpus_db, "pursues")
+    qingma = {r["source"] for r in found if r["program"] == "青年马克思主义者培养工程"}
+    # Jilin writes 青少年马克思主义者培养工程 and “青马工程”, Ningbo “青马工程”, Sichuan the full name.
+    assert {"001_d839e743d134e22a.txt", "002_822da9a7e9b50668.txt", "004_655600bdde4567aa.txt"} <= qingma
+
+
+def test_every_evidence_quote_is_the_text_between_its_offsets(corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        _, texts = ws.query("""PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+            SELECT ?ctx ?s WHERE { ?ctx nif:isString ?s }""")
+        text_of = dict(texts)
+        _, spans = ws.query("""PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+            SELECT ?ctx ?b ?e ?q WHERE { ?ev nif:referenceContext ?ctx ; nif:beginIndex ?b ;
+                                          nif:endIndex ?e ; nif:anchorOf ?q }""")
+    assert len(spans) > 500
+    for ctx, b, e, quote in spans:
+        assert text_of[ctx][int(b):int(e)] == quote
+
+
+def test_targets_with_comparators_and_folded_values(corpus_db):
+    _, found = rows(corpus_db, "targets")
+    jilin = [r for r in found if r["source"] == JILIN.name]
+    hit = next(r for r in jilin if "每期参与学习人数" in r["metric"])
+    assert (hit["comparator"], hit["value"], hit["program"]) == (">=", "500000", "青年大学习")
+    rate = next(r for r in jilin if r["value"] == "95")
+    assert rate["comparator"] == ">=" and rate["unit"] == "%"
+    assert all(r["comparator"] in {">=", ">", "<=", "<", "=", "~"} for r in found)
+
+
+def test_the_built_corpus_conforms_to_the_shapes(corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        conforms, report = validate(ws)
+    assert conforms, report
+
+
+def test_exports_are_byte_identical_across_two_builds(tmp_path):
+    outputs = []
+    for run in ("a", "b"):
+        db = tmp_path / run
+        with Workspace(db, create=True) as ws:
+            build(ws, [CORPUS], jobs=1)
+            outputs.append({fmt: export(ws, fmt, None) for fmt in ("ttl", "nt", "jsonld", "trig", "nq")})
+    for fmt in outputs[0]:
+        assert outputs[0][fmt] == outputs[1][fmt], fmt
+        assert len(outputs[0][fmt]) > 100_000
+
+
+def test_exports_parse_back_with_rdflib(corpus_db, tmp_path):
+    from rdflib import Dataset, Graph
+
+    with Workspace(corpus_db, read_only=True) as ws:
+        ttl = export(ws, "ttl", None)
+        trig = export(ws, "trig", None)
+    g = Graph().parse(data=ttl, format="turtle")
+    assert len(g) > 5000
+    assert "https://schema.org" not in ttl.decode("utf-8")
+    ds = Dataset().parse(data=trig, format="trig")
+    assert len(list(ds.graphs())) >= 6
+
+
+def test_rebuild_skips_unchanged_and_replaces_changed(tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    plan = src / JILIN.name
+    shutil.copy(JILIN, plan)
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        first = build(ws, [src], jobs=1)
+        again = build(ws, [src], jobs=1)
+        assert (len(first.built), len(again.built), len(again.unchanged)) == (1, 0, 1)
+        plan.write_text(plan.read_text("utf-8").replace("不少于50万", "不少于80万"), "utf-8")
+        changed = build(ws, [src], jobs=1)
+        assert len(changed.built) == 1
+        _, found = ws.query(queries.text("targets"))
+    values = {r[6] for r in found}
+    assert "800000" in values and "500000" not in values
+
+
+def test_a_bad_file_is_reported_and_the_rest_built(tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    shutil.copy(JILIN, src / JILIN.name)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "broken.docx").write_bytes((FORMATS / "003_pingluo_2020.docx").read_bytes()[:5000])
+    (src / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        report = build(ws, [src], jobs=1)
+        assert [p.split("/")[-1] for p in report.built] == [JILIN.name]
+        reasons = {p.split("/")[-1]: r for p, r in report.failed}
+        assert set(reasons) == {"empty.txt", "broken.docx", "junk.txt"}
+        assert "empty" in reasons["empty.txt"]
+        assert "corrupt" in reasons["broken.docx"]
+        assert len(ws.documents) == 1
+
+
+def test_format_variants_give_the_facts_of_their_originals(tmp_path):
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        report = build(ws, [FORMATS], jobs=1)
+    assert not report.failed
+    _, docs = rows(db, "documents")
+    meta = {r["source"]: (r["issuer"], r["year"], r["doc_number"], r["issued"]) for r in docs}
+    assert meta == {
+        "000_nanchang_2021.pdf": ("共青团南昌市委", "2021", "洪青发〔2021〕8号", ""),
+        "002_sichuan_2021.html": ("共青团四川省委", "2021", "", ""),
+        "003_pingluo_2020.docx": ("共青团平罗县委", "2020", "平团发〔2020〕5号", "2020-04-26"),
+        "004_ningbo_2019.gb18030.txt": ("共青团宁波市委", "2019", "甬团〔2019〕1号", "2019-05-22"),
+    }
+    _, table = rows(db, "responsibilities")
+    assert sorted({int(r["item"]) for r in table}) == list(range(1, 32))
+    assert {r["organization"] for r in table if r["item"] == "1"} == {"各乡（镇）团委", "教育团工委", "县直机关团委"}
+
+
+def test_format_variants_name_the_same_programs_as_the_text(corpus_db, tmp_path):
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        build(ws, [FORMATS], jobs=1)
+    _, variant = rows(db, "pursues")
+    _, original = rows(corpus_db, "pursues")
+    pairs = {("000", "000_nanchang_2021.pdf"), ("002", "002_sichuan_2021.html"),
+             ("003", "003_pingluo_2020.docx"), ("004", "004_ningbo_2019.gb18030.txt")}
+    for prefix, name in pairs:
+        want = {r["program"] for r in original if r["source"].startswith(prefix)}
+        got = {r["program"] for r in variant if r["source"] == name}
+        assert got == want, name
+
+
+def test_a_missing_workspace_is_a_clear_error(tmp_path):
+    with pytest.raises(WorkspaceError, match="no workspace here"):
+        Workspace(tmp_path / "nothing", read_only=True)
+
+
+def test_a_second_writer_is_refused(tmp_path):
+    with Workspace(tmp_path / "db", create=True):
+        with pytest.raises(WorkspaceError, match="another kg build"):
+            Workspace(tmp_path / "db", create=True)
