@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -19,7 +21,8 @@ from loaders.readers import suffixes
 from .build import document_quads
 from .workspace import BuildReport, Workspace, sha256_of
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
+SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,33 @@ def extract_graph(job: Job) -> bytes:
     return ox.serialize(document_quads(facts, job.key), format=ox.RdfFormat.N_QUADS)
 
 
-def _run(job: Job) -> tuple[Job, bytes | None, str | None]:
+class _TimeLimit:
+    """Raise TimeoutError in this process when a file takes longer than the limit (Unix timers)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def _expired(self, *_):
+        raise TimeoutError
+
+    def __enter__(self):
+        if self.seconds and threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.seconds and threading.current_thread() is threading.main_thread():
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+
+
+def _run(job: Job, seconds: float = SECONDS_PER_FILE) -> tuple[Job, bytes | None, str | None]:
     try:
-        return job, extract_graph(job), None
+        with _TimeLimit(seconds):
+            return job, extract_graph(job), None
+    except TimeoutError:
+        return job, None, f"gave up after {seconds:g} s (the limit per file)"
     except ReadError as err:
         return job, None, err.reason
     except Exception as err:  # one bad file must not stop the batch

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
-from .model import RawDocument, Span, Text
+from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
 from .programs import POLICY_RE, QUOTE_RE, ProgramMention, find_programs, found_program
@@ -25,6 +25,7 @@ def load(path: Path | str) -> DocumentFacts:
 def extract(raw: RawDocument) -> DocumentFacts:
     text = normalize(raw)
     layout = parse_layout(text)
+    check_work_plan(raw, layout)
     header = layout.header
     found = issuer_of(text, header.issuer_lines, header.title)
     issuer = found.organization
@@ -64,6 +65,15 @@ def extract(raw: RawDocument) -> DocumentFacts:
                 program=_program_for(text, tm.span, activity)))
         facts.activities.append(activity)
     return facts
+
+
+def check_work_plan(raw: RawDocument, layout: Layout) -> None:
+    """Refuse a text that is not a work plan: no plan title and no numbered work items."""
+    body_items = [i for i in layout.items if not i.from_table]
+    table_rows = len(layout.items) - len(body_items)
+    if layout.header.title is None and table_rows < 3 and (len(layout.sections) < 2 or len(body_items) < 3):
+        raise ReadError(raw.source, "not a work plan: no title such as '…工作要点' and no numbered sections "
+                                    "with work items")
 
 
 def _mention(text: Text, span: Span, lo: int = 0, hi: int | None = None) -> Mention:

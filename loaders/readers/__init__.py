@@ -9,10 +9,10 @@ Examples
 >>> from pathlib import Path
 >>> reader_for(Path("plan.docx")).__name__
 'read_docx'
->>> read(Path("plan.wps"))
+>>> read(Path("plan.xyz"))
 Traceback (most recent call last):
 ...
-loaders.model.ReadError: plan.wps: unsupported file type '.wps' (save it as .docx, .pdf or .txt)
+loaders.model.ReadError: plan.xyz: unsupported file type '.xyz' (readable: .doc, .docx, .htm, .html, .md, .pdf, .rtf, .text, .txt, .wps, .xhtml)
 """
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ _READERS: dict[str, Union[Reader, str]] = {
     ".html": "loaders.readers.html:read_html",
     ".htm": "loaders.readers.html:read_html",
     ".xhtml": "loaders.readers.html:read_html",
+    ".doc": "loaders.readers.legacy:read_legacy",
+    ".wps": "loaders.readers.legacy:read_legacy",
+    ".rtf": "loaders.readers.legacy:read_legacy",
 }
 
 _LEGACY = {".doc", ".wps", ".rtf", ".et", ".xls", ".ppt"}

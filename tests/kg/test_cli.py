@@ -28,10 +28,10 @@ def test_build_with_a_bad_file_names_it_and_exits_1(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(JILIN, src)
-    (src / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0legacy")
-    result = CliRunner().invoke(main, ["build", str(src), str(src / "old.doc"), "--db", str(tmp_path / "db")])
+    (src / "notes.xyz").write_bytes(b"whatever")
+    result = CliRunner().invoke(main, ["build", str(src), str(src / "notes.xyz"), "--db", str(tmp_path / "db")])
     assert result.exit_code == 1
-    assert f"error: {src / 'old.doc'}: unsupported file type '.doc'" in result.output
+    assert f"error: {src / 'notes.xyz'}: unsupported file type '.xyz'" in result.output
     assert "built 1," in result.output
 
 

@@ -244,7 +244,7 @@ BROKEN = {
         lambda g: _set(g, TARGET, SCHEMA.value, Literal("六十")), TARGET, SCHEMA.value,
         SH.DatatypeConstraintComponent),
     "comparator outside the list": (
-        lambda g: _set(g, TARGET, CYL.comparator, Literal("≥")), TARGET, CYL.comparator, SH.InConstraintComponent),
+        lambda g: _set(g, TARGET, CYL.comparator, Literal("≥")), TARGET, CYL.comparator, SH.PatternConstraintComponent),
     "two units": (
         lambda g: _add(g, TARGET, SCHEMA.unitText, Literal("人")), TARGET, SCHEMA.unitText,
         SH.MaxCountConstraintComponent),
@@ -271,9 +271,9 @@ BROKEN = {
         lambda g: _add(g, ISSUER, SKOS.prefLabel, Literal("南昌团市委", lang="zh")), ISSUER, SKOS.prefLabel,
         SH.MaxCountConstraintComponent),
     "organization of an unknown kind": (
-        lambda g: _set(g, ISSUER, CYL.kind, Literal("youth")), ISSUER, CYL.kind, SH.InConstraintComponent),
+        lambda g: _set(g, ISSUER, CYL.kind, Literal("youth")), ISSUER, CYL.kind, SH.PatternConstraintComponent),
     "organization of an unknown level": (
-        lambda g: _set(g, ISSUER, CYL.level, Literal("city")), ISSUER, CYL.level, SH.InConstraintComponent),
+        lambda g: _set(g, ISSUER, CYL.level, Literal("city")), ISSUER, CYL.level, SH.PatternConstraintComponent),
     "program without prefLabel": (
         lambda g: _drop(g, CYLP.qndxx, SKOS.prefLabel), CYLP.qndxx, SKOS.prefLabel, SH.MinCountConstraintComponent),
     "region code of five digits": (
@@ -480,7 +480,8 @@ def is_formula(name: str, non_programs) -> bool:
 
 @pytest.mark.parametrize("name", ["四个意识", "两个维护", "国之大者", "十四五", "十三五", "七五", "三会两制一课",
                                   "两学一做", "一员双岗双建功", "两建两联两带", "三个结合", "五个一", "号、手、岗、队",
-                                  "六一", "6.26", "1+N", "青", "一对一", "两新组织", "十大提升行动"])
+                                  "六一", "6.26", "1+N", "青", "一对一", "两新组织", "十大提升行动",
+                                  "五好党支部", "四好一强"])
 def test_formulas_and_periods_are_not_programs(non_programs, name):
     assert is_formula(name, non_programs)
 
@@ -493,3 +494,30 @@ def test_no_program_label_looks_like_a_formula(programs, non_programs):
 @pytest.mark.parametrize("name", ["七彩假期", "三下乡", "千校万岗", "五四奖章", "双零", "河小青", "扬帆计划"])
 def test_program_names_with_numerals_pass(non_programs, name):
     assert not is_formula(name, non_programs)
+
+
+# -- the contract with the graph builder ------------------------------------------------------
+
+def test_the_graph_built_from_the_sample_plans_conforms(corpus_db, shapes):
+    """What ``kg build`` writes (documents, ontology and scheme, as stored) satisfies the shapes."""
+    from kg.workspace import Workspace
+
+    with Workspace(corpus_db, read_only=True) as ws:
+        nquads = ws.store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    data = Graph()
+    for quad in pyoxigraph.parse(nquads, format=pyoxigraph.RdfFormat.N_QUADS):
+        data.add(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+    assert set(data.subjects(RDF.type, CYL.Evidence))
+    conforms, _, text = validate(data, shapes)
+    assert conforms, text[:5000]
+
+
+def _rdflib_term(term):
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        from rdflib import BNode
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
