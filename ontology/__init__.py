@@ -1,0 +1,51 @@
+"""The project's vocabulary and domain data: where the files are and the namespaces they use.
+
+The files are data a researcher edits without touching Python:
+
+=====================  ==================================================================
+``cyl.ttl``            the OWL ontology (classes and properties of the graph)
+``shapes.ttl``         SHACL shapes a built graph must satisfy
+``programs.ttl``       the SKOS scheme of programs, with every name they go by
+``organizations.tsv``  organization patterns: names, kinds, how to resolve them to a region
+``non_programs.tsv``   formulas and slogans that are not programs (literal or regex)
+``cues.toml``          cue words of the extractors
+``examples.ttl``       a tiny graph that conforms to the shapes
+=====================  ==================================================================
+
+>>> PROGRAMS.name
+'programs.ttl'
+>>> str(CYLP["qndxx"])
+'https://w3id.org/cyl-kg/id/program/qndxx'
+"""
+from __future__ import annotations
+
+import pathlib
+
+from rdflib import Namespace, URIRef
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def path(name: str) -> pathlib.Path:
+    """The path of a data file of this folder, e.g. ``path("programs.ttl")``."""
+    return HERE / name
+
+
+ONTOLOGY = path("cyl.ttl")
+SHAPES = path("shapes.ttl")
+PROGRAMS = path("programs.ttl")
+ORGANIZATIONS = path("organizations.tsv")
+NON_PROGRAMS = path("non_programs.tsv")
+CUES = path("cues.toml")
+EXAMPLES = path("examples.ttl")
+
+CYL = Namespace("https://w3id.org/cyl-kg/def#")
+ID = Namespace("https://w3id.org/cyl-kg/id/")
+CYLP = Namespace("https://w3id.org/cyl-kg/id/program/")
+PPLAN = Namespace("http://purl.org/net/p-plan#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/cyl-kg/def")
+PROGRAM_SCHEME = CYLP["scheme"]
