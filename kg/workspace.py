@@ -6,6 +6,11 @@ Layout::
                         ontology and the program scheme in graphs of their own
     DIR/manifest.json   source key -> path, sha256, graph; written atomically after each document
     DIR/.lock           held while a build writes
+    DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
+                        hard links) with its manifest; DIR/current names it
+
+Readers (queries, exports) open the current snapshot, never the store a build is writing, so
+a query during a build sees the last finished state, whole.
 
 A rebuild skips files whose sha256 the manifest already holds and replaces the graph of a
 changed file, so a build killed halfway is finished by running it again.
@@ -17,7 +22,9 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -31,6 +38,8 @@ from . import iri
 MANIFEST = "manifest.json"
 STORE = "store"
 LOCK = ".lock"
+SNAPSHOTS = "snapshots"
+CURRENT = "current"
 
 
 class WorkspaceError(Exception):
@@ -72,20 +81,37 @@ class Workspace:
 
     def __init__(self, path: Path | str, *, create: bool = False, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
+        self._lock_file = None
+        self._changed = False
+        if read_only:
+            self._open_snapshot()
+            return
         if not (self.path / STORE).exists() and not create:
             raise WorkspaceError(f"{self.path}: no workspace here (run `kg build PATH... --db {self.path}` first)")
         self.path.mkdir(parents=True, exist_ok=True)
-        self._lock_file = None
-        if not read_only:
-            self._lock()
+        self._lock()
         try:
-            store_path = str(self.path / STORE)
-            self.store = ox.Store.read_only(store_path) if read_only else ox.Store(store_path)
+            self.store = ox.Store(str(self.path / STORE))
         except OSError as err:
             self._unlock()
             raise WorkspaceError(f"{self.path}: cannot open the store ({err})") from err
-        self.read_only = read_only
-        self.manifest = self._read_manifest()
+        self.manifest = self._read_manifest(self.path / MANIFEST)
+
+    def _open_snapshot(self) -> None:
+        """Open the last finished build's snapshot, read-only (retrying if a build just replaced it)."""
+        for _ in range(5):
+            current = self.path / CURRENT
+            if not current.exists():
+                raise WorkspaceError(f"{self.path}: no workspace here (run `kg build PATH... --db {self.path}` first)")
+            snapshot = self.path / SNAPSHOTS / current.read_text("utf-8").strip()
+            try:
+                self.store = ox.Store.read_only(str(snapshot / STORE))
+                self.manifest = self._read_manifest(snapshot / MANIFEST)
+                return
+            except (OSError, WorkspaceError):
+                time.sleep(0.2)
+        raise WorkspaceError(f"{self.path}: cannot open the workspace's current snapshot")
 
     # -- locking -----------------------------------------------------------------------------
     def _lock(self) -> None:
@@ -106,8 +132,26 @@ class Workspace:
     def close(self) -> None:
         if not self.read_only:
             self.store.flush()
+            if self._changed or not (self.path / CURRENT).exists():
+                self._snapshot()
         del self.store
         self._unlock()
+
+    def _snapshot(self) -> None:
+        """Publish the store as it is now for readers, then drop older snapshots."""
+        folder = self.path / SNAPSHOTS
+        folder.mkdir(exist_ok=True)
+        name = f"{time.time_ns():x}-{os.getpid()}"
+        staging = folder / f".staging-{name}"
+        staging.mkdir()
+        self.store.backup(str(staging / STORE))
+        (staging / MANIFEST).write_bytes((self.path / MANIFEST).read_bytes() if (self.path / MANIFEST).exists()
+                                         else b'{"documents": {}, "reference": {}}')
+        os.rename(staging, folder / name)
+        write_atomically(self.path / CURRENT, name.encode("utf-8"))
+        for old in folder.iterdir():
+            if old.name != name:
+                shutil.rmtree(old, ignore_errors=True)
 
     def __enter__(self) -> "Workspace":
         return self
@@ -116,8 +160,7 @@ class Workspace:
         self.close()
 
     # -- manifest ----------------------------------------------------------------------------
-    def _read_manifest(self) -> dict:
-        f = self.path / MANIFEST
+    def _read_manifest(self, f: Path) -> dict:
         if not f.exists():
             return {"documents": {}, "reference": {}}
         try:
@@ -158,6 +201,7 @@ class Workspace:
             self.store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=node)
             self.manifest["reference"][graph] = digest
             self._write_manifest()
+            self._changed = True
 
     def replace_document(self, key: str, path: Path, sha256: str, nquads: bytes) -> None:
         """Put a document's graph in place of its old one, then record it in the manifest."""
@@ -169,6 +213,7 @@ class Workspace:
         self.documents[key] = {"path": str(path.resolve()), "sha256": sha256, "graph": iri.graph(key),
                                "source": path.name}
         self._write_manifest()
+        self._changed = True
 
     def is_current(self, key: str, sha256: str) -> bool:
         entry = self.documents.get(key)
