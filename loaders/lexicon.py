@@ -80,6 +80,7 @@ class OrgPattern:
     aliases: tuple[str, ...]
     kind: str
     scope: str
+    level: str | None
     level_offset: int | None
     relation: str
     label_template: str
@@ -95,6 +96,7 @@ def organization_patterns() -> tuple[OrgPattern, ...]:
                 name=row["name"].strip(),
                 aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
                 kind=row["kind"].strip(), scope=row["scope"].strip(),
+                level=(row.get("level") or "").strip() or None,
                 level_offset=int(offset) if offset else None,
                 relation=(row.get("relation") or "mentioned").strip(),
                 label_template=(row.get("label_template") or "").strip()))

@@ -143,38 +143,78 @@ def _slug(name: str) -> str:
 
 
 def organization_for(pattern_index: int, surface: str, issuer: Organization) -> Organization | None:
-    """The body a name stands for in a plan of this issuer."""
+    """The body a name stands for in a plan of this issuer.
+
+    National bodies are one node each; a local body (省委, 青联, 团县委) is the one of the
+    issuer's region, or of the region at the level the pattern names (团省委 in a city's plan
+    is the province's committee); below the issuer's level it stands for the issuer's
+    subordinate bodies of that kind as a group.
+    """
     pat = lexicon.organization_patterns()[pattern_index]
-    if pat.kind == "league-committee" and pat.scope == "local" and (pat.level_offset or 0) == 0:
-        return issuer if issuer.region else None
     if pat.scope == "national" or issuer.region is None:
+        if pat.kind == "league-committee" and pat.level == "central":
+            return CENTRAL
         key = f"cn/{_slug(pat.name)}"
-        return Organization(key, pat.name, pat.kind, "central" if pat.scope == "national" else None,
-                            aliases=tuple(sorted(set(pat.aliases) - {pat.name})))
-    region = issuer.region
+        return Organization(key, pat.label_template or pat.name, pat.kind,
+                            "central" if pat.scope == "national" else None,
+                            aliases=tuple(sorted({pat.name, *pat.aliases} - {pat.label_template or pat.name})))
+    region, below = _region_for(pat, issuer.region)
+    if pat.kind == "league-committee" and not below and (pat.level or pat.level_offset is not None
+                                                          and pat.level_offset >= 0):
+        return committee_of(region)
+    if below:
+        label = f"{region.name}各{pat.name}"
+        return Organization(f"{region.code}/{_slug(pat.name)}-all", label, pat.kind, None, region,
+                            tuple(sorted({pat.name, *pat.aliases} - {label})), parent=issuer.key)
+    label = pat.label_template.format(region=region.name) if pat.label_template else f"{region.name}{pat.name}"
+    return Organization(f"{region.code}/{_slug(pat.name)}", label, pat.kind, region.level, region,
+                        tuple(sorted({pat.name, *pat.aliases} - {label})))
+
+
+def _region_for(pat, region: Region) -> tuple[Region, bool]:
+    """The region a local pattern points at from the issuer's region, and whether it means the
+    bodies below it (a county body named in a province's plan)."""
+    if pat.level:
+        for r in regions.chain(region.code):
+            if r.level == pat.level:
+                return r, False
+        return region, LEVELS_ORDER.index(pat.level) > LEVELS_ORDER.index(region.level)
     offset = pat.level_offset or 0
-    if offset > 0:
-        for _ in range(offset):
-            parent = region.parent_code and regions.region(region.parent_code)
-            region = parent or region
-    label = pat.label_template.format(region=region.name) if pat.label_template else f"{region.short}{pat.name}"
-    return Organization(f"{region.code}/{_slug(pat.name)}", label, pat.kind, region.level if offset >= 0 else None,
-                        region, tuple(sorted({pat.name, *pat.aliases} - {label})))
+    if offset < 0:
+        return region, True
+    for _ in range(offset):
+        parent = region.parent_code and regions.region(region.parent_code)
+        region = parent or region
+    return region, False
+
+
+LEVELS_ORDER = ("central", "province", "prefecture", "county")
 
 
 def find_organizations(text: Text, lo: int, hi: int, issuer: Organization) -> list[tuple[Organization, Span]]:
-    """The bodies named between lo and hi."""
+    """The bodies named between lo and hi: League committees by name, then the patterns."""
     s = text.text
+    out: list[tuple[Organization, Span]] = []
+    taken: list[tuple[int, int]] = []
+    hint = issuer.level if issuer.level in ("province", "prefecture", "county") else None
+    for m in COMMITTEE_RE.finditer(s, lo, hi):
+        region = _resolve(m.group("name"), m.group("word"), hint)
+        if region:
+            out.append((committee_of(region), text.span(m.start(), m.end())))
+            taken.append((m.start(), m.end()))
     chars, index = [], []
     for i in range(lo, hi):
         if s[i] not in " \t\u3000":
             chars.append(s[i])
             index.append(i)
-    out = []
     for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(), "".join(chars)):
+        start, end = index[a], index[b - 1] + 1
+        if any(x < end and start < y for x, y in taken):
+            continue
         org = organization_for(pi, name, issuer)
         if org:
-            out.append((org, text.span(index[a], index[b - 1] + 1)))
+            out.append((org, text.span(start, end)))
+    out.sort(key=lambda pair: (pair[1].start, pair[1].end))
     return out
 
 

@@ -45,3 +45,19 @@ def test_table_units_as_written_and_the_committee_itself():
     own = Text("县团委")
     [(org, _)] = responsible_units(own, own.span(0, 3), found)
     assert org is found
+
+
+def test_bodies_named_relative_to_the_issuer():
+    from loaders.organizations import find_organizations
+
+    def named(path, sentence):
+        found = issuer(path).organization
+        text = Text(sentence)
+        return [o.label for o, _ in find_organizations(text, 0, len(sentence), found)]
+
+    # 团省委 in a city's plan is the province's committee; 省委 in a province's plan its party committee.
+    assert named(NANCHANG, "严格按照团省委下发的号段做好年度团员发展工作。") == ["共青团江西省委"]
+    assert named(JILIN, "按照省委和团中央统一部署。") == ["中共吉林省委员会", "共青团中央"]
+    assert named(JILIN, "发挥青联、青科协组织在青年创新引领方面作用。") == ["吉林省青年联合会", "吉林省青年科技工作者协会"]
+    # A committee's own name is not read as a party committee (县委 inside 共青团平罗县委).
+    assert named(PINGLUO, "共青团平罗县委组织开展。") == ["共青团平罗县委"]
