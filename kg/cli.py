@@ -1,7 +1,8 @@
 """The ``kg`` command: build a knowledge graph of Youth League work plans and query it.
 
 Exit codes: 0 all went well; 1 some files could not be built (the rest were) or the
-workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace).
+workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace);
+3 the workspace is busy (another build is writing it).
 """
 from __future__ import annotations
 
@@ -18,10 +19,16 @@ DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_typ
                          show_default=True, envvar="KG_DB", help="Workspace folder (also $KG_DB).")
 
 
+EXIT_BUSY = 3
+
+
 def _open(db: Path, **kw):
-    from .workspace import Workspace, WorkspaceError
+    from .workspace import Workspace, WorkspaceBusy, WorkspaceError
     try:
         return Workspace(db, **kw)
+    except WorkspaceBusy as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_BUSY)
     except WorkspaceError as err:
         raise click.UsageError(str(err)) from err
 
@@ -45,7 +52,9 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for extraction (default: up to 4, one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
-def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool) -> None:
+@click.option("--wait", type=click.FloatRange(0), default=0, show_default=True, metavar="SECONDS",
+              help="Wait this long for another build on the same workspace to end (else exit 3).")
+def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> None:
     """Read work plans into the workspace at --db.
 
     PATHS are files (.txt .md .docx .pdf .html) and folders, searched recursively. Files
@@ -62,7 +71,7 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool) -> N
     from .summary import bodies_programs, matrix_text
 
     files, _ = expand(paths)
-    with _open(db, create=True) as ws:
+    with _open(db, create=True, wait=wait) as ws:
         show_bar = sys.stderr.isatty() and len(files) > 20 and not quiet
         if show_bar:
             with click.progressbar(length=len(files), label="building", file=sys.stderr) as bar:

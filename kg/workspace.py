@@ -46,6 +46,10 @@ class WorkspaceError(Exception):
     """A workspace that cannot be opened or written."""
 
 
+class WorkspaceBusy(WorkspaceError):
+    """Another build holds the workspace's lock."""
+
+
 @dataclass
 class BuildReport:
     built: list[str] = field(default_factory=list)
@@ -79,7 +83,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 class Workspace:
     """An open workspace; use as a context manager."""
 
-    def __init__(self, path: Path | str, *, create: bool = False, read_only: bool = False):
+    def __init__(self, path: Path | str, *, create: bool = False, read_only: bool = False, wait: float = 0):
         self.path = Path(path)
         self.read_only = read_only
         self._lock_file = None
@@ -90,7 +94,7 @@ class Workspace:
         if not (self.path / STORE).exists() and not create:
             raise WorkspaceError(f"{self.path}: no workspace here (run `kg build PATH... --db {self.path}` first)")
         self.path.mkdir(parents=True, exist_ok=True)
-        self._lock()
+        self._lock(wait)
         try:
             self.store = ox.Store(str(self.path / STORE))
         except OSError as err:
@@ -114,14 +118,22 @@ class Workspace:
         raise WorkspaceError(f"{self.path}: cannot open the workspace's current snapshot")
 
     # -- locking -----------------------------------------------------------------------------
-    def _lock(self) -> None:
+    def _lock(self, wait: float) -> None:
+        """Take the writer's lock, waiting up to ``wait`` seconds for another build to end."""
         self._lock_file = open(self.path / LOCK, "a+")
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_file.close()
-            self._lock_file = None
-            raise WorkspaceError(f"{self.path}: another kg build is writing this workspace; try again when it ends")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(0.2)
+        self._lock_file.close()
+        self._lock_file = None
+        raise WorkspaceBusy(f"{self.path}: another kg build is writing this workspace; try again when it ends "
+                            "(or wait for it with --wait SECONDS)")
 
     def _unlock(self) -> None:
         if self._lock_file:
