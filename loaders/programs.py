@@ -71,8 +71,21 @@ def scheme_program(key: str) -> Program:
 
 
 def found_program(name: str, ptype: str | None) -> Program:
-    name = _edition_re().sub("", lexicon.squeeze(name))
-    return Program(_key_for(name), name, ptype, False)
+    """A program the scheme lacks, keyed by its name without spaces so every spelling meets."""
+    label = _edition_re().sub("", tidy(name))
+    return Program(_key_for(lexicon.squeeze(label)), label, ptype, False)
+
+
+SPACE_NEAR_CJK_RE = re.compile(rf"\s+(?=[{CJK}])|(?<=[{CJK}])\s+")
+
+
+def tidy(name: str) -> str:
+    """A name with the spaces plans put between Chinese characters removed, others kept single.
+
+    >>> tidy("12355 青少年服务台"), tidy("We 志愿 平台"), tidy("Hello  World")
+    ('12355青少年服务台', 'We志愿平台', 'Hello World')
+    """
+    return SPACE_NEAR_CJK_RE.sub("", " ".join(name.split()))
 
 
 def _type_by_suffix(name: str) -> str | None:
