@@ -112,6 +112,8 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
     in_clause = [p for p, m in activity.programs if a <= m.span.start < b]
     if in_clause:
         return in_clause[0]
+    if activity.item.from_table:
+        return None         # a table row's first sentence is content, not a heading
     title = activity.item.title
     in_title = {p.key: p for p, m in activity.programs if title.start <= m.span.start < title.end}
     if len(in_title) == 1:

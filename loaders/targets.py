@@ -194,11 +194,17 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
     """What is measured: the words before the number, and the counted noun after it."""
     ca, cb = clause_bounds(s, number_start, lo, hi)
     rest = NOUN_BREAK_RE.split(s[after_end:cb], 1)[0]
-    before = NOUN_BREAK_RE.split(s[ca:span_start])[-1]
+    before = s[ca:span_start]
+    if before.rstrip(" ").endswith("、"):
+        before = ""         # 思政考评结果、8学时团前教育: the number opens a list element
     noun = ""
     if rest and CJK_RE.match(rest[:1] if rest[0] != "的" else rest[1:2] or " "):
         noun = rest[1:] if rest.startswith("的") else rest
     before = _trim(before)
+    if len(before) < 3 and not noun and ca > lo:
+        # 全年不少于3场次: the thing counted stands in the clause before.
+        pa, _ = clause_bounds(s, ca - 1, lo, hi)
+        before = _trim(s[pa:ca - 1]) + ("" if before in _cue()["metric_fillers"] else before)
     metric = (before + noun).strip()
     if noun and unit in PEOPLE_UNITS and not metric.endswith(("人数", "数")):
         metric += _cue()["count_suffix_people"]
