@@ -167,8 +167,10 @@ def organization_for(pattern_index: int, surface: str, issuer: Organization) -> 
         return Organization(f"{region.code}/{_slug(pat.name)}-all", label, pat.kind, None, region,
                             tuple(sorted({pat.name, *pat.aliases} - {label})), parent=issuer.key)
     label = pat.label_template.format(region=region.name) if pat.label_template else f"{region.name}{pat.name}"
+    # A body the issuer runs (团校, 青少年宫 of its own region) is a sub-organization of it.
+    parent = issuer.key if pat.relation == "subordinate" and region == issuer.region else None
     return Organization(f"{region.code}/{_slug(pat.name)}", label, pat.kind, region.level, region,
-                        tuple(sorted({pat.name, *pat.aliases} - {label})))
+                        tuple(sorted({pat.name, *pat.aliases} - {label})), parent=parent)
 
 
 def _region_for(pat, region: Region) -> tuple[Region, bool]:
