@@ -1,20 +1,20 @@
 """The loader pipeline: read -> normalize -> structure -> extract, one document at a time."""
 from __future__ import annotations
 
-import re
+import hashlib
 from pathlib import Path
+
+import ahocorasick
 
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
-from .programs import POLICY_RE, QUOTE_RE, ProgramMention, find_programs, found_program
+from .programs import POLICY_RE, QUOTE_RE, ProgramMention, find_programs
 from .readers import read
-from .structure import Item, Layout, clause_bounds, parse_layout, sentence_bounds
+from .structure import Layout, clause_bounds, parse_layout, sentence_bounds
 from .targets import deadline_date, parse_targets
-
-import hashlib
 
 
 def load(path: Path | str) -> DocumentFacts:
@@ -84,8 +84,6 @@ def _mention(text: Text, span: Span, lo: int = 0, hi: int | None = None) -> Ment
 
 def _with_repeats(text: Text, mentions: list[ProgramMention], lo: int) -> list[ProgramMention]:
     """Add the unquoted repeats of names the plan introduced in quotes (“青年林” … 青年林)."""
-    import ahocorasick
-
     found = {pm.program.label: pm.program for pm in mentions if not pm.program.in_scheme and len(pm.program.label) >= 3}
     if not found:
         return mentions

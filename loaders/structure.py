@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Span, TableLayout, Text
-from .numerals import chinese_to_int
 
 CN_DIGITS = "一二三四五六七八九十"
 
@@ -255,7 +254,7 @@ def parse_layout(text: Text) -> Layout:
 
     marks: list[tuple[int, str, re.Match]] = []
     for m in SECTION_RE.finditer(s, body_start):
-        if not in_table(m.start()) and len(m.group(2)) <= 80 and not _is_item_heading_line(m.group(2)):
+        if not in_table(m.start()) and len(m.group(2)) <= 80:
             marks.append((m.start(), "section", m))
     for m in ITEM_RE.finditer(s, body_start):
         if not in_table(m.start()) and not any(p == m.start() for p, _, _ in marks):
@@ -264,11 +263,8 @@ def parse_layout(text: Text) -> Layout:
     marks.sort(key=lambda x: x[0])
 
     body_end = min((a for a, _ in table_zone), default=len(s))
-    # A table's caption line sits just before it.
+    # The table's caption (…任务清单) sits on the line just before it.
     if table_zone:
-        cap = s.rfind("\n", 0, max(0, body_end - 2))
-        while cap > 0 and not s[cap + 1:body_end].strip("\t\n "):
-            cap = s.rfind("\n", 0, cap)
         caption_start = s.rfind("\n", 0, body_end - 1)
         prev_line_start = s.rfind("\n", 0, max(caption_start, 0)) + 1
         if s[prev_line_start:caption_start].strip() and "清单" in s[prev_line_start:caption_start]:
@@ -286,8 +282,7 @@ def parse_layout(text: Text) -> Layout:
             title_start = m.start(2) if m.lastindex and m.lastindex >= 2 else pos
             sections.append(Section(len(sections) + 1, _strip(text, title_start, line_end), _strip(text, pos, nxt)))
         else:
-            content_start = m.end()
-            body = _strip(text, content_start, _item_end(s, content_start, nxt))
+            body = _strip(text, m.end(), nxt)
             if not body.quote:
                 continue
             items.append(Item(ordinal=len(items) + 1, title=first_sentence(text, body.start, body.end),
@@ -298,20 +293,11 @@ def parse_layout(text: Text) -> Layout:
     return Layout(text, header, sections, items, body_start)
 
 
-def _item_end(s: str, start: int, nxt: int) -> int:
-    """Where an item's text stops: the next mark, or an unnumbered paragraph break before it."""
-    return nxt
-
-
 def _item_number(m: re.Match) -> str | None:
     for key in ("arabic", "shi", "paren"):
         if m.group(key):
             return m.group(key)
     return None
-
-
-def _is_item_heading_line(rest: str) -> bool:
-    return False
 
 
 def _unnumbered_sections(text: Text, start: int, marks, in_table) -> list[tuple[int, str, re.Match]]:
