@@ -271,10 +271,13 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
 
 
 def _word_boundary(s: str, start: int, end: int, label: str) -> bool:
-    """Short labels only count as whole names, not inside a longer word."""
+    """Whether an unquoted scheme label names the program here, not an ordinary word."""
+    cue = lexicon.cues()["programs"]
+    if label in cue["everyday_labels"]:
+        return descriptor_is_head(s[end:end + 12]) or s[end:end + 2] in ("社区", "（村")
     if len(label) > 3:
         return True
-    return not (start > 0 and s[start - 1] in "第") 
+    return not (start > 0 and s[start - 1] in "第")
 
 
 def _squeezed(s: str, lo: int, hi: int) -> tuple[str, list[int]]:

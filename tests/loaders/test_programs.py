@@ -68,3 +68,9 @@ def test_metaphors_in_headings_are_not_programs():
 ])
 def test_quoted_phrases_that_name_no_program(sentence):
     assert labels(sentence) == []
+
+
+def test_everyday_words_name_a_program_only_in_context():
+    assert labels("开展面对面交流。") == []
+    assert labels("常态化开展“面对面”活动。") == labels("深化“共青团与人大代表、政协委员面对面”活动。")
+    assert labels("开展面对面活动。") == labels("常态化开展“面对面”活动。")
