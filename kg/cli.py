@@ -155,7 +155,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig or nq.")
+@click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig, nq, or graphml (for Gephi).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (atomically); standard output when left out.")
 @DB_OPTION
@@ -193,15 +193,40 @@ def validate(db: Path) -> None:
 
 
 @main.command()
+@click.argument("table", required=False, metavar="[TABLE]")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @DB_OPTION
-def stats(db: Path) -> None:
-    """Counts by class and the programs most bodies pursue."""
-    from .summary import bodies_programs, class_counts, matrix_text
+def stats(table: str | None, fmt: str, db: Path) -> None:
+    """Counts by class, plans by level and year, and the programs most bodies pursue.
+
+    With TABLE, one analysis in full (each row with its sources, and its evidence where a
+    sentence states it): classes; matrix (bodies × programs); programs (ranked by the bodies
+    that pursue them); cooccurrence (programs one work item serves together); centrality
+    (of organizations and programs); levels and years (adoption by region level and plan
+    year); targets (the same metric in several plans). JSON keeps lists and evidence
+    (source, offsets, quote, sentence); CSV and the table show the first sentence.
+
+    \b
+    Examples:
+      kg stats --db kg-db
+      kg stats programs --format csv --db kg-db > programs.csv
+      kg stats levels --format json --db kg-db
+      kg stats --format json --db kg-db        # counts by class and the program ranking
+    """
+    from .summary import bodies_programs, class_counts, matrix_text, plans_text
 
     with _open(db, read_only=True) as ws:
+        if table is not None or fmt != "table":
+            from .reports import stats_output
+            try:
+                click.echo(stats_output(ws, table, fmt), nl=False)
+            except LookupError as err:
+                raise click.UsageError(err.args[0]) from err
+            return
         for cls, n in class_counts(ws):
             click.echo(f"{cls:<16}{n:>8}")
         click.echo()
+        click.echo(plans_text(ws))
         click.echo(matrix_text(bodies_programs(ws)), nl=False)
 
 

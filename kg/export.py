@@ -4,9 +4,8 @@ Every writer sorts what it writes, so the same workspace always gives byte-ident
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import pyoxigraph as ox
 
@@ -14,7 +13,8 @@ from . import iri
 from .build import PREFIXES
 from .workspace import Workspace, write_atomically
 
-Writer = Callable[[Workspace], bytes]
+# A writer returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes.
+Writer = Callable[[Workspace], "bytes | dict[str, bytes]"]
 
 
 def _sorted_triples(ws: Workspace) -> list[ox.Triple]:
@@ -53,6 +53,45 @@ def register(name: str, writer: Writer, suffix: str) -> None:
     SUFFIXES[name] = suffix
 
 
+def _graphml(ws: Workspace) -> bytes:
+    from .graphml import graphml      # networkx is imported only when GraphML is asked for
+
+    return graphml(ws)
+
+
+register("graphml", _graphml, ".graphml")
+
+
+def _neo4j_csv(ws: Workspace) -> dict[str, bytes]:
+    from .stores.neo4j_csv import export as neo4j_csv      # the projection, built only when asked for
+
+    return neo4j_csv(ws)
+
+
+def _cypher(ws: Workspace) -> bytes:
+    from .stores.cypher_script import export as cypher_script
+
+    return cypher_script(ws)
+
+
+register("neo4j-csv", _neo4j_csv, "")
+register("cypher", _cypher, ".cypher")
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a folder export: each file atomically; files an earlier export of the same kind left
+    (same suffix, not written now) are removed, nothing else is touched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sorted(files.items()):
+        write_atomically(folder / name, data)
+    suffixes = {Path(name).suffix for name in files}
+    prefixes = {name.split("_", 1)[0] + "_" for name in files if "_" in name}
+    for old in folder.iterdir():
+        if (old.name not in files and old.is_file() and old.suffix in suffixes
+                and any(old.name.startswith(p) for p in prefixes)):
+            old.unlink()
+
+
 def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
     """Write the export to output (atomically), or return it when output is None."""
     try:
@@ -60,6 +99,12 @@ def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})") from None
     data = writer(ws)
+    if isinstance(data, dict):
+        if output is None:
+            from click import UsageError        # the one export that cannot go to standard output
+            raise UsageError(f"the {fmt} export is a folder of files: give it one with -o DIR")
+        write_folder(output, data)
+        return None
     if output is None:
         return data
     output.parent.mkdir(parents=True, exist_ok=True)

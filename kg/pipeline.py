@@ -130,6 +130,8 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             report.built.append(str(job.path))
         if progress:
             progress(job, error)
+    from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
+    refresh(workspace)
     return report
 
 

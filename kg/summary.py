@@ -53,3 +53,25 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   BIND(STRAFTER(STR(?c), "#") AS ?class)
 } GROUP BY ?class ORDER BY ?class""")
     return [(c, int(n)) for c, n in rows]
+
+
+def plans_text(ws: Workspace) -> str:
+    """How many plans there are of each level and year, as text."""
+    _, rows = ws.query(PREFIX + """
+SELECT ?level ?year (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+  ?doc a cyl:WorkPlan ; cyl:issuedBy ?org .
+  OPTIONAL { ?org cyl:level ?l } OPTIONAL { ?doc cyl:planYear ?y }
+  BIND(COALESCE(?l, "unknown") AS ?level) BIND(COALESCE(STR(?y), "?") AS ?year)
+} GROUP BY ?level ?year""")
+    if not rows:
+        return ""
+    order = ["central", "province", "prefecture", "county"]
+    levels = sorted({r[0] for r in rows}, key=lambda x: (order.index(x) if x in order else len(order), x))
+    years = sorted({r[1] for r in rows})
+    count = {(lv, y): int(n) for lv, y, n in rows}
+    lines = ["plans by level and year:", f"{'':<12}" + "".join(f"{y:>6}" for y in years) + f"{'all':>6}"]
+    for lv in levels:
+        lines.append(f"{lv:<12}" + "".join(f"{count.get((lv, y), 0):>6}" for y in years)
+                     + f"{sum(count.get((lv, y), 0) for y in years):>6}")
+    return "\n".join(lines) + "\n"
+

@@ -1,0 +1,339 @@
+"""The workspace as a networkx graph: entities as nodes, relations as edges, evidence on both.
+
+One generic mapping from the RDF, so that a class or property added to the ontology reaches
+the pages, the analyses and GraphML without new code:
+
+- a node for every resource of a document graph that has an ``rdf:type``, except evidence
+  spans and document texts; its id is its IRI, ``cls`` its class (the local name of its cyl:
+  type), ``label`` the name to show, and each literal property an attribute named by the
+  property's local name (a list when it has several values);
+- an edge for every object property between two nodes, keyed by the property's local name;
+- the evidence (``cyl:evidence`` spans: document, offsets, quote, sentence) folded into the node
+  or edge it supports as a sorted list of :class:`Evidence`, and ``sources``, the file names of
+  the documents that state the node or edge.
+
+``G.graph`` holds the ``documents`` (source -> document, title, year, issuer, level, region),
+and the Chinese and English names of the ``classes`` and ``relations`` from the ontology.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, NamedTuple
+
+import networkx as nx
+import pyoxigraph as ox
+
+from . import iri
+from .build import CYL, DCT, NIF, PREFIXES, RDFS, SKOS
+from .workspace import Workspace
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+EVIDENCE_CLASSES = {CYL + "Evidence", CYL + "DocumentText"}
+FOLDED = {CYL + "evidence", CYL + "text"}
+LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", CYL + "metric", DCT + "source")
+RESERVED = {"cls", "label", "evidence", "sources"}
+
+
+class Evidence(NamedTuple):
+    """Where a document states a fact: its file, plan year, offsets, the quote and its sentence."""
+
+    source: str
+    year: str
+    begin: int
+    end: int
+    quote: str
+    sentence: str
+
+    def cite(self) -> str:
+        """A one-line reference: ``source, char begin–end``."""
+        return f"{self.source}, char {self.begin}–{self.end}"
+
+
+def local_name(term: str) -> str:
+    """The last segment of an IRI: ``…/def#pursues`` -> ``pursues``.
+
+    >>> local_name("https://w3id.org/cyl-kg/def#pursues")
+    'pursues'
+    """
+    for sep in ("#", "/"):
+        if sep in term:
+            term = term.rsplit(sep, 1)[1]
+    return term
+
+
+def _attribute_name(predicate: str) -> str:
+    name = local_name(predicate)
+    if name in RESERVED:
+        for prefix, ns in PREFIXES.items():
+            if predicate.startswith(ns):
+                return f"{prefix}_{name}"
+    return name
+
+
+class _DocumentGraph:
+    """What one named graph says, gathered in one pass over its quads."""
+
+    def __init__(self, quads: Iterable[ox.Quad]):
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.links: list[tuple[str, str, str]] = []
+        self.evidence_of: dict[str, list[str]] = defaultdict(list)
+        spans: dict[str, dict[str, str]] = defaultdict(dict)
+        for q in quads:
+            s, p, o = q.subject.value, q.predicate.value, q.object
+            if p == RDF_TYPE:
+                self.types[s].add(o.value)
+            elif p == CYL + "evidence":
+                self.evidence_of[s].append(o.value)
+            elif isinstance(o, ox.Literal):
+                if p.startswith(NIF) or p == CYL + "sentence":
+                    spans[s][local_name(p)] = o.value
+                self.literals[s][p].add(o.value)
+            elif p == NIF + "taIdentRef":
+                spans[s]["ref"] = o.value
+            elif p not in FOLDED and not p.startswith(NIF) and p != CYL + "document":
+                self.links.append((s, p, o.value))
+        plans = [s for s, t in self.types.items() if CYL + "WorkPlan" in t]
+        plan = plans[0] if plans else ""
+        self.plan = plan
+        self.source = _one(self.literals[plan].get(DCT + "source")) if plan else ""
+        self.year = _one(self.literals[plan].get(CYL + "planYear")) if plan else ""
+        self.spans: dict[str, tuple[Evidence, str]] = {}
+        self.mentions: dict[str, list[Evidence]] = defaultdict(list)
+        for e, a in spans.items():
+            if "beginIndex" not in a or "anchorOf" not in a:
+                continue
+            ev = Evidence(self.source, self.year, int(a["beginIndex"]), int(a["endIndex"]),
+                          a["anchorOf"], a.get("sentence", a["anchorOf"]))
+            self.spans[e] = (ev, a.get("ref", ""))
+            if a.get("ref"):
+                self.mentions[a["ref"]].append(ev)
+        for evs in self.mentions.values():
+            evs.sort()
+
+    def entities(self) -> list[str]:
+        return sorted(s for s, t in self.types.items() if not t & EVIDENCE_CLASSES)
+
+    def node_evidence(self, s: str) -> list[Evidence]:
+        """Spans that state a node itself (an item's title, a target's sentence)."""
+        return sorted(self.spans[e][0] for e in self.evidence_of.get(s, ()) if e in self.spans
+                      and self.spans[e][1] in ("", s))
+
+    def edge_evidence(self, s: str, o: str) -> list[Evidence]:
+        """The spans behind s -> o, most specific first.
+
+        The subject's span naming the object (an item naming a program); the object's span naming
+        the subject (an item naming its responsible unit); the sentence stating the object or the
+        subject (a target and the program it measures); any mention of the object in this
+        document (a body and the programs its plan pursues). Facts from reference data (the
+        League hierarchy, GB/T 2260 regions) have none.
+        """
+        for holder, named in ((s, o), (o, s)):
+            found = sorted(self.spans[e][0] for e in self.evidence_of.get(holder, ())
+                           if e in self.spans and self.spans[e][1] == named)
+            if found:
+                return found
+        return self.node_evidence(o) or self.node_evidence(s) or list(self.mentions.get(o, ()))
+
+
+def _one(values: set[str] | None) -> str:
+    return min(values) if values else ""
+
+
+def _label(literals: dict[str, set[str]], fallback: str) -> str:
+    for p in LABEL_PROPERTIES:
+        if literals.get(p):
+            label = _one(literals[p])
+            break
+    else:
+        return local_name(fallback)
+    if literals.get(CYL + "valueText"):   # a target: its metric and the value it sets
+        cmp = _one(literals.get(CYL + "comparator"))
+        unit = _one(literals.get("http://schema.org/unitText"))
+        label = f"{label} {cmp if cmp not in ('=', '') else ''}{_one(literals[CYL + 'valueText'])}{unit}".strip()
+    return label
+
+
+def _class(types: set[str]) -> str:
+    own = sorted(t for t in types if t.startswith(CYL))
+    return local_name(own[0] if own else min(types))
+
+
+def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad] = (),
+               vocabulary: Iterable[ox.Quad] = ()) -> nx.MultiDiGraph:
+    """Build the graph from document graphs (each an iterable of quads).
+
+    reference: quads whose literals add to nodes already present (the program scheme's aliases);
+    vocabulary: the ontology's quads, for the names of classes and relations.
+    """
+    G = nx.MultiDiGraph()
+    node_literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    node_types: dict[str, set[str]] = defaultdict(set)
+    node_evidence: dict[str, set[Evidence]] = defaultdict(set)
+    node_sources: dict[str, set[str]] = defaultdict(set)
+    edges: dict[tuple[str, str, str], tuple[set[Evidence], set[str]]] = {}
+    documents: dict[str, dict[str, str]] = {}
+    for quads in graphs:
+        d = _DocumentGraph(quads)
+        entities = set(d.entities())
+        for s in sorted(entities):
+            node_types[s] |= d.types[s]
+            for p, values in d.literals[s].items():
+                node_literals[s][p] |= values
+            node_evidence[s].update(d.node_evidence(s))
+            node_sources[s].add(d.source)
+        for s, p, o in d.links:
+            if s in entities and o in entities:
+                evs, srcs = edges.setdefault((s, p, o), (set(), set()))
+                evs.update(d.edge_evidence(s, o))
+                srcs.add(d.source)
+        if d.plan:
+            issuer = next((o for s, p, o in d.links if s == d.plan and p == CYL + "issuedBy"), "")
+            region = next((o for s, p, o in d.links if s == issuer and p == CYL + "region"), "")
+            documents[d.source] = {
+                "document": d.plan, "title": _one(d.literals[d.plan].get(DCT + "title")), "year": d.year,
+                "issuer": _one(d.literals[issuer].get(SKOS + "prefLabel")) if issuer else "",
+                "level": _one(d.literals[issuer].get(CYL + "level")) if issuer else "",
+                "region": _one(d.literals[region].get(RDFS + "label")) if region else ""}
+    for q in reference:
+        s = q.subject.value
+        if s in node_types and isinstance(q.object, ox.Literal) and q.object.language in ("zh", None):
+            node_literals[s][q.predicate.value].add(q.object.value)
+    for s in sorted(node_types):
+        attrs = {"cls": _class(node_types[s]), "label": _label(node_literals[s], s)}
+        for p in sorted(node_literals[s]):
+            values = sorted(node_literals[s][p])
+            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+        attrs["evidence"] = sorted(node_evidence[s])
+        attrs["sources"] = sorted(node_sources[s])
+        G.add_node(s, **attrs)
+    for (s, p, o) in sorted(edges):
+        evs, srcs = edges[(s, p, o)]
+        G.add_edge(s, o, key=local_name(p), evidence=sorted(evs), sources=sorted(srcs))
+    G.graph["documents"] = dict(sorted(documents.items()))
+    G.graph.update(_vocabulary_names(vocabulary))
+    return G
+
+
+def _vocabulary_names(quads: Iterable[ox.Quad]) -> dict[str, dict[str, dict[str, str]]]:
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    kinds: dict[str, str] = {}
+    for q in quads:
+        s, p, o = q.subject, q.predicate.value, q.object
+        if not isinstance(s, ox.NamedNode) or not s.value.startswith(CYL):
+            continue
+        if p == RDFS + "label" and isinstance(o, ox.Literal) and o.language:
+            labels[local_name(s.value)][o.language] = o.value
+        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#Class":
+            kinds[local_name(s.value)] = "classes"
+        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#ObjectProperty":
+            kinds[local_name(s.value)] = "relations"
+    out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}}
+    for name in sorted(kinds):
+        out[kinds[name]][name] = dict(sorted(labels.get(name, {}).items()))
+    return out
+
+
+def _plan_graphs(ws: Workspace, years: Iterable[str] | None) -> list[str]:
+    graphs = ws.document_graphs()
+    if years is None:
+        return graphs
+    wanted = {str(y) for y in years}
+    _, rows = ws.query(f"""PREFIX cyl: <{CYL}>
+SELECT DISTINCT ?g ?year WHERE {{ GRAPH ?g {{ ?d a cyl:WorkPlan ; cyl:planYear ?year }} }}""")
+    chosen = {g for g, year in rows if year in wanted}
+    return [g for g in graphs if g in chosen]
+
+
+def from_workspace(ws: Workspace, years: Iterable[str | int] | None = None) -> nx.MultiDiGraph:
+    """The workspace's documents as one graph; only plans of the given years when years is given."""
+    graphs = _plan_graphs(ws, None if years is None else [str(y) for y in years])
+    return from_quads((ws.quads(g) for g in graphs), reference=ws.quads(iri.SCHEME_GRAPH),
+                      vocabulary=ws.quads(iri.ONTOLOGY_GRAPH))
+
+
+def nodes_of(G: nx.MultiDiGraph, cls: str) -> list[str]:
+    """The nodes of one class, sorted by label then id.
+
+    >>> G = example_graph()
+    >>> [G.nodes[n]["label"] for n in nodes_of(G, "Organization")]
+    ['共青团南昌市委', '共青团宁波市委', '共青团平罗县委']
+    """
+    return sorted((n for n, c in G.nodes(data="cls") if c == cls), key=lambda n: (G.nodes[n]["label"], n))
+
+
+def issuers(G: nx.MultiDiGraph) -> list[str]:
+    """The bodies that issue plans (the sources of ``issuedBy`` edges' targets), sorted by label.
+
+    >>> G = example_graph()
+    >>> [G.nodes[n]["label"] for n in issuers(G)]
+    ['共青团南昌市委', '共青团宁波市委', '共青团平罗县委']
+    """
+    found = {v for _, v, k in G.edges(keys=True) if k == "issuedBy"}
+    return sorted(found, key=lambda n: (G.nodes[n]["label"], n))
+
+
+def example_graph() -> nx.MultiDiGraph:
+    """A small graph of the shape :func:`from_workspace` returns, for examples and doctests.
+
+    Three plans: 南昌 (prefecture, 2021) pursues 青年大学习 and 青年之家; 宁波 (prefecture, 2019)
+    pursues 青年大学习 and 挑战杯; 平罗 (county, 2020) pursues 青年大学习. One work item of
+    南昌 serves 青年大学习 and 青年之家 together, and each of 南昌 and 平罗 sets a 参学率 target.
+
+    >>> G = example_graph()
+    >>> G.number_of_nodes(), G.number_of_edges()
+    (17, 22)
+    """
+    G = nx.MultiDiGraph()
+    base = iri.BASE
+    plans = [("nanchang.txt", "2021", "360100", "共青团南昌市委", "prefecture", "南昌市"),
+             ("ningbo.txt", "2019", "330200", "共青团宁波市委", "prefecture", "宁波市"),
+             ("pingluo.txt", "2020", "640221", "共青团平罗县委", "county", "平罗县")]
+    programs = {"qndxx": ("青年大学习", "initiative"), "qnzj": ("青年之家", "platform"),
+                "tzb": ("挑战杯", "competition")}
+    for key, (label, ptype) in programs.items():
+        G.add_node(f"{base}program/{key}", cls="Program", label=label, prefLabel=label, programType=ptype,
+                   evidence=[], sources=[])
+    both = "依托“青年之家”深化“青年大学习”，稳定60%以上的参学率。"
+    pursued = {"nanchang.txt": [("qndxx", both), ("qnzj", both)],
+               "ningbo.txt": [("qndxx", "组织“青年大学习”网上主题团课。"), ("tzb", "办好“挑战杯”竞赛。")],
+               "pingluo.txt": [("qndxx", "推进“青年大学习”，参学率达到50%以上。")]}
+    for source, year, code, body, level, region in plans:
+        doc, org, reg = f"{base}doc/{source}", f"{base}org/{code}/cyl", f"{base}region/{code}"
+        item = f"{doc}/item/1"
+        G.add_node(doc, cls="WorkPlan", label=f"{region}{year}年工作要点", planYear=year, source=source,
+                   evidence=[], sources=[source])
+        G.add_node(org, cls="Organization", label=body, prefLabel=body, level=level, kind="league-committee",
+                   evidence=[], sources=[source])
+        G.add_node(reg, cls="Region", label=region, adcode=code, level=level, evidence=[], sources=[source])
+        sentence = pursued[source][0][1]
+        G.add_node(item, cls="Activity", label=sentence, evidence=[Evidence(source, year, 0, len(sentence),
+                                                                             sentence, sentence)],
+                   sources=[source])
+        head = Evidence(source, year, 0, len(body), body, body)
+        G.add_edge(doc, org, key="issuedBy", evidence=[head], sources=[source])
+        G.add_edge(org, reg, key="region", evidence=[], sources=[source])
+        G.add_edge(doc, item, key="hasActivity", evidence=G.nodes[item]["evidence"], sources=[source])
+        for key, text in pursued[source]:
+            name = programs[key][0]
+            begin = text.index(name)
+            ev = [Evidence(source, year, begin, begin + len(name), name, text)]
+            G.add_edge(org, f"{base}program/{key}", key="pursues", evidence=ev, sources=[source])
+            if text == sentence:
+                G.add_edge(item, f"{base}program/{key}", key="servesProgram", evidence=ev, sources=[source])
+        if "参学率" in sentence:
+            value = "60" if year == "2021" else "50"
+            target = f"{doc}/target/1"
+            G.add_node(target, cls="Target", label=f"参学率 >={value}%", metric="参学率", comparator=">=",
+                       value=value, valueText=f"{value}%", unitText="%",
+                       evidence=[Evidence(source, year, 0, len(sentence), f"{value}%以上", sentence)],
+                       sources=[source])
+            G.add_edge(item, target, key="hasTarget", evidence=G.nodes[target]["evidence"], sources=[source])
+            G.add_edge(target, f"{base}program/qndxx", key="servesProgram", evidence=G.nodes[target]["evidence"],
+                       sources=[source])
+    G.graph["documents"] = {source: {"document": f"{base}doc/{source}", "title": f"{region}{year}年工作要点",
+                                     "year": year, "issuer": body, "level": level, "region": region}
+                            for source, year, code, body, level, region in sorted(plans)}
+    G.graph["classes"] = {}
+    G.graph["relations"] = {}
+    return G

@@ -1,0 +1,44 @@
+"""``kg export --format cypher``: the push as a script for cypher-shell.
+
+The statements are the pusher's (kg/stores/neo4j_statements.py) with every parameter written as
+a literal, since a script has no parameters; each ends with ``;``. Run against any database:
+each plan's old subgraph is deleted, then everything is merged, so running it twice, or over an
+earlier push, leaves the same graph::
+
+    cypher-shell -a bolt://localhost:7687 -u neo4j -f plans.cypher
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from ..project import Projection, project
+from .cypher_text import literal
+from .neo4j_statements import Statement, plan
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+BATCH_SIZE = 500
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def render(statement: Statement) -> str:
+    """The statement with its parameters as literals."""
+    def value(match: re.Match) -> str:
+        return literal(statement.params[match.group(1)])
+    return _PARAMETER.sub(value, statement.text)
+
+
+def script(projection: Projection, batch_size: int = BATCH_SIZE) -> str:
+    nodes, relationships = projection.counts()
+    head = [f"// cyl-kg {__version__}: {len(projection.documents)} plans, {nodes} nodes, "
+            f"{relationships} relationships.",
+            "// Run with: cypher-shell -a bolt://HOST:7687 -u USER -f THIS_FILE", ""]
+    return "\n".join(head) + "".join(render(s) + ";\n" for s in plan(projection, None, batch_size))
+
+
+def export(ws: "Workspace") -> bytes:
+    """The exporter registered as ``cypher`` (kg/export.py)."""
+    return script(project(ws)).encode("utf-8")

@@ -1,0 +1,179 @@
+"""Push the workspace to a SPARQL 1.1 server: one named graph per plan, replaced on change.
+
+Two ways to write, whichever the server offers:
+
+- the Graph Store Protocol (``--protocol gsp``, the default): ``PUT ENDPOINT?graph=IRI`` with the
+  graph as N-Triples, which replaces the graph whole (Oxigraph ``/store``, Fuseki ``/ds/data``);
+- SPARQL 1.1 Update (``--protocol update``): ``DROP SILENT GRAPH <IRI> ; INSERT DATA { GRAPH <IRI>
+  { … } }`` in one request (Oxigraph ``/update``, Fuseki ``/ds/update``).
+
+With a query endpoint as well, plans whose ``cyl:sha256`` there equals the workspace's are left
+alone and the push reports how many triples the server holds in the workspace's graphs. The
+ontology and program scheme graphs go along every time (they are small). The canned queries
+read the union of the named graphs as their default graph: start Oxigraph with
+``--union-default-graph`` (Fuseki: ``tdb2:unionDefaultGraph true``).
+"""
+from __future__ import annotations
+
+import base64
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import pyoxigraph as ox
+
+from .. import iri
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+PROTOCOLS = ("gsp", "update")
+TIMEOUT = 60.0
+RETRIES = 3
+TRANSIENT = {408, 429, 502, 503, 504}
+SHA256 = "https://w3id.org/cyl-kg/def#sha256"
+
+
+class EndpointError(Exception):
+    """A request the server refused or could not be sent; the message is one line."""
+
+
+@dataclass
+class PushReport:
+    sent: list[str] = field(default_factory=list)          # graph IRIs written
+    unchanged: list[str] = field(default_factory=list)
+    triples_sent: int = 0
+    triples_held: int | None = None                         # known with a query endpoint
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where to write (``endpoint`` with ``protocol``) and, optionally, where to ask."""
+
+    endpoint: str
+    protocol: str = "gsp"
+    query_endpoint: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+    def _headers(self, extra: dict[str, str]) -> dict[str, str]:
+        headers = {"User-Agent": "cyl-kg", **extra}
+        if self.user is not None:
+            token = base64.b64encode(f"{self.user}:{self.password or ''}".encode("utf-8")).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        return headers
+
+    def request(self, method: str, url: str, body: bytes | None, headers: dict[str, str]) -> bytes:
+        """Send one request, retrying transient failures; EndpointError on any other."""
+        for attempt in range(RETRIES):
+            req = urllib.request.Request(url, data=body, method=method, headers=self._headers(headers))
+            try:
+                with urllib.request.urlopen(req, timeout=TIMEOUT) as response:
+                    return response.read()
+            except urllib.error.HTTPError as err:
+                if err.code in TRANSIENT and attempt + 1 < RETRIES:
+                    time.sleep(0.5 * 2 ** attempt)
+                    continue
+                detail = err.read().decode("utf-8", "replace").strip().splitlines()
+                reason = "wrong user or password" if err.code in (401, 403) else (detail[0][:200] if detail
+                                                                                    else err.reason)
+                raise EndpointError(f"{url.split('?')[0]} answered {err.code} {err.reason}: {reason}") from err
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as err:
+                reason = getattr(err, "reason", err)
+                if isinstance(reason, (ConnectionResetError, TimeoutError)) and attempt + 1 < RETRIES:
+                    time.sleep(0.5 * 2 ** attempt)
+                    continue
+                raise EndpointError(f"cannot reach {url.split('?')[0]} ({reason})") from err
+            except ValueError as err:   # not a URL at all
+                raise EndpointError(f"bad endpoint address {url!r} ({err})") from err
+        raise AssertionError("unreachable")
+
+    def write_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace one named graph with these triples."""
+        if self.protocol == "gsp":
+            url = _with_query(self.endpoint, {"graph": graph})
+            self.request("PUT", url, ntriples, {"Content-Type": "application/n-triples"})
+        else:
+            update = (f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n".encode("utf-8")
+                      + ntriples + b"}}\n")
+            self.request("POST", self.endpoint, update, {"Content-Type": "application/sparql-update; charset=utf-8"})
+
+    def select(self, sparql: str) -> tuple[list[str], list[list[str]]]:
+        """A SELECT on the query endpoint: (columns, rows of plain strings)."""
+        if not self.query_endpoint:
+            raise EndpointError("no query endpoint given")
+        body = urllib.parse.urlencode({"query": sparql}).encode("utf-8")
+        data = self.request("POST", self.query_endpoint, body,
+                            {"Content-Type": "application/x-www-form-urlencoded",
+                             "Accept": "application/sparql-results+json"})
+        return parse_results(data)
+
+
+def _with_query(url: str, params: dict[str, str]) -> str:
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
+
+def parse_results(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """SPARQL JSON results as (columns, rows of plain strings), as the embedded store gives them."""
+    try:
+        results = json.loads(data)
+    except ValueError as err:
+        raise EndpointError(f"the endpoint did not answer with SPARQL JSON results ({err})") from err
+    if "boolean" in results:
+        return ["result"], [[str(results["boolean"]).lower()]]
+    columns = results["head"]["vars"]
+    return columns, [[b.get(c, {}).get("value", "") for c in columns] for b in results["results"]["bindings"]]
+
+
+def graphs(ws: "Workspace") -> list[tuple[str, str | None]]:
+    """(graph IRI, version) for the plans (their sha256) and the reference graphs (no version)."""
+    plans = sorted((entry["graph"], entry["sha256"]) for entry in ws.documents.values())
+    reference = [(g, None) for g in (iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH)
+                 if ws.store.contains_named_graph(ox.NamedNode(g))]
+    return plans + reference
+
+
+def versions(server: Server) -> dict[str, str]:
+    """Graph IRI -> the plan version the server holds."""
+    _, rows = server.select(f"SELECT DISTINCT ?g ?v WHERE {{ GRAPH ?g {{ ?d <{SHA256}> ?v }} }}")
+    return {g: v for g, v in rows}
+
+
+def counts(server: Server, graph_iris: list[str]) -> dict[str, int]:
+    """Triples the server holds in each of these graphs."""
+    values = " ".join(f"<{g}>" for g in graph_iris)
+    _, rows = server.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
+                            f"GROUP BY ?g")
+    return {g: int(n) for g, n in rows}
+
+
+def ntriples(ws: "Workspace", graph: str) -> tuple[bytes, int]:
+    """A graph of the workspace as sorted N-Triples, and its size in triples."""
+    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in ws.quads(graph)), key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+
+
+def push(ws: "Workspace", server: Server, *, full: bool = False,
+         progress: Callable[[str], None] | None = None) -> PushReport:
+    """Write every plan graph the server lacks or holds in another version, and the reference graphs."""
+    if server.protocol not in PROTOCOLS:
+        raise EndpointError(f"unknown protocol {server.protocol!r} (choose from: {', '.join(PROTOCOLS)})")
+    report = PushReport()
+    held = versions(server) if server.query_endpoint and not full else {}
+    for graph, version in graphs(ws):
+        if version is not None and held.get(graph) == version:
+            report.unchanged.append(graph)
+            continue
+        data, size = ntriples(ws, graph)
+        server.write_graph(graph, data)
+        report.sent.append(graph)
+        report.triples_sent += size
+        if progress:
+            progress(graph)
+    if server.query_endpoint:
+        report.triples_held = sum(counts(server, [g for g, _ in graphs(ws)]).values())
+    return report

@@ -1,0 +1,7 @@
+// One row per work plan: who issued it, where, at what level, its 文号, issue date and plan year.
+MATCH (w:WorkPlan)-[:ISSUED_BY]->(o:Organization)
+OPTIONAL MATCH (o)-[:HAS_REGION]->(r:Region)
+RETURN DISTINCT w.uri AS document, w.source AS source, w.title AS title, o.prefLabel AS issuer,
+       r.label AS region, o.level AS level, w.identifier AS doc_number, w.issued AS issued,
+       w.planYear AS year
+ORDER BY source

@@ -1,0 +1,144 @@
+"""kg viz, kg compare, kg stats TABLE and kg export --format graphml, run as users run them."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.engines import run_sparql
+from kg.network import from_workspace
+from kg.workspace import Workspace
+import queries
+
+TABLES = ("classes", "matrix", "programs", "cooccurrence", "centrality", "levels", "years", "targets")
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def pursues(corpus_db) -> list[dict]:
+    columns, rows = run_sparql(corpus_db, queries.text("pursues"), {})
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def test_viz_writes_the_bodies_programs_page_into_the_workspace(corpus_db, pursues, tmp_path):
+    db = tmp_path / "db"
+    shutil.copytree(corpus_db, db)
+    result = run("viz", "--db", db)
+    assert result.exit_code == 0, result.output
+    nodes = len({r["organization"] for r in pursues} | {r["program"] for r in pursues})
+    edges = len({(r["organization"], r["program"]) for r in pursues})
+    assert result.output == f"wrote {db / 'bodies-programs.html'}: {nodes} nodes, {edges} edges (bodies-programs view)\n"
+    assert (db / "bodies-programs.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_viz_views_and_filters(corpus_db, tmp_path):
+    result = run("viz", "--view", "ego", "-p", "青马工程", "--radius", "2", "--year", "2021", "--db", corpus_db,
+                 "-o", tmp_path / "ego.html")
+    assert result.exit_code == 0, result.output
+    assert "ego view" in result.output and "within 2 steps of the centre" in result.output
+    result = run("viz", "--view", "full", "--max-nodes", "300", "--db", corpus_db, "-o", tmp_path / "full.html")
+    assert result.exit_code == 0
+    assert "folded into their plans" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--program", "不存在的品牌"], "no program named '不存在的品牌'"),
+    (["--year", "1999"], "no plan of 1999"),
+    (["--view", "ego"], "needs a centre"),
+    (["--view", "cloud"], "Invalid value for '--view'"),
+])
+def test_viz_usage_errors_exit_2(corpus_db, tmp_path, args, message):
+    result = CliRunner().invoke(main, ["viz", *args, "--db", str(corpus_db), "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_compare_as_text(corpus_db, pursues):
+    result = run("compare", "共青团南昌市委", "共青团宁波市委", "--db", corpus_db)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("A  000_973257c0ce08f055.txt  共青团南昌市委 2021")
+    a = {r["program"] for r in pursues if r["organization"] == "共青团南昌市委"}
+    b = {r["program"] for r in pursues if r["organization"] == "共青团宁波市委"}
+    assert f"added ({len(b - a)})" in out and f"dropped ({len(a - b)})" in out and f"kept ({len(a & b)})" in out
+    qin = next(r for r in pursues if r["program"] == "亲青恋")
+    assert f"  + 亲青恋\n      B  “{qin['evidence']}”  [004_655600bdde4567aa.txt, char " in out
+
+
+def test_compare_as_csv_and_json(corpus_db):
+    result = run("compare", "南昌市", "平罗县", "--format", "csv", "--only", "target-changed", "--db", corpus_db)
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["change"], r["metric"], r["a_value"], r["b_value"]) for r in rows] == [
+        ("target-changed", "学社衔接率 | “学社衔接”率", ">=98%", ">=91%")]
+    assert "98%" in rows[0]["a_evidence"] and "91%" in rows[0]["b_evidence"]
+    result = run("compare", "南昌市", "平罗县", "--format", "json", "--db", corpus_db)
+    rows = json.loads(result.output)
+    assert {r["change"] for r in rows} == {"added", "dropped", "kept", "target-changed", "target-same"}
+    for r in rows:
+        for side in ("a", "b"):
+            for e in r[f"{side}_evidence"]:
+                assert e["source"] == r[f"{side}_source"] and e["quote"] in e["sentence"]
+                assert e["end"] > e["begin"]
+        assert r["a_evidence"] or r["b_evidence"]
+
+
+def test_compare_unknown_plan_exits_2(corpus_db):
+    result = CliRunner().invoke(main, ["compare", "上海市", "南昌市", "--db", str(corpus_db)])
+    assert result.exit_code == 2 and "no plan '上海市'" in result.output
+
+
+def test_stats_prints_counts_plans_and_leading_programs(corpus_db):
+    out = run("stats", "--db", corpus_db).output
+    assert "WorkPlan               5" in out
+    assert "plans by level and year:" in out and "province         0     0     2     2" in out
+    assert "P1  共青团与人大代表、政协委员面对面 (5 bodies)" in out
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_every_stats_table_as_csv_and_json(corpus_db, table):
+    as_csv = run("stats", table, "--format", "csv", "--db", corpus_db)
+    as_json = run("stats", table, "--format", "json", "--db", corpus_db)
+    assert as_csv.exit_code == as_json.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    records = json.loads(as_json.output)
+    assert len(rows) == len(records) > 0
+    assert list(rows[0]) == list(records[0])
+    if "source" in records[0]:      # every count above zero names its plans
+        assert all(r["source"] for r in rows if r.get("bodies") != "0")
+    if "evidence" in records[0]:
+        first = records[0]["evidence"][0]
+        assert set(first) == {"source", "year", "begin", "end", "quote", "sentence"}
+        assert rows[0]["evidence"] == first["sentence"]
+
+
+def test_stats_without_a_table(corpus_db):
+    data = json.loads(run("stats", "--format", "json", "--db", corpus_db).output)
+    assert data["classes"]["WorkPlan"] == 5 and data["programs"][0]["bodies"] == 5
+    result = CliRunner().invoke(main, ["stats", "--format", "csv", "--db", str(corpus_db)])
+    assert result.exit_code == 2 and "name one of classes, matrix" in result.output
+
+
+def test_graphml_export_for_gephi_is_byte_identical(corpus_db, tmp_path):
+    assert run("export", "--format", "graphml", "-o", tmp_path / "a.graphml", "--db", corpus_db).exit_code == 0
+    assert run("export", "--format", "graphml", "-o", tmp_path / "b.graphml", "--db", corpus_db).exit_code == 0
+    assert (tmp_path / "a.graphml").read_bytes() == (tmp_path / "b.graphml").read_bytes()
+    G = nx.read_graphml(tmp_path / "a.graphml", force_multigraph=True)
+    with Workspace(corpus_db, read_only=True) as ws:
+        plans = from_workspace(ws)
+    assert (G.number_of_nodes(), G.number_of_edges()) == (plans.number_of_nodes(), plans.number_of_edges())
+    assert all(G.nodes[n]["label"] == a["label"] and G.nodes[n]["class"] == a["cls"] for n, a in plans.nodes(data=True))
+    labels = {a["label"] for _, a in G.nodes(data=True) if a["class"] == "Program"}
+    assert {"青年大学习", "挑战杯"} <= labels
+    pursues = [d for _, _, d in G.edges(data=True) if d["relation"] == "pursues"]
+    assert len(pursues) == sum(1 for *_, k in plans.edges(keys=True) if k == "pursues")
+    assert all(d["evidence_quote"] in d["evidence"] and d["evidence_end"] > d["evidence_begin"] for d in pursues)

@@ -1,0 +1,110 @@
+"""The embedded Cypher database in the workspace (kg/stores/ladybug.py), on a real Ladybug file."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.engines import run
+from kg.project import project, project_quads
+from kg.stores import ladybug
+from kg.workspace import Workspace
+from samples import JILIN, NINGBO, PINGLUO
+
+HOSTILE = "团'委\" \\ }) MATCH (n) DETACH DELETE n // $p `x`"
+
+
+def test_kg_build_keeps_a_cypher_database_holding_the_projection(corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        expected = project(ws).counts()
+    assert (corpus_db / ladybug.DATABASE).is_file()
+    assert ladybug.counts(corpus_db / ladybug.DATABASE) == expected
+    stamp = json.loads((corpus_db / ladybug.STAMP).read_text("utf-8"))
+    assert (stamp["nodes"], stamp["relationships"]) == expected
+
+
+def test_labels_relationships_and_properties_are_there_to_query(corpus_db):
+    columns, rows = run("cypher", corpus_db, """
+        MATCH (w:WorkPlan)-[:ISSUED_BY]->(o:Organization)-[:HAS_REGION]->(r:Region)
+        RETURN w.source AS source, o.prefLabel AS issuer, r.adcode AS adcode, w.issued AS issued
+        ORDER BY source""", {})
+    assert columns == ["source", "issuer", "adcode", "issued"]
+    assert len(rows) == 5 and rows[1][:3] == ["001_d839e743d134e22a.txt", "共青团吉林省委", "220000"]
+    _, aliases = run("cypher", corpus_db, "MATCH (p:Program {prefLabel: $name}) RETURN p.altLabel", {"name": "青年大学习"})
+    assert "青年大学习行动" in aliases[0][0].split("|")
+
+
+def test_parameters_carry_hostile_text_as_data(tmp_path):
+    node = ox.NamedNode("https://example.org/org/x")
+    quads = [ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ox.NamedNode("https://w3id.org/cyl-kg/def#Organization"), ox.DefaultGraph()),
+             ox.Quad(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                     ox.Literal(HOSTILE, language="zh"), ox.DefaultGraph())]
+    database = tmp_path / "hostile.lbug"
+    ladybug.load(project_quads(quads), database)
+    _, rows = ladybug.query(database, "MATCH (o:Organization) WHERE o.prefLabel = $p RETURN o.uri, o.prefLabel",
+                            {"p": HOSTILE})
+    assert rows == [[node.value, HOSTILE]]
+    assert ladybug.counts(database) == (1, 0)
+
+
+def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_rebuilds_it(tmp_path):
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    shutil.copy(JILIN, src)
+    assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    first = (db / ladybug.DATABASE).stat()
+    assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert (db / ladybug.DATABASE).stat().st_ino == first.st_ino
+    _, before = run("cypher", db, "MATCH (w:WorkPlan) RETURN count(w)", {})
+    shutil.copy(NINGBO, src)
+    assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert (db / ladybug.DATABASE).stat().st_ino != first.st_ino
+    _, after = run("cypher", db, "MATCH (w:WorkPlan) RETURN count(w)", {})
+    assert (before, after) == ([["1"]], [["2"]])
+
+
+def test_a_missing_or_stale_database_is_rebuilt_on_the_first_query(tmp_path):
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        from kg.pipeline import build
+        build(ws, [PINGLUO], jobs=1)
+    (db / ladybug.DATABASE).unlink()
+    assert run("cypher", db, "MATCH (w:WorkPlan) RETURN w.source", {}) == (["w.source"], [[PINGLUO.name]])
+    (db / ladybug.STAMP).write_text('{"stamp": "from an older version"}', "utf-8")
+    inode = (db / ladybug.DATABASE).stat().st_ino
+    assert run("cypher", db, "MATCH (w:WorkPlan) RETURN count(*)", {})[1] == [["1"]]
+    assert (db / ladybug.DATABASE).stat().st_ino != inode
+
+
+def test_errors_are_one_clear_line(corpus_db, tmp_path):
+    def query(*args):
+        return CliRunner().invoke(main, ["query", *args])
+    bad = query("--cypher", "MATCH (n:NoSuchLabel) RETURN n", "--db", str(corpus_db))
+    assert bad.exit_code == 2 and "NoSuchLabel" in bad.output
+    write = query("--cypher", "CREATE (:Program {uri: 'x'})", "--db", str(corpus_db))
+    assert write.exit_code == 2 and "read-only" in write.output
+    missing = query("--cypher", "MATCH (n) RETURN n", "--db", str(tmp_path / "nothing"))
+    assert missing.exit_code == 2 and "no workspace here" in missing.output
+
+
+def test_cli_runs_canned_twins_and_ad_hoc_cypher_with_parameters(corpus_db):
+    canned = CliRunner().invoke(main, ["query", "pursues", "--engine", "cypher", "--format", "csv", "--db",
+                                       str(corpus_db)])
+    assert canned.exit_code == 0 and canned.output.startswith("organization,program,source,year,evidence\n")
+    ad_hoc = CliRunner().invoke(main, [
+        "query", "--cypher", "MATCH (o:Organization)-[:PURSUES]->(p:Program) WHERE $alias IN p.altLabel "
+                             "RETURN DISTINCT o.prefLabel AS body ORDER BY body",
+        "--param", "alias=青马工程", "--format", "json", "--db", str(corpus_db)])
+    assert ad_hoc.exit_code == 0, ad_hoc.output
+    assert {"body": "共青团吉林省委"} in json.loads(ad_hoc.output)
+
+
+@pytest.mark.parametrize("value, text", [(None, ""), (False, "false"), (12, "12"), (2.5e6, "2500000"),
+                                         (["a", 1.5], "a|1.5")])
+def test_values_print_as_sparql_prints_them(value, text):
+    assert ladybug.plain(value) == text

@@ -1,0 +1,118 @@
+"""`kg push sparql` against a real Oxigraph server that the tests start on loopback."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import queries
+from kg.cli import main
+from kg.engines import run
+from kg.stores.sparql_endpoint import EndpointError, Server, counts, graphs, push
+from kg.workspace import Workspace
+from samples import JILIN, NINGBO
+
+
+def _oxigraph() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.skip("the Oxigraph server is not installed (pip install -e '.[test]' brings the oxigraph package)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory):
+    """An Oxigraph server on 127.0.0.1 with a fresh store; its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    location = tmp_path_factory.mktemp("oxigraph")
+    server = subprocess.Popen([_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the Oxigraph server did not start: {server.stderr.read().decode()[:500]}")
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _workspace_triples(db) -> dict[str, int]:
+    with Workspace(db, read_only=True) as ws:
+        return {g: sum(1 for _ in ws.quads(g)) for g, _ in graphs(ws)}
+
+
+@pytest.mark.parametrize("protocol, path", [("gsp", "store"), ("update", "update")])
+def test_pushing_twice_gives_identical_counts_equal_to_the_workspace(corpus_db, oxigraph, protocol, path):
+    server = Server(f"{oxigraph}/{path}", protocol, f"{oxigraph}/query")
+    expected = _workspace_triples(corpus_db)
+    with Workspace(corpus_db, read_only=True) as ws:
+        first = push(ws, server, full=True)
+        held_first = counts(server, list(expected))
+        second = push(ws, server)
+        held_second = counts(server, list(expected))
+    assert held_first == held_second == expected
+    assert first.triples_held == second.triples_held == sum(expected.values())
+    assert len(first.sent) == len(expected) and first.triples_sent == sum(expected.values())
+    assert len(second.unchanged) == 5                  # the plans are current; only the reference graphs go again
+
+
+def test_a_canned_query_answers_the_same_from_the_endpoint(corpus_db, oxigraph):
+    server = Server(f"{oxigraph}/store", "gsp", f"{oxigraph}/query")
+    with Workspace(corpus_db, read_only=True) as ws:
+        push(ws, server)
+    for name in queries.names():
+        text = queries.text(name, "sparql")
+        columns, rows = server.select(text)
+        assert (columns, sorted(rows)) == (lambda c, r: (c, sorted(r)))(*run("sparql", corpus_db, text)), name
+        assert rows, name
+
+
+def test_a_changed_plan_replaces_its_named_graph(tmp_path, oxigraph):
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    shutil.copy(JILIN, src / "plan.txt")
+    runner = CliRunner()
+    args = ["push", "sparql", "--endpoint", f"{oxigraph}/store", "--query-endpoint", f"{oxigraph}/query",
+            "--db", str(db)]
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    pushed = runner.invoke(main, args)
+    assert pushed.exit_code == 0, pushed.output
+    shutil.copy(NINGBO, src / "plan.txt")
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and again.output.startswith("sent 3 graphs")
+    server = Server(f"{oxigraph}/store", "gsp", f"{oxigraph}/query")
+    graph = next(g for g in _workspace_triples(db) if g.endswith("/plan.txt"))
+    assert counts(server, [graph]) == {graph: _workspace_triples(db)[graph]}
+    _, issuers = server.select(f"""SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?d <https://w3id.org/cyl-kg/def#issuedBy>
+                                   ?org . ?org <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }} }}""")
+    assert issuers == [["共青团宁波市委"]]
+
+
+def test_an_unreachable_or_refusing_server_is_one_clear_line(corpus_db, oxigraph):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    result = CliRunner().invoke(main, ["push", "sparql", "--endpoint", f"http://127.0.0.1:{closed}/store",
+                                       "--db", str(corpus_db)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot reach http://127.0.0.1:{closed}/store (")
+    assert result.stderr.count("\n") == 1
+    with Workspace(corpus_db, read_only=True) as ws, pytest.raises(EndpointError, match="answered 4"):
+        push(ws, Server(f"{oxigraph}/query", "update"))      # a query URL takes no updates

@@ -1,0 +1,203 @@
+"""The pages of kg viz, opened in headless Chromium: they draw, they lead to the evidence, and
+text from documents stays text."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from browser import console_errors, ink, open_page, start
+from kg.network import from_workspace
+from kg.viz import write_page
+from kg.workspace import Workspace
+from samples import PINGLUO
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+CLOSER = "</script><script>alert(2)</script>"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    driver = start(tmp_path_factory.mktemp("chromium-profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        _, pursues = ws.query("""PREFIX cyl: <https://w3id.org/cyl-kg/def#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?body ?program WHERE { ?doc cyl:issuedBy ?o . ?o skos:prefLabel ?body ; cyl:pursues ?p .
+  ?p skos:prefLabel ?program }""")
+        return from_workspace(ws), pursues
+
+
+@pytest.fixture(scope="module")
+def pages(corpus, tmp_path_factory):
+    G, _ = corpus
+    out = tmp_path_factory.mktemp("pages")
+    views = {"bodies-programs": {}, "full": {}, "ego": {"programs": ["青年大学习"], "radius": 2}}
+    return {name: (out / f"{name}.html", write_page(G, out / f"{name}.html", view=name, **kw))
+            for name, kw in views.items()}
+
+
+def visible_nodes(driver) -> int:
+    return driver.execute_script("return kgNetwork.body.data.nodes.get({filter: function (n) { return !n.hidden; }}).length")
+
+
+def test_bodies_programs_page_draws_every_program_of_the_corpus(browser, corpus, pages):
+    _, pursues = corpus
+    programs = {p for _, p in pursues}
+    bodies = {b for b, _ in pursues}
+    page = open_page(browser, pages["bodies-programs"][0])
+    assert console_errors(browser) == []
+    assert page["nodes"] == page["drawn"] == len(programs) + len(bodies) > 200
+    assert page["edges"] == len(pursues)
+    assert len(browser.execute_script("return kgNetwork.getPositions()")) == page["nodes"]
+    drawn = browser.execute_script("return kgData.details.nodes.map(function (n) { return [n.cls, n.label]; })")
+    assert {label for cls, label in drawn if cls == "Program"} == programs
+    assert {label for cls, label in drawn if cls == "Organization"} == bodies
+    assert ink(browser) > 20000          # the network is on the canvas, not a blank page
+    # nothing was fetched: the page carries its scripts and styles
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+
+@pytest.mark.parametrize("view", ["full", "ego"])
+def test_full_and_ego_pages_draw_what_they_hold(browser, pages, view):
+    path, drawn = pages[view]
+    page = open_page(browser, path)
+    assert console_errors(browser) == []
+    assert page["nodes"] == page["drawn"] == drawn.graph.number_of_nodes() > 100
+    assert page["edges"] == drawn.graph.number_of_edges()
+    assert ink(browser) > 5000
+
+
+def _node_id(driver, label: str) -> int:
+    return driver.execute_script(
+        "var label = arguments[0];"
+        "return kgData.details.nodes.findIndex(function (n) { return n.label === label; })", label)
+
+
+def _click_canvas_at(driver, x: float, y: float) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    canvas = driver.find_element(By.CSS_SELECTOR, "#network canvas")
+    rect = canvas.rect
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - rect["width"] / 2),
+                                                      int(y - rect["height"] / 2)).click().perform()
+
+
+def test_clicking_an_edge_shows_the_sentence_behind_it(browser, corpus, pages, corpus_db):
+    from kg.engines import run_sparql
+    import queries
+
+    columns, rows = run_sparql(corpus_db, queries.text("pursues"), {})
+    row = dict(zip(columns, next(r for r in rows if r[0] == "共青团吉林省委" and r[1] == "青年大学习")))
+    open_page(browser, pages["bodies-programs"][0])
+    body, program = _node_id(browser, "共青团吉林省委"), _node_id(browser, "青年大学习")
+    edge, center = browser.execute_script("""
+        var from = arguments[0], to = arguments[1];
+        var e = kgData.details.edges.findIndex(function (e) { return e.from === from && e.to === to; });
+        var p = kgNetwork.getPositions([from, to]), a = p[from], b = p[to];
+        var c = document.querySelector('#network canvas').getBoundingClientRect();
+        var center = {x: c.width / 2, y: c.height / 2};
+        // close up on a point of the edge that no node or other edge covers
+        for (var t = 0.3; t < 0.95; t += 0.05) {
+          kgNetwork.moveTo({position: {x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)}, scale: 4, animation: false});
+          if (kgNetwork.getNodeAt(center) === undefined && kgNetwork.getEdgeAt(center) === e) break;
+        }
+        return [e, [center.x, center.y]];""", body, program)
+    _click_canvas_at(browser, *center)
+    assert browser.execute_script("return kgNetwork.getSelectedEdges()") == [edge]
+    details = browser.find_element("id", "details").text
+    assert "共青团吉林省委 → 青年大学习" in details
+    assert " ".join(row["evidence"].split()) in " ".join(details.split())
+    assert row["source"] in details
+    assert browser.execute_script("return document.querySelector('#details mark').textContent") == "青年大学习"
+
+
+def test_search_box_finds_and_filters(browser, pages):
+    from selenium.webdriver.common.by import By
+
+    everything = open_page(browser, pages["bodies-programs"][0])["nodes"]
+    browser.find_element(By.ID, "search").send_keys("大学习")
+    results = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")]
+    assert results == ["青年大学习"]
+    browser.find_element(By.ID, "only").click()
+    assert visible_nodes(browser) == 1
+    browser.find_element(By.CSS_SELECTOR, "#results li").click()
+    assert browser.find_element(By.CSS_SELECTOR, "#details h2").text == "青年大学习"
+    browser.find_element(By.ID, "only").click()
+    assert visible_nodes(browser) == everything
+    # the legend hides a class and shows it again
+    legend = browser.find_elements(By.CSS_SELECTOR, "#legend div")
+    program_row = next(d for d in legend if "program" in d.text)
+    program_row.click()
+    assert visible_nodes(browser) == 5
+    program_row.click()
+    assert visible_nodes(browser) == everything
+    assert console_errors(browser) == []
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory):
+    """A real plan whose quoted program names carry markup and a script end tag."""
+    from kg.pipeline import build
+
+    root = tmp_path_factory.mktemp("hostile")
+    text = PINGLUO.read_text("utf-8")
+    assert "“青春有约”" in text and "“缘来是你”" in text
+    text = text.replace("“青春有约”", f"“{PAYLOAD}青春有约”", 1).replace("“缘来是你”", f"“{CLOSER}缘来是你”", 1)
+    (root / "in").mkdir()
+    (root / "in" / "pingluo-hostile.txt").write_text(text, "utf-8")
+    with Workspace(root / "db", create=True) as ws:
+        assert not build(ws, [root / "in"], jobs=1).failed
+    with Workspace(root / "db", read_only=True) as ws:
+        G = from_workspace(ws)
+    page = root / "hostile.html"
+    drawn = write_page(G, page)
+    return page, drawn
+
+
+def test_markup_in_a_document_stays_text_and_runs_nothing(browser, hostile_page):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    path, drawn = hostile_page
+    raw = path.read_text("utf-8")
+    assert PAYLOAD not in raw and CLOSER not in raw          # escaped in the file itself
+    page = open_page(browser, path)
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert
+    assert console_errors(browser) == []
+    assert page["nodes"] == page["drawn"] == drawn.graph.number_of_nodes()
+    assert browser.execute_script("return document.querySelectorAll('img').length") == 0
+    assert browser.execute_script("return document.scripts.length") == 3      # data, vis-network, the page's own
+
+    label = f"{PAYLOAD}青春有约"
+    node = _node_id(browser, label)
+    assert node >= 0
+    # the search box lists it as text
+    browser.find_element(By.ID, "search").send_keys("onerror")
+    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")] == [label]
+    # its tooltip shows the sentence as text
+    browser.execute_script("kgNetwork.focus(arguments[0], {scale: 2, animation: false});", node)
+    canvas = browser.find_element(By.CSS_SELECTOR, "#network canvas")
+    ActionChains(browser).move_to_element(canvas).move_by_offset(1, 1).move_by_offset(-1, -1).perform()
+    tooltip = browser.find_element(By.CSS_SELECTOR, "div.vis-tooltip")
+    deadline = time.monotonic() + 10
+    while not tooltip.is_displayed() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert tooltip.text.startswith(label + "\n")
+    assert f"开展“{PAYLOAD}青春有约”“</script><script>" in tooltip.text
+    # the panel shows both names, and the sentence, as text
+    browser.find_element(By.CSS_SELECTOR, "#results li").click()
+    details = browser.find_element(By.ID, "details").text
+    assert details.startswith(label)
+    assert f"开展“{PAYLOAD}青春有约”“{CLOSER}缘来是你”等主题青年婚恋交友活动" in details
+    assert browser.execute_script("return document.querySelectorAll('img').length") == 0
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert

@@ -1,0 +1,97 @@
+"""Benchmark: project the sample corpus × N onto a property graph and bulk-load it into Ladybug.
+
+Prints figures; asserts nothing. The corpus is copied N times under new names (each copy is a
+plan of its own, with its own nodes), built once into a workspace, then each step is timed
+over a few runs and the median printed:
+
+    .venv/bin/python tools/bench_cypher.py                  # the corpus × 100
+    .venv/bin/python tools/bench_cypher.py --copies 1
+    .venv/bin/python tools/bench_cypher.py --db /tmp/x100   # reuse (or keep) the workspace
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.pipeline import build  # noqa: E402
+from kg.project import project  # noqa: E402
+from kg.stores import ladybug, neo4j_csv  # noqa: E402
+from kg.stores.neo4j_statements import plan  # noqa: E402
+from kg.workspace import Workspace  # noqa: E402
+
+CORPUS = ROOT / "examples" / "corpus"
+
+
+def timed(step, runs: int):
+    """(median seconds, last result) of running step() runs times."""
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def corpus_copies(folder: Path, copies: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(copies):
+        for f in sorted(CORPUS.glob("*.txt")):
+            shutil.copy(f, folder / f"{f.stem}_{i:03d}{f.suffix}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, help="workspace to build into (kept) or to reuse if it exists")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-cypher-"))
+    db = args.db or scratch / "db"
+    try:
+        if not (db / "current").exists():
+            corpus_copies(scratch / "plans", args.copies)
+            started = time.perf_counter()
+            with Workspace(db, create=True) as ws:
+                report = build(ws, [scratch / "plans"])
+            print(f"kg build of {len(report.built)} plans (extraction, RDF, the Cypher database): "
+                  f"{time.perf_counter() - started:.1f} s")
+        with Workspace(db, read_only=True) as ws:
+            documents = len(ws.documents)
+            triples = sum(1 for g in ws.document_graphs() for _ in ws.quads(g))
+            seconds, projection = timed(lambda: project(ws), args.runs)
+        nodes, relationships = projection.counts()
+        print(f"workspace: {documents} plans, {triples} triples in their graphs")
+        print(f"projection: {nodes} nodes, {relationships} relationships, "
+              f"{len(projection.label_counts())} labels, {len(projection.type_counts())} relationship types")
+        print(f"  project (RDF -> property graph)       {seconds:7.2f} s")
+
+        def load():
+            target = scratch / f"load-{time.perf_counter_ns()}.lbug"
+            ladybug.load(projection, target)
+            return target
+        seconds, database = timed(load, args.runs)
+        print(f"  load into Ladybug (Parquet, COPY)     {seconds:7.2f} s")
+        print(f"  counts in Ladybug                     {ladybug.counts(database)}")
+        query = "MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN p.prefLabel, count(DISTINCT o) AS n " \
+                "ORDER BY n DESC LIMIT 10"
+        seconds, _ = timed(lambda: ladybug.query(database, query), args.runs)
+        print(f"  top-10 programs by bodies (Cypher)    {seconds:7.3f} s")
+        seconds, files = timed(lambda: neo4j_csv.files(projection), args.runs)
+        print(f"  neo4j-csv export (in memory)          {seconds:7.2f} s, {sum(map(len, files.values())) >> 20} MB")
+        seconds, statements = timed(lambda: plan(projection, None), args.runs)
+        print(f"  Neo4j push plan                       {seconds:7.2f} s, {len(statements)} statements")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
