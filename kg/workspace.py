@@ -4,7 +4,8 @@ Layout::
 
     DIR/store/          Oxigraph (RocksDB) store: one named graph per document, plus the
                         ontology and the program scheme in graphs of their own
-    DIR/manifest.json   source key -> path, sha256, graph; written atomically after each document
+    DIR/manifest.json   source key -> path, sha256, graph; written atomically after each batch of
+                        documents is in the store
     DIR/.lock           held while a build writes
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest; DIR/current names it
@@ -39,6 +40,7 @@ MANIFEST = "manifest.json"
 STORE = "store"
 LOCK = ".lock"
 SNAPSHOTS = "snapshots"
+READERS = ".readers"      # readers of a snapshot hold a shared lock on this file
 CURRENT = "current"
 
 
@@ -55,6 +57,7 @@ class BuildReport:
     built: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)     # where the time went, by stage
 
 
 def sha256_of(path: Path) -> str:
@@ -88,6 +91,7 @@ class Workspace:
         self.read_only = read_only
         self._lock_file = None
         self._changed = False
+        self._keys: dict[str, str] | None = None      # resolved path -> document key, made on first use
         if read_only:
             self._open_snapshot()
             return
@@ -103,17 +107,23 @@ class Workspace:
         self.manifest = self._read_manifest(self.path / MANIFEST)
 
     def _open_snapshot(self) -> None:
-        """Open the last finished build's snapshot, read-only (retrying if a build just replaced it)."""
-        for _ in range(5):
+        """Open the last finished build's snapshot, read-only, holding a shared lock on it so
+        that no build deletes it while it is read (retrying if a build just replaced it)."""
+        for _ in range(10):
             current = self.path / CURRENT
             if not current.exists():
                 raise WorkspaceError(f"{self.path}: no workspace here (run `kg build PATH... --db {self.path}` first)")
             snapshot = self.path / SNAPSHOTS / current.read_text("utf-8").strip()
             try:
+                self._lock_file = open(snapshot / READERS, "r")
+                fcntl.flock(self._lock_file, fcntl.LOCK_SH)
+                if not (snapshot / STORE).exists():
+                    raise FileNotFoundError(snapshot)
                 self.store = ox.Store.read_only(str(snapshot / STORE))
                 self.manifest = self._read_manifest(snapshot / MANIFEST)
                 return
             except (OSError, WorkspaceError):
+                self._unlock()
                 time.sleep(0.2)
         raise WorkspaceError(f"{self.path}: cannot open the workspace's current snapshot")
 
@@ -157,13 +167,14 @@ class Workspace:
         staging = folder / f".staging-{name}"
         staging.mkdir()
         self.store.backup(str(staging / STORE))
+        (staging / READERS).touch()
         (staging / MANIFEST).write_bytes((self.path / MANIFEST).read_bytes() if (self.path / MANIFEST).exists()
                                          else b'{"documents": {}, "reference": {}}')
         os.rename(staging, folder / name)
         write_atomically(self.path / CURRENT, name.encode("utf-8"))
         for old in folder.iterdir():
             if old.name != name:
-                shutil.rmtree(old, ignore_errors=True)
+                _remove_unread(old)
 
     def __enter__(self) -> "Workspace":
         return self
@@ -191,9 +202,13 @@ class Workspace:
     def key_for(self, path: Path) -> str:
         """The document key: its file name, made unique when two folders hold the same name."""
         resolved = str(path.resolve())
-        for key, entry in self.documents.items():
-            if entry["path"] == resolved:
-                return key
+        if self._keys is None or self._keys_size != len(self.documents):
+            # An index instead of a scan of the manifest per file: building 10,000 files was quadratic.
+            self._keys, self._keys_size = {}, len(self.documents)
+            for key, entry in self.documents.items():
+                self._keys.setdefault(entry["path"], key)
+        if resolved in self._keys:
+            return self._keys[resolved]
         key = path.name
         if key in self.documents:
             key = f"{path.name}~{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
@@ -217,13 +232,43 @@ class Workspace:
 
     def replace_document(self, key: str, path: Path, sha256: str, nquads: bytes) -> None:
         """Put a document's graph in place of its old one, then record it in the manifest."""
-        graph = ox.NamedNode(iri.graph(key))
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
-        self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
+        self.replace_documents([(key, path, sha256, nquads)])
+
+    def replace_documents(self, documents: list[tuple[str, Path, str, bytes]], *, bulk: bool = False) -> None:
+        """Put several documents' graphs (key, path, sha256, N-Quads) in place of their old ones,
+        then record them all in the manifest with one write.
+
+        With ``bulk`` the graphs go in through Oxigraph's bulk loader: several times faster than
+        a transaction, but not atomic. Either way a replaced document is first marked unfinished
+        in the manifest, and the batch is recorded only once its graphs are on disk, so a build
+        killed halfway leaves every document it did not finish unrecorded, and the next build
+        redoes exactly those.
+        """
+        if not documents:
+            return
+        replaced = [key for key, *_ in documents if key in self.documents]
+        if replaced:
+            for key in replaced:
+                self.documents[key]["sha256"] = ""
+            self._write_manifest()
+        for key, *_ in documents:
+            graph = ox.NamedNode(iri.graph(key))
+            if self.store.contains_named_graph(graph):
+                self.store.remove_graph(graph)
+        data = b"".join(nquads for *_, nquads in documents)
+        if bulk:
+            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        else:
+            self.store.load(data, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
-        self.documents[key] = {"path": str(path.resolve()), "sha256": sha256, "graph": iri.graph(key),
-                               "source": path.name}
+        for key, path, sha256, _ in documents:
+            resolved = str(path.resolve())
+            if key in self.documents and self.documents[key]["path"] != resolved:
+                self._keys = None          # a key moved to another file: index afresh on next use
+            self.documents[key] = {"path": resolved, "sha256": sha256, "graph": iri.graph(key), "source": path.name}
+            if self._keys is not None:
+                self._keys.setdefault(resolved, key)
+                self._keys_size = len(self.documents)
         self._write_manifest()
         self._changed = True
 
@@ -251,6 +296,18 @@ class Workspace:
 
     def document_graphs(self) -> list[str]:
         return sorted(entry["graph"] for entry in self.documents.values())
+
+
+def _remove_unread(snapshot: Path) -> None:
+    """Delete an old snapshot unless a reader still has it open (then a later build will)."""
+    try:
+        with open(snapshot / READERS, "r") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(snapshot, ignore_errors=True)
+    except FileNotFoundError:
+        shutil.rmtree(snapshot, ignore_errors=True)
+    except BlockingIOError:
+        pass
 
 
 def _plain(term) -> str:

@@ -48,7 +48,7 @@ def to_decimal(number: str, scale: str = "") -> Decimal | None:
         value = Decimal(as_int)
     for ch in scale:
         value *= SCALES.get(ch, 1)
-    return value.normalize() if value == value.to_integral() else value
+    return Decimal(int(value)) if value == value.to_integral() else value
 
 
 def plain(value: Decimal) -> str:
