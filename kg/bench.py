@@ -348,16 +348,6 @@ def dump(db: Path, out: Path) -> int:
     return count
 
 
-def timed_runs(run: Callable[[], object], times: int = 3) -> tuple[float, object]:
-    """The median seconds of several runs, and the last run's result."""
-    seconds, result = [], None
-    for _ in range(times):
-        start = time.perf_counter()
-        result = run()
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds), result
-
-
 QUERY_RUNS = 3
 
 

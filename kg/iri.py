@@ -1,6 +1,7 @@
 """Deterministic ASCII IRIs for everything the graph holds."""
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from ontology import ID
@@ -10,6 +11,7 @@ SCHEME_GRAPH = BASE + "graph/scheme"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 
 
+@functools.lru_cache(maxsize=1 << 14)      # every evidence IRI of a document quotes its key again
 def _safe(key: str) -> str:
     """A key as an IRI path segment: ASCII kept, anything else percent-encoded."""
     return quote(key, safe="-._~/")

@@ -1,28 +1,33 @@
 """``kg build``: files and folders -> facts -> named graphs in the workspace.
 
 Extraction runs in worker processes (each returns its document's graph as N-Quads); the store
-is written by this process alone, one document at a time.
+is written by this process alone, in batches of documents: a big build goes through Oxigraph's
+bulk loader, a small one (a few changed files) through transactions, and the manifest is
+written once a batch (see :meth:`Workspace.replace_documents` for what a killed build leaves).
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-import pyoxigraph as ox
-
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
-from .build import document_quads
+from .build import document_nquads
 from .workspace import BuildReport, Workspace, sha256_of
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
+BATCH_BYTES = 64 * 1024 * 1024       # N-Quads written to the store at a time (~100 plans)
+BULK_DOCUMENTS = 64                  # from this many documents to build, load them in bulk
+STAGES = ("read", "extract", "graph", "store", "project")
 
 
 @dataclass(frozen=True)
@@ -54,16 +59,29 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return unique, errors
 
 
-def extract_graph(job: Job) -> bytes:
-    """Read, extract and build one document; its named graph as N-Quads."""
-    from loaders.extract import load
+def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
+    """Read, extract and build one document; its named graph as N-Quads.
+
+    ``stages``, when given, gets the seconds spent reading, extracting and building the graph.
+    """
+    from loaders.extract import extract
+    from loaders.readers import read
 
     size = job.path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ReadError(job.path, f"file too large ({size // (1024 * 1024)} MB; the limit is "
                                   f"{MAX_FILE_BYTES // (1024 * 1024)} MB)")
-    facts = load(job.path)
-    return ox.serialize(document_quads(facts, job.key), format=ox.RdfFormat.N_QUADS)
+    started = time.perf_counter()
+    raw = read(job.path)
+    read_at = time.perf_counter()
+    facts = extract(raw)
+    extracted_at = time.perf_counter()
+    nquads = document_nquads(facts, job.key)
+    if stages is not None:
+        stages["read"] += read_at - started
+        stages["extract"] += extracted_at - read_at
+        stages["graph"] += time.perf_counter() - extracted_at
+    return nquads
 
 
 class _TimeLimit:
@@ -87,10 +105,11 @@ class _TimeLimit:
             signal.signal(signal.SIGALRM, self._previous)
 
 
-def _run(job: Job, seconds: float = SECONDS_PER_FILE) -> tuple[Job, bytes | None, str | None]:
+def _run(job: Job, seconds: float = SECONDS_PER_FILE,
+         stages: dict[str, float] | None = None) -> tuple[Job, bytes | None, str | None]:
     try:
         with _TimeLimit(seconds):
-            return job, extract_graph(job), None
+            return job, extract_graph(job, stages), None
     except TimeoutError:
         return job, None, f"gave up after {seconds:g} s (the limit per file)"
     except ReadError as err:
@@ -121,24 +140,100 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             continue
         todo.append(Job(key, f, digest))
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
-    results = _results(todo, workers)
-    for job, nquads, error in results:
+    report.seconds.update(dict.fromkeys(STAGES, 0.0))
+    writes = _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS)
+    for job, nquads, error, stages in _results(todo, workers):
+        for stage, seconds in stages.items():
+            report.seconds[stage] += seconds
         if error is not None:
             report.failed.append((str(job.path), error))
         else:
-            workspace.replace_document(job.key, job.path, job.sha256, nquads)
-            report.built.append(str(job.path))
+            writes.add(job, nquads)
         if progress:
             progress(job, error)
+    writes.flush()
     from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
+    started = time.perf_counter()
     refresh(workspace)
+    report.seconds["project"] = time.perf_counter() - started
     return report
 
 
+class _Writes:
+    """Built documents on their way into the store, written a batch at a time.
+
+    One manifest write per batch, not per document: the manifest of 10,000 plans is megabytes,
+    and rewriting it after every document made a big build quadratic.
+    """
+
+    def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool):
+        self.workspace, self.report, self.bulk = workspace, report, bulk
+        self.pending: list[tuple[str, Path, str, bytes]] = []
+        self.size = 0
+
+    def add(self, job: Job, nquads: bytes) -> None:
+        self.pending.append((job.key, job.path, job.sha256, nquads))
+        self.size += len(nquads)
+        if self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        started = time.perf_counter()
+        self.workspace.replace_documents(self.pending, bulk=self.bulk)
+        self.report.built.extend(str(path) for _, path, _, _ in self.pending)
+        self.report.seconds["store"] += time.perf_counter() - started
+        self.pending, self.size = [], 0
+
+
+def _run_chunk(jobs: list[Job]) -> list[tuple[Job, bytes | None, str | None, dict[str, float]]]:
+    """Build a few documents (in a worker); each with the seconds its stages took."""
+    out = []
+    for job in jobs:
+        stages = dict.fromkeys(("read", "extract", "graph"), 0.0)
+        out.append((*_run(job, stages=stages), stages))
+    return out
+
+
+def _prepare() -> None:
+    """Load the domain's words (the program scheme, patterns, cues, regions) in this process
+    before the workers fork, so that they start with them instead of each parsing the ontology."""
+    from loaders import lexicon, regions
+
+    lexicon.cues()
+    lexicon.program_automaton()
+    lexicon.organization_automaton()
+    lexicon.non_programs()
+    regions.names_index()
+
+
 def _results(todo: list[Job], workers: int):
+    """(job, N-Quads, error, stage seconds) for each job, in order."""
     if workers <= 1 or len(todo) < 4:
         for job in todo:
-            yield _run(job)
+            yield from _run_chunk([job])
         return
+    if _forks():
+        _prepare()
+    size = max(1, min(16, len(todo) // (workers * 8) or 1))
+    chunks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_run, todo, chunksize=max(1, min(32, len(todo) // (workers * 8) or 1)))
+        # A few chunks in flight per worker, no more: results wait here while the store is
+        # written, and 10,000 of them at once would hold gigabytes.
+        pending = collections.deque(pool.submit(_run_chunk, c) for c in _take(chunks, workers * 4))
+        while pending:
+            done = pending.popleft().result()
+            pending.extend(pool.submit(_run_chunk, c) for c in _take(chunks, 1))
+            yield from done
+
+
+def _take(iterator, n: int) -> list:
+    return [x for _, x in zip(range(n), iterator)]
+
+
+def _forks() -> bool:
+    """Whether worker processes start as copies of this one (and so share what it loaded)."""
+    import multiprocessing
+
+    return multiprocessing.get_start_method() == "fork"

@@ -18,14 +18,22 @@ all of them with no new code.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
+import hashlib
+import json
+import os
+import pickle
 import re
 import tomllib
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -208,16 +216,6 @@ def _convert(lexical: str, kind: str) -> Value:
     return lexical
 
 
-def _value_kind(lexical: str, datatype: str) -> str:
-    kind = _kind(datatype)
-    if kind != "string":
-        try:
-            _convert(lexical, kind)
-        except (ValueError, InvalidOperation):
-            return "string"
-    return kind
-
-
 def _common(kinds: set[str]) -> str:
     if len(kinds) == 1:
         return next(iter(kinds))
@@ -225,11 +223,6 @@ def _common(kinds: set[str]) -> str:
 
 
 # -- the mapping ---------------------------------------------------------------------------------
-
-def _id(term) -> str:
-    """A node's ``uri``: the IRI, or ``bnode://ID`` for a blank node as n10s writes it."""
-    return term.value if isinstance(term, ox.NamedNode) else f"bnode://{term.value}"
-
 
 def _ancestors(subclass_of: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     parents: dict[str, set[str]] = defaultdict(set)
@@ -253,7 +246,7 @@ def _ancestors(subclass_of: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     return closure
 
 
-def _labels(classes: set[str], ancestors: dict[str, set[str]]) -> tuple[str, ...]:
+def _labels(classes: frozenset[str], ancestors: dict[str, set[str]]) -> tuple[str, ...]:
     if not classes:
         return (RESOURCE,)
     specific = [c for c in classes if not any(c in ancestors.get(d, ()) for d in classes if d != c)]
@@ -265,6 +258,54 @@ def _labels(classes: set[str], ancestors: dict[str, set[str]]) -> tuple[str, ...
 def _preference(raw: tuple[str, str | None, str], language: str) -> tuple:
     lexical, lang, _ = raw
     return (0 if lang == language else 1 if not lang else 2, lang or "", lexical)
+
+
+@dataclass
+class _Statements:
+    """What the quads say, gathered in one pass: node -> classes, node -> predicate -> literals
+    (lexical form, language, datatype), edges, and the per-plan statements."""
+
+    types: dict[str, set[str]] = field(default_factory=dict)
+    literals: dict[str, dict[str, list[tuple[str, str | None, str]]]] = field(default_factory=dict)
+    edges: set[tuple[str, str, str]] = field(default_factory=set)
+    stated: set[tuple[str, str, str, str]] = field(default_factory=set)
+    nodes: set[str] = field(default_factory=set)
+
+
+def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], per_document: frozenset[str]) -> _Statements:
+    """One pass over the quads; written for speed, since a large workspace has millions."""
+    out = _Statements()
+    types, literals, edges, stated, nodes = out.types, out.literals, out.edges, out.stated, out.nodes
+    literal_type, named_type = ox.Literal, ox.NamedNode
+    for subject, predicate, obj, graph in quads:
+        s = subject.value if type(subject) is named_type else "bnode://" + subject.value
+        p = predicate.value
+        nodes.add(s)
+        if type(obj) is literal_type:
+            by_predicate = literals.get(s)
+            if by_predicate is None:
+                by_predicate = literals[s] = {}
+            raw = (obj.value, obj.language, obj.datatype.value)
+            values = by_predicate.get(p)
+            if values is None:
+                by_predicate[p] = [raw]
+            elif raw not in values:
+                values.append(raw)
+        elif p == RDF_TYPE:
+            if type(obj) is named_type:
+                classes = types.get(s)
+                if classes is None:
+                    types[s] = {obj.value}
+                else:
+                    classes.add(obj.value)
+        else:
+            o = obj.value if type(obj) is named_type else "bnode://" + obj.value
+            nodes.add(o)
+            if p in per_document and type(graph) is named_type and graph.value in documents:
+                stated.add((documents[graph.value], s, p, o))
+            else:
+                edges.add((s, p, o))
+    return out
 
 
 def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, str]] = (),
@@ -280,60 +321,147 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
     """
     config = config or Config.load()
     documents = dict(documents or {})
-    types: dict[str, set[str]] = defaultdict(set)
-    literals: dict[str, dict[str, set[tuple[str, str | None, str]]]] = defaultdict(lambda: defaultdict(set))
-    edges: set[tuple[str, str, str]] = set()
-    stated: set[tuple[str, str, str, str]] = set()
-    seen: set[str] = set()
-    for q in quads:
-        s = _id(q.subject)
-        seen.add(s)
-        p = q.predicate.value
-        o = q.object
-        if isinstance(o, ox.Literal):
-            literals[s][p].add((o.value, o.language, o.datatype.value))
-        elif p == RDF_TYPE:
-            if isinstance(o, ox.NamedNode):
-                types[s].add(o.value)
-        else:
-            target = _id(o)
-            seen.add(target)
-            graph = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
-            if p in config.per_document and graph in documents:
-                stated.add((documents[graph], s, p, target))
+    with _no_gc():
+        gathered = _gather(quads, documents, config.per_document)
+        return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
+                       config).projection()
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Millions of small tuples and none of them cyclic: the collector would only slow us down."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+Part = tuple[list[Node], list[Relationship]]
+
+
+@dataclass
+class Stream:
+    """A projection delivered in parts, so that a workspace of any size fits in memory: first the
+    nodes plans share (organizations, programs, regions, policies, the scheme) and the
+    relationships among them, then :meth:`parts`, each plan's own nodes and relationships, one
+    plan at a time. :meth:`projection` gathers it all into one :class:`Projection`."""
+
+    node_property_types: dict[str, str]
+    relationship_property_types: dict[str, str]
+    label_properties: dict[str, set[str]]          # primary label -> properties its nodes may have
+    shared_nodes: list[Node]
+    shared_relationships: list[Relationship]
+    documents: list[str]
+    parts: Callable[[], Iterator[Part]]
+    shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
+
+    def projection(self) -> Projection:
+        nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
+        for own_nodes, own_relationships in self.parts():
+            nodes.extend(own_nodes)
+            relationships.extend(own_relationships)
+        nodes.sort(key=lambda n: n.uri)
+        relationships.sort(key=lambda r: (r.type, r.start, r.end, str(r.properties.get("document", ""))))
+        return Projection(nodes, relationships, self.node_property_types, self.relationship_property_types,
+                          self.documents)
+
+
+def stream_of(projection: Projection) -> Stream:
+    """A projection already in memory as a stream of one part."""
+    label_properties: dict[str, set[str]] = defaultdict(set)
+    for n in projection.nodes:
+        label_properties[n.label].update(n.properties)
+    return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
+                  projection.nodes, projection.relationships, projection.documents, lambda: iter(()),
+                  projection.primary_labels())
+
+
+def _owned_by(document: str | None):
+    """Whether a node is the plan's own: the plan, or minted under its IRI (see :func:`owner`)."""
+    if document is None:
+        return lambda uri: False
+    prefix = document + "/"
+    return lambda uri: uri.startswith(prefix) or uri.partition("#")[0] == document
+
+
+class _Collector:
+    """The first pass: what plans share, merged; what kinds of values each property holds; which
+    properties each label's own nodes have."""
+
+    def __init__(self, ancestors: dict[str, set[str]]):
+        self.ancestors = ancestors
+        self.shared = _Statements()
+        self.datatypes: dict[str, set[str]] = defaultdict(set)
+        self.own_predicates: dict[str, set[str]] = defaultdict(set)
+        self.label_sets: dict[frozenset[str], tuple[str, ...]] = {}
+        self.stated = False
+
+    def labels(self, classes) -> tuple[str, ...]:
+        key = frozenset(classes or ())
+        found = self.label_sets.get(key)
+        if found is None:
+            found = self.label_sets[key] = _labels(key, self.ancestors)
+        return found
+
+    def add(self, f: _Statements, document: str | None) -> None:
+        own = _owned_by(document)
+        shared = self.shared
+        self.stated = self.stated or bool(f.stated)
+        for s, by_predicate in f.literals.items():
+            for p, raws in by_predicate.items():
+                known = self.datatypes[p]
+                for lexical, _, datatype in raws:
+                    kind = _kind(datatype)
+                    if kind != "string":
+                        try:
+                            _convert(lexical, kind)
+                        except (ValueError, InvalidOperation):
+                            datatype = ""          # a value that is not of its kind: the property is text
+                    known.add(datatype)
+        for s in f.nodes:
+            if own(s):
+                predicates = self.own_predicates[self.labels(f.types.get(s))[0]]
+                predicates.update(f.literals.get(s, ()))
             else:
-                edges.add((s, p, target))
+                shared.nodes.add(s)
+                classes = f.types.get(s)
+                if classes:
+                    shared.types.setdefault(s, set()).update(classes)
+                by_predicate = f.literals.get(s)
+                if by_predicate:
+                    mine = shared.literals.setdefault(s, {})
+                    for p, raws in by_predicate.items():
+                        values = mine.setdefault(p, [])
+                        values.extend(r for r in raws if r not in values)
+        shared.edges.update(e for e in f.edges if not own(e[0]) and not own(e[2]))
 
-    ancestors = _ancestors(subclass_of)
-    node_labels = {uri: _labels(types.get(uri, set()), ancestors) for uri in seen}
-    label_set = {label_name(c) for c in classes} | {lab for labs in node_labels.values() for lab in labs}
 
-    # One kind per property name, across every node, so each column has one type.
+def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subclass_of, classes,
+            documents: list[str], config: Config) -> Stream:
+    """Two passes over the graphs' statements: the first (here) collects what they share and the
+    schema; the second (the stream's parts) makes each plan's own nodes and relationships."""
+    collector = _Collector(_ancestors(subclass_of))
+    for document, fragment in fragments:
+        collector.add(fragment(), document)
+    shared = collector.shared
+    shared_labels = {uri: collector.labels(shared.types.get(uri)) for uri in shared.nodes}
+    label_set = {label_name(c) for c in classes} | {lab for labs in collector.label_sets.values() for lab in labs}
+
+    names = {p: property_name(p) for p in collector.datatypes}
     kinds: dict[str, set[str]] = defaultdict(set)
-    lists: set[str] = set()
-    for props in literals.values():
-        for p, raws in props.items():
-            name = property_name(p)
-            kinds[name].update(_value_kind(lex, dtype) for lex, _, dtype in raws)
-            if p in config.multival_props:
-                lists.add(name)
+    for p, datatypes in collector.datatypes.items():
+        kinds[names[p]].update(_kind(t) for t in datatypes)
+    lists = {names[p] for p in config.multival_props if p in names}
     kind_of = {name: _common(k) for name, k in kinds.items()}
+    node_types = {n: kind_of[n] + ("[]" if n in lists else "") for n in sorted(kind_of)} | {"uri": "string"}
+    rel_kinds: dict[str, str] = {}
+    if collector.stated:
+        rel_kinds = {"document": "string", "evidence": "string"}
+        rel_kinds.update((name, kind_of.get(names.get(predicate, ""), "string")) for name, predicate in config.from_plan)
 
-    def value(raw: tuple[str, str | None, str], name: str) -> Value:
-        return _convert(raw[0], kind_of[name])
-
-    def properties(uri: str) -> dict[str, Value]:
-        out: dict[str, Value] = {}
-        for p, raws in sorted(literals.get(uri, {}).items()):
-            name = property_name(p)
-            if name in lists:
-                merged = out.get(name, []) if isinstance(out.get(name), list) else []
-                out[name] = sorted(set(merged) | {value(r, name) for r in raws}, key=str)
-            elif name not in out:
-                out[name] = value(min(raws, key=lambda r: _preference(r, config.language)), name)
-        return out
-
-    nodes = [Node(uri, node_labels[uri], {"uri": uri, **properties(uri)}) for uri in sorted(seen)]
     rel_names: dict[str, str] = {}
 
     def rel_name(p: str) -> str:
@@ -341,46 +469,78 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
             rel_names[p] = relationship_name(p, label_set)
         return rel_names[p]
 
-    relationships = [Relationship(rel_name(p), s, o) for s, p, o in edges]
-    rel_kinds: dict[str, str] = {}
-    if stated:
-        relationships.extend(_per_document(stated, edges, literals, rel_name, config, kind_of, rel_kinds))
-    relationships.sort(key=lambda r: (r.type, r.start, r.end, sorted((k, str(v)) for k, v in r.properties.items())))
-    return Projection(nodes=nodes, relationships=relationships,
-                      node_property_types={n: kind_of[n] + ("[]" if n in lists else "") for n in sorted(kind_of)}
-                      | {"uri": "string"},
-                      relationship_property_types=dict(sorted(rel_kinds.items())),
-                      documents=sorted(set(documents.values())))
+    shared_nodes = _nodes(shared, sorted(shared.nodes), lambda uri: shared_labels[uri], names, kind_of, lists,
+                          config.language)
+    label_properties: dict[str, set[str]] = defaultdict(set)
+    for label, predicates in collector.own_predicates.items():
+        label_properties[label].update(names[p] for p in predicates)
+        label_properties[label].add("uri")
+    for node in shared_nodes:
+        label_properties[node.label].update(node.properties)
+    shared_relationships = [Relationship(t, s, o, {})
+                            for t, s, o in sorted((rel_name(p), s, o) for s, p, o in shared.edges)]
+
+    def parts() -> Iterator[Part]:
+        with _no_gc():
+            for document, fragment in fragments:
+                f = fragment()
+                own = _owned_by(document)
+                uris = sorted(u for u in f.nodes if own(u))
+                nodes = _nodes(f, uris, lambda uri: collector.labels(f.types.get(uri)), names, kind_of, lists,
+                               config.language)
+                rels = [Relationship(rel_name(p), s, o, {}) for s, p, o in f.edges if own(s) or own(o)]
+                if f.stated:
+                    rels.extend(_per_document(f, rel_name, config, names, kind_of))
+                yield nodes, rels
+
+    return Stream(node_types, dict(sorted(rel_kinds.items())), dict(label_properties), shared_nodes,
+                  shared_relationships, documents, parts, {uri: labels[0] for uri, labels in shared_labels.items()})
 
 
-def _per_document(stated, edges, literals, rel_name, config: Config, kind_of, rel_kinds) -> list[Relationship]:
+def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, lists, language) -> list[Node]:
+    nodes = []
+    literals = gathered.literals
+    for uri in uris:
+        props: dict[str, Value] = {"uri": uri}
+        for p, raws in literals.get(uri, {}).items():
+            name = names[p]
+            kind = kind_of[name]
+            if name in lists:
+                merged = set(props.get(name, ())) | {_convert(r[0], kind) for r in raws}
+                props[name] = sorted(merged, key=str)
+            elif name not in props:
+                raw = raws[0] if len(raws) == 1 else min(raws, key=lambda r: _preference(r, language))
+                props[name] = _convert(raw[0], kind)
+        nodes.append(Node(uri, labels_of(uri), props))
+    return nodes
+
+
+def _per_document(gathered: _Statements, rel_name, config: Config, names, kind_of) -> list[Relationship]:
     """One relationship per plan for each per-document triple, with the plan's evidence."""
-    document_of = {s: o for s, p, o in edges if p == IN_DOCUMENT}
+    literals = gathered.literals
+    document_of = {s: o for s, p, o in gathered.edges if p == IN_DOCUMENT}
     first: dict[tuple[str, str], tuple[int, int, str]] = {}
-    for s, p, o in edges:
+    for s, p, o in gathered.edges:
         if p != TA_IDENT_REF or s not in document_of:
             continue
         props = literals.get(s, {})
         try:
-            begin = int(min(v for v, _, _ in props[BEGIN_INDEX]))
-            end = int(min(v for v, _, _ in props.get(END_INDEX, {("0", None, "")})))
+            begin = min(int(v) for v, _, _ in props[BEGIN_INDEX])
+            end = min((int(v) for v, _, _ in props.get(END_INDEX, ())), default=0)
         except (KeyError, ValueError):
             continue
         sentence = min((v for v, _, _ in props.get(SENTENCE, ())), default="")
         key = (document_of[s], o)
         if key not in first or (begin, end, sentence) < first[key]:
             first[key] = (begin, end, sentence)
-    rel_kinds.update({"document": "string", "evidence": "string"})
     out = []
-    for document, s, p, o in sorted(stated):
+    for document, s, p, o in sorted(gathered.stated):
         props: dict[str, Value] = {"document": document}
         for name, predicate in config.from_plan:
             raws = literals.get(document, {}).get(predicate)
             if raws:
-                pname = property_name(predicate)
                 raw = min(raws, key=lambda r: _preference(r, config.language))
-                props[name] = _convert(raw[0], kind_of[pname])
-                rel_kinds[name] = kind_of[pname]
+                props[name] = _convert(raw[0], kind_of.get(names.get(predicate, ""), "string"))
         if (document, o) in first:
             props["evidence"] = first[(document, o)][2]
         out.append(Relationship(rel_name(p), s, o, props))
@@ -415,15 +575,77 @@ def ontology_terms(ws: "Workspace") -> tuple[list[tuple[str, str]], list[str]]:
     return [(c, d) for c, d in pairs], [c for (c,) in classes]
 
 
-def project(ws: "Workspace", config: Config | None = None) -> Projection:
-    """The projection of a workspace: its plans' graphs and the reference graphs of the config."""
+CACHE = "projection-cache"
+
+
+@functools.lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes() + CONFIG.read_bytes()).hexdigest()
+
+
+def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
+              cache: Path | None) -> _Statements:
+    """One graph's statements: from the cache when it holds this version of the graph, else read
+    from the store (about 14 µs a quad, the cost that dominates a projection) and cached."""
+    file = cache / (hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".pickle.z") if cache and version else None
+    key = (_code_stamp(), graph, version)
+    if file is not None:
+        try:
+            stored_key, fragment = pickle.loads(zlib.decompress(file.read_bytes()))
+            if stored_key == key:
+                return fragment
+        except (OSError, ValueError, EOFError, zlib.error, pickle.UnpicklingError):
+            pass
+    fragment = _gather(ws.quads(graph), documents, config.per_document)
+    if file is not None:
+        try:
+            file.parent.mkdir(exist_ok=True)
+            tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(zlib.compress(pickle.dumps((key, fragment), protocol=pickle.HIGHEST_PROTOCOL), 3))
+            os.replace(tmp, file)
+        except OSError:          # a workspace we may read but not write: no cache, same answer
+            pass
+    return fragment
+
+
+def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
+    """Remove cached graphs the workspace no longer holds."""
+    config = config or Config.load()
+    folder = ws.path / CACHE
+    keep = {hashlib.sha1(g.encode("utf-8")).hexdigest() + ".pickle.z"
+            for g in [e["graph"] for e in ws.documents.values()] + list(config.reference_graphs)}
+    for file in folder.iterdir() if folder.is_dir() else ():
+        if file.name not in keep:
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+
+def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
+    """The projection of a workspace as a :class:`Stream`: its plans' graphs and the reference
+    graphs of the config, in memory one plan at a time.
+
+    Each graph's statements are cached in ``DIR/projection-cache/`` by the graph's version (the
+    plan's manifest entry with its sha256, the reference file's digest), so only the graphs of
+    changed plans are read from the store again, and the second pass reads none.
+    """
     config = config or Config.load()
     documents = {entry["graph"]: iri.document(key) for key, entry in ws.documents.items()}
+    # a plan's version is its whole manifest entry (its sha256, and whatever else a rebuild records)
+    versions = {entry["graph"]: json.dumps(entry, sort_keys=True) for entry in ws.documents.values()}
+    versions.update(ws.manifest.get("reference", {}))
     graphs = sorted(documents) + [g for g in config.reference_graphs if g not in documents]
     subclass_of, classes = ontology_terms(ws)
+    folder = ws.path / CACHE if cache else None
 
-    def quads():
-        for g in graphs:
-            yield from ws.quads(g)
+    def fragment(graph: str) -> Callable[[], _Statements]:
+        return lambda: _fragment(ws, graph, versions.get(graph), documents, config, folder)
 
-    return project_quads(quads(), subclass_of=subclass_of, classes=classes, documents=documents, config=config)
+    with _no_gc():
+        return _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
+                       sorted(documents.values()), config)
+
+
+def project(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Projection:
+    """The projection of a workspace, whole in memory (see :func:`stream` for one that is not)."""
+    with _no_gc():
+        return stream(ws, config, cache=cache).projection()

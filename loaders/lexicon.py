@@ -5,6 +5,7 @@ data files a researcher can extend; this module reads them and builds the matche
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
@@ -21,6 +22,40 @@ SQUEEZE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 def squeeze(s: str) -> str:
     """A name without the spaces plans put inside it (``12355 青少年服务台``)."""
     return SQUEEZE_RE.sub("", s)
+
+
+class Offsets:
+    """Where each character of a squeezed text stands in the text it was taken from."""
+
+    def __init__(self, pieces: list[tuple[int, int]]):
+        self._at: list[int] = []          # where each piece starts in the squeezed text
+        self._origin: list[int] = []      # and in the text
+        n = 0
+        for origin, length in pieces:
+            self._at.append(n)
+            self._origin.append(origin)
+            n += length
+
+    def __getitem__(self, k: int) -> int:
+        i = bisect.bisect_right(self._at, k) - 1
+        return self._origin[i] + k - self._at[i]
+
+
+@functools.lru_cache(maxsize=None)
+def _kept_re(spaces: str) -> re.Pattern:
+    return re.compile(f"[^{re.escape(spaces)}]+")
+
+
+def squeezed(s: str, lo: int, hi: int, spaces: str) -> tuple[str, Offsets]:
+    """``s[lo:hi]`` without the characters in ``spaces``, and for each kept character its offset
+    in ``s``: one regex pass instead of a Python loop over every character.
+
+    >>> text, offsets = squeezed("ab 12355 青少年", 1, 12, " ")
+    >>> text, [offsets[k] for k in range(len(text))]
+    ('b12355青少年', [1, 3, 4, 5, 6, 7, 9, 10, 11])
+    """
+    pieces = [(m.start(), m.end() - m.start()) for m in _kept_re(spaces).finditer(s, lo, hi)]
+    return "".join(s[a:a + n] for a, n in pieces), Offsets(pieces)
 
 
 @functools.lru_cache(maxsize=None)

@@ -204,12 +204,8 @@ def find_organizations(text: Text, lo: int, hi: int, issuer: Organization) -> li
         if region:
             out.append((committee_of(region), text.span(m.start(), m.end())))
             taken.append((m.start(), m.end()))
-    chars, index = [], []
-    for i in range(lo, hi):
-        if s[i] not in " \t\u3000":
-            chars.append(s[i])
-            index.append(i)
-    for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(), "".join(chars)):
+    squeezed, index = lexicon.squeezed(s, lo, hi, " \t\u3000")
+    for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(), squeezed):
         start, end = index[a], index[b - 1] + 1
         if any(x < end and start < y for x, y in taken):
             continue

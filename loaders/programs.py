@@ -13,6 +13,7 @@ keyed by its name so that every document naming it meets the same node.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -177,37 +178,58 @@ def _starters_re() -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
+NAME_RUN_RE = re.compile(f"[{CJK}0-9·]+")
+
+
+def _suffix_places(text: str, lo: int, hi: int, suffix: str, runs: list[tuple[int, int]]):
+    """Where a suffix stands inside the runs of name characters, as a scan of each run finds it.
+
+    One scan of the text per suffix, not one per run and suffix: a suffix made of name
+    characters never straddles two runs, so the whole-text scan finds the same places.
+    """
+    if not suffix:
+        yield from (p for a, b in runs for p in range(a, b + 1))
+        return
+    if not NAME_RUN_RE.fullmatch(suffix):
+        return                              # it can never stand inside a run
+    p = text.find(suffix, lo, hi)
+    while p >= 0:
+        yield p
+        p = text.find(suffix, p + len(suffix), hi)
+
+
 def shaped_names(text: str, lo: int, hi: int, blocked) -> list[tuple[int, int, str]]:
     """Unquoted names of a program's shape: (start, end, name)."""
     cue = lexicon.cues()["programs"]
     generic = set(cue["generic_names"])
     verb_bound = tuple(cue["verb_bound_suffixes"])
     out = []
-    for run in re.finditer(f"[{CJK}0-9·]+", text[lo:hi]):
-        a, b = run.start() + lo, run.end() + lo
-        segment = text[a:b]
-        # Candidate names end at each program suffix inside the run.
-        for suffix, _ in cue["name_suffixes"]:
-            for sm in re.finditer(re.escape(suffix), segment):
-                end = sm.end()
-                head = segment[:sm.start()]
-                starts = [m.end() for m in _starters_re().finditer(head)]
-                begin = starts[-1] if starts else 0
-                if suffix.endswith(verb_bound) and not starts:
-                    continue
-                name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
-                begin = end - len(name)
-                core = _edition_re().sub("", name)
-                if len(core) - len(suffix) < 3 or len(core) > 20 or core in generic:
-                    continue
-                if any(core.endswith(g) and len(core) - len(g) < 2 for g in generic):
-                    continue
-                if any(core.endswith(g) for g in generic if len(g) >= 4):
-                    continue
-                s, e = a + begin, a + end
-                if any(bs < e and s < be for bs, be in blocked):
-                    continue
-                out.append((s, e, name))
+    runs = [(m.start(), m.end()) for m in NAME_RUN_RE.finditer(text, lo, hi)]
+    run_starts = [a for a, _ in runs]
+    for suffix, _ in cue["name_suffixes"]:
+        # Candidate names end at each program suffix inside a run.
+        for place in _suffix_places(text, lo, hi, suffix, runs):
+            a, b = runs[bisect.bisect_right(run_starts, place) - 1]
+            segment = text[a:b]
+            sm_start = place - a
+            end = sm_start + len(suffix)
+            starts = [m.end() for m in _starters_re().finditer(segment, 0, sm_start)]
+            begin = starts[-1] if starts else 0
+            if suffix.endswith(verb_bound) and not starts:
+                continue
+            name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
+            begin = end - len(name)
+            core = _edition_re().sub("", name)
+            if len(core) - len(suffix) < 3 or len(core) > 20 or core in generic:
+                continue
+            if any(core.endswith(g) and len(core) - len(g) < 2 for g in generic):
+                continue
+            if any(core.endswith(g) for g in generic if len(g) >= 4):
+                continue
+            s, e = a + begin, a + end
+            if any(bs < e and s < be for bs, be in blocked):
+                continue
+            out.append((s, e, name))
     # Keep the longest of overlapping candidates.
     out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     kept: list[tuple[int, int, str]] = []
@@ -280,13 +302,6 @@ def _word_boundary(s: str, start: int, end: int, label: str) -> bool:
     return not (start > 0 and s[start - 1] in "第")
 
 
-def _squeezed(s: str, lo: int, hi: int) -> tuple[str, list[int]]:
+def _squeezed(s: str, lo: int, hi: int) -> tuple[str, lexicon.Offsets]:
     """The text without spaces, and for each kept character its offset in the text."""
-    chars, index = [], []
-    for i in range(lo, hi):
-        ch = s[i]
-        if ch in " \t\u3000\u00a0":
-            continue
-        chars.append(ch)
-        index.append(i)
-    return "".join(chars), index
+    return lexicon.squeezed(s, lo, hi, " \t\u3000\u00a0")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from .. import project as projection_module
-from ..project import Projection
+from ..project import Node, Projection, Relationship, Stream, stream_of
 from .cypher_text import identifier
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class CypherStoreError(Exception):
 def stamp(manifest: dict) -> str:
     """What the database must have been built from: the plans, the reference graphs, the mapping."""
     h = hashlib.sha256()
-    documents = {key: entry["sha256"] for key, entry in manifest.get("documents", {}).items()}
+    documents = manifest.get("documents", {})
     h.update(json.dumps([documents, manifest.get("reference", {}), importlib.metadata.version("ladybug")],
                         sort_keys=True).encode("utf-8"))
     for source in (Path(projection_module.__file__), Path(__file__), projection_module.CONFIG):
@@ -87,92 +87,140 @@ def _ladybug_type(kind: str) -> str:
     return base + "[]" if kind.endswith("[]") else base
 
 
-def _columns(items, types: dict[str, str], first: tuple[str, ...] = ()) -> list[str]:
-    names = {k for item in items for k in item.properties} - set(first)
-    return list(first) + sorted(names, key=lambda n: (n not in types, n))
-
-
 def _path(text) -> str:
     """A quoted string for COPY's file name and options."""
     return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def load(projection: Projection, path: Path) -> tuple[int, int]:
-    """Create a new database at path holding the projection; (nodes, relationships) loaded."""
-    import ladybug
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def _files(paths: list[Path]) -> str:
+    return "[" + ", ".join(_path(p) for p in paths) + "]"
 
+
+class _Parts:
+    """Parquet files of the rows to copy, one series per node label and per relationship type
+    with its (from, to) labels; every buffer is written out once they hold ROWS rows together,
+    which bounds the memory a load takes."""
+
+    ROWS = 250_000
+
+    def __init__(self, folder: Path, stream: Stream):
+        self.folder, self.stream = folder, stream
+        self.node_columns = {label: ["uri"] + sorted(props - {"uri"})
+                             for label, props in stream.label_properties.items()}
+        self.rel_columns: dict[str, list[str]] = {}
+        self.buffers: dict[tuple, list] = defaultdict(list)
+        self.files: dict[tuple, list[Path]] = defaultdict(list)
+        self.nodes = self.relationships = self.buffered = 0
+
+    def add_nodes(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self._add(("node", node.label), node)
+        self.nodes += len(nodes)
+
+    def add_relationships(self, relationships: list[Relationship], label_of) -> None:
+        for rel in relationships:
+            if rel.type not in self.rel_columns:      # a type's relationships all have properties, or none
+                self.rel_columns[rel.type] = sorted(self.stream.relationship_property_types) if rel.properties else []
+            self._add(("rel", rel.type, label_of(rel.start), label_of(rel.end)), rel)
+        self.relationships += len(relationships)
+
+    def _add(self, key: tuple, item) -> None:
+        self.buffers[key].append(item)
+        self.buffered += 1
+        if self.buffered >= self.ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        for key in list(self.buffers):
+            self._flush(key)
+        self.buffered = 0
+
+    def _flush(self, key: tuple) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        items = self.buffers.pop(key, [])
+        if not items:
+            return
+        if key[0] == "node":
+            columns = self.node_columns[key[1]]
+            types = self.stream.node_property_types
+            data = {c: pa.array([n.properties.get(c) for n in items], type=_arrow_type(types[c])) for c in columns}
+        else:
+            types = self.stream.relationship_property_types
+            data = {"from": pa.array([r.start for r in items], type=pa.string()),
+                    "to": pa.array([r.end for r in items], type=pa.string())}
+            data.update({c: pa.array([r.properties.get(c) for r in items], type=_arrow_type(types[c]))
+                         for c in self.rel_columns[key[1]]})
+        file = self.folder / f"part-{sum(map(len, self.files.values()))}.parquet"
+        pq.write_table(pa.table(data), file)
+        self.files[key].append(file)
+
+
+def load(projection: Projection | Stream, path: Path) -> tuple[int, int]:
+    """Create a new database at path holding the projection; (nodes, relationships) loaded.
+
+    A :class:`~kg.project.Stream` is loaded one plan at a time, so memory stays bounded however
+    large the workspace.
+    """
+    import ladybug
+
+    stream = projection if isinstance(projection, Stream) else stream_of(projection)
     if path.exists():
         raise CypherStoreError(f"{path}: already exists")
-    by_label: dict[str, list] = defaultdict(list)
-    for node in projection.nodes:
-        by_label[node.label].append(node)
-    label_of = projection.primary_labels()
-    by_pair: dict[tuple[str, str, str], list] = defaultdict(list)
-    for rel in projection.relationships:
-        by_pair[(rel.type, label_of[rel.start], label_of[rel.end])].append(rel)
-    rel_props: dict[str, list[str]] = {}
-    for rel_type in sorted({t for t, _, _ in by_pair}):
-        rel_props[rel_type] = _columns([r for (t, _, _), rels in by_pair.items() if t == rel_type for r in rels],
-                                       projection.relationship_property_types)
-
-    # One checkpoint at the end: checkpointing after every COPY costs ~80 ms a table.
-    db = ladybug.Database(str(path), auto_checkpoint=False)
-    conn = ladybug.Connection(db)
-    try:
-        with tempfile.TemporaryDirectory(prefix="kg-cypher-") as tmp:
-            for label, nodes in sorted(by_label.items()):
-                columns = _columns(nodes, projection.node_property_types, first=("uri",))
-                types = [projection.node_property_types[c] for c in columns]
-                ddl = ", ".join(f"{identifier(c)} {_ladybug_type(t)}" for c, t in zip(columns, types))
+    with tempfile.TemporaryDirectory(prefix="kg-cypher-") as tmp:
+        parts = _Parts(Path(tmp), stream)
+        parts.add_nodes(stream.shared_nodes)
+        parts.add_relationships(stream.shared_relationships, stream.shared_labels.__getitem__)
+        for nodes, relationships in stream.parts():
+            own = {n.uri: n.label for n in nodes}
+            parts.add_nodes(nodes)
+            parts.add_relationships(relationships, lambda uri: own.get(uri) or stream.shared_labels[uri])
+        parts.flush()
+        # One checkpoint at the end: checkpointing after every COPY costs ~80 ms a table.
+        db = ladybug.Database(str(path), auto_checkpoint=False)
+        conn = ladybug.Connection(db)
+        try:
+            for (_, label), files in sorted((k, v) for k, v in parts.files.items() if k[0] == "node"):
+                columns = parts.node_columns[label]
+                ddl = ", ".join(f"{identifier(c)} {_ladybug_type(stream.node_property_types[c])}" for c in columns)
                 conn.execute(f"CREATE NODE TABLE {identifier(label)}({ddl}, PRIMARY KEY({identifier('uri')}))")
-                table = pa.table({c: pa.array([n.properties.get(c) for n in nodes], type=_arrow_type(t))
-                                  for c, t in zip(columns, types)})
-                file = Path(tmp) / f"n{len(os.listdir(tmp))}.parquet"
-                pq.write_table(table, file)
-                conn.execute(f"COPY {identifier(label)} FROM {_path(file)}")
-            for rel_type, columns in rel_props.items():
-                pairs = sorted((f, t) for (r, f, t) in by_pair if r == rel_type)
-                types = [projection.relationship_property_types[c] for c in columns]
+                conn.execute(f"COPY {identifier(label)} FROM {_files(files)}")
+            rel_keys = sorted(k for k in parts.files if k[0] == "rel")
+            for rel_type in sorted({k[1] for k in rel_keys}):
+                pairs = [(f, t) for (_, r, f, t) in rel_keys if r == rel_type]
+                columns = parts.rel_columns[rel_type]
                 ddl = ", ".join([f"FROM {identifier(f)} TO {identifier(t)}" for f, t in pairs]
-                                + [f"{identifier(c)} {_ladybug_type(k)}" for c, k in zip(columns, types)])
+                                + [f"{identifier(c)} {_ladybug_type(stream.relationship_property_types[c])}"
+                                   for c in columns])
                 conn.execute(f"CREATE REL TABLE {identifier(rel_type)}({ddl})")
                 for f, t in pairs:
-                    rels = by_pair[(rel_type, f, t)]
-                    data = {"from": pa.array([r.start for r in rels], type=pa.string()),
-                            "to": pa.array([r.end for r in rels], type=pa.string())}
-                    data.update({c: pa.array([r.properties.get(c) for r in rels], type=_arrow_type(k))
-                                 for c, k in zip(columns, types)})
-                    file = Path(tmp) / f"r{len(os.listdir(tmp))}.parquet"
-                    pq.write_table(pa.table(data), file)
-                    conn.execute(f"COPY {identifier(rel_type)} FROM {_path(file)} (from={_path(f)}, to={_path(t)})")
-        conn.execute("CHECKPOINT")
-    finally:
-        conn.close()
-        db.close()
-    return projection.counts()
+                    conn.execute(f"COPY {identifier(rel_type)} FROM {_files(parts.files[('rel', rel_type, f, t)])} "
+                                 f"(from={_path(f)}, to={_path(t)})")
+            conn.execute("CHECKPOINT")
+        finally:
+            conn.close()
+            db.close()
+    return parts.nodes, parts.relationships
 
 
 def build(ws: "Workspace", folder: Path | None = None) -> dict:
     """Project the workspace and load it into a fresh database that replaces the old one."""
     folder = Path(folder or ws.path)
     started = time.perf_counter()
-    projection = projection_module.project(ws)
-    projected = time.perf_counter()
+    stream = projection_module.stream(ws)        # one plan at a time: memory stays bounded
     tmp = Path(tempfile.mkdtemp(prefix=".cypher-", dir=folder))
     try:
-        load(projection, tmp / DATABASE)
+        nodes, relationships = load(stream, tmp / DATABASE)
         os.replace(tmp / DATABASE, folder / DATABASE)
     finally:
         for leftover in tmp.iterdir() if tmp.exists() else ():
             leftover.unlink()
         with contextlib.suppress(OSError):
             tmp.rmdir()
-    nodes, relationships = projection.counts()
+    projection_module.prune_cache(ws)
     info = {"stamp": stamp(ws.manifest), "nodes": nodes, "relationships": relationships,
-            "project_seconds": round(projected - started, 3),
-            "load_seconds": round(time.perf_counter() - projected, 3)}
+            "seconds": round(time.perf_counter() - started, 3)}
     from ..workspace import write_atomically
     write_atomically(folder / STAMP, json.dumps(info, indent=1, sort_keys=True).encode("utf-8"))
     return info

@@ -108,3 +108,38 @@ def test_cli_runs_canned_twins_and_ad_hoc_cypher_with_parameters(corpus_db):
                                          (["a", 1.5], "a|1.5")])
 def test_values_print_as_sparql_prints_them(value, text):
     assert ladybug.plain(value) == text
+
+
+def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_db, tmp_path, monkeypatch):
+    from kg.project import stream
+
+    monkeypatch.setattr(ladybug._Parts, "ROWS", 300)        # dozens of Parquet files per table
+    with Workspace(corpus_db, read_only=True) as ws:
+        whole = project(ws)
+        assert ladybug.load(stream(ws), tmp_path / "parts.lbug") == whole.counts()
+    ladybug.load(whole, tmp_path / "whole.lbug")
+    assert ladybug.counts(tmp_path / "parts.lbug") == ladybug.counts(tmp_path / "whole.lbug") == whole.counts()
+    text = "MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN o.uri, p.uri, r.document, r.evidence"
+    assert sorted(ladybug.query(tmp_path / "parts.lbug", text)[1]) == sorted(ladybug.query(tmp_path / "whole.lbug",
+                                                                                             text)[1])
+
+
+def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_path):
+    from kg.project import CACHE
+
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    shutil.copy(JILIN, src / "plan.txt")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    cached = sorted((db / CACHE).iterdir())
+    assert len(cached) == 2                                  # the plan and the program scheme
+    for file in cached:
+        file.write_bytes(b"not a cache file")                # a damaged cache is read around
+    (db / ladybug.STAMP).unlink()
+    issuer = "MATCH (:WorkPlan)-[:ISSUED_BY]->(o:Organization) RETURN o.prefLabel"
+    assert run("cypher", db, issuer, {})[1] == [["共青团吉林省委"]]
+    shutil.copy(NINGBO, src / "plan.txt")                     # same name, another plan
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert run("cypher", db, issuer, {})[1] == [["共青团宁波市委"]]
+    assert len(list((db / CACHE).iterdir())) == 2
