@@ -509,7 +509,7 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
         ("reading (CPU s in workers)", col(lambda r: r["stages"]["read"]), "s"),
         ("extraction (CPU s in workers)", col(lambda r: r["stages"]["extract"]), "s"),
         ("graph building (CPU s in workers)", col(lambda r: r["stages"]["graph"]), "s"),
-        ("store writes (main process)", col(lambda r: r["stages"]["store"]), "s"),
+        ("store writes (writer threads, busy s)", col(lambda r: r["stages"]["store"]), "s"),
         ("projection into Cypher", col(lambda r: r["stages"]["project"]), "s"),
         ("kg build, RDF (wall)", col(rdf_build), "s"),
         ("kg build, with projection (wall)", col(lambda r: r["build_s"]), "s"),

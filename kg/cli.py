@@ -156,7 +156,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
 @main.command()
 @click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig, nq, or graphml (for Gephi).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (atomically); standard output when left out.")
 @DB_OPTION
 def export(fmt: str, output: Path | None, db: Path) -> None:

@@ -4,8 +4,9 @@ Labels come from rdf:type, relationship types from object properties, properties
 in the conventions of neosemantics (n10s); ``ontology/projection.toml`` says which properties are
 lists and which relationships are stated once per plan. Every store and export that speaks
 Cypher (the embedded database, Neo4j, the neo4j-admin CSV, the cypher-shell script) is fed from
-the one :class:`Projection` this module makes, so a new class or property in the ontology reaches
-all of them with no new code.
+the projection this module makes, so a new class or property in the ontology reaches all of them
+with no new code. :func:`stream` delivers it one plan at a time (two passes over the graphs'
+statements, cached per graph), :func:`project` whole as a :class:`Projection`.
 
 >>> label_name("https://w3id.org/cyl-kg/def#WorkPlan")
 'WorkPlan'
@@ -357,6 +358,8 @@ class Stream:
     documents: list[str]
     parts: Callable[[], Iterator[Part]]
     shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
+    plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
+    per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
 
     def projection(self) -> Projection:
         nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
@@ -370,13 +373,25 @@ class Stream:
 
 
 def stream_of(projection: Projection) -> Stream:
-    """A projection already in memory as a stream of one part."""
+    """A projection already in memory as a stream: the nodes no plan owns (see :func:`owner`)
+    and the relationships among them, then one part per plan."""
+    documents = set(projection.documents)
+    owners = {n.uri: owner(n.uri, documents) for n in projection.nodes}
     label_properties: dict[str, set[str]] = defaultdict(set)
+    shared_nodes, own_nodes = [], defaultdict(list)
     for n in projection.nodes:
         label_properties[n.label].update(n.properties)
+        (own_nodes[owners[n.uri]] if owners[n.uri] else shared_nodes).append(n)
+    shared_relationships, own_relationships = [], defaultdict(list)
+    for r in projection.relationships:
+        document = owners.get(r.start) or owners.get(r.end) or r.properties.get("document")
+        (own_relationships[document] if document else shared_relationships).append(r)
+    keys = sorted(set(own_nodes) | set(own_relationships))
     return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
-                  projection.nodes, projection.relationships, projection.documents, lambda: iter(()),
-                  projection.primary_labels())
+                  shared_nodes, shared_relationships, projection.documents,
+                  lambda: ((own_nodes[k], own_relationships[k]) for k in keys), projection.primary_labels(),
+                  {n.uri: n.properties for n in projection.nodes if n.uri in documents},
+                  {r.type for r in projection.relationships if "document" in r.properties})
 
 
 def _owned_by(document: str | None):
@@ -398,6 +413,7 @@ class _Collector:
         self.own_predicates: dict[str, set[str]] = defaultdict(set)
         self.label_sets: dict[frozenset[str], tuple[str, ...]] = {}
         self.stated = False
+        self.plans: dict[str, dict[str, list]] = {}
 
     def labels(self, classes) -> tuple[str, ...]:
         key = frozenset(classes or ())
@@ -410,6 +426,8 @@ class _Collector:
         own = _owned_by(document)
         shared = self.shared
         self.stated = self.stated or bool(f.stated)
+        if document is not None and document in f.literals:
+            self.plans[document] = f.literals[document]
         for s, by_predicate in f.literals.items():
             for p, raws in by_predicate.items():
                 known = self.datatypes[p]
@@ -493,8 +511,13 @@ def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subcl
                     rels.extend(_per_document(f, rel_name, config, names, kind_of))
                 yield nodes, rels
 
+    plans = _Statements(literals=collector.plans)
+    plan_properties = {n.uri: n.properties for n in _nodes(plans, sorted(collector.plans), lambda uri: (), names,
+                                                          kind_of, lists, config.language)}
+    per_document_types = {rel_name(p) for p in config.per_document} if collector.stated else set()
     return Stream(node_types, dict(sorted(rel_kinds.items())), dict(label_properties), shared_nodes,
-                  shared_relationships, documents, parts, {uri: labels[0] for uri, labels in shared_labels.items()})
+                  shared_relationships, documents, parts, {uri: labels[0] for uri, labels in shared_labels.items()},
+                  plan_properties, per_document_types)
 
 
 def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, lists, language) -> list[Node]:

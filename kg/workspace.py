@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,7 @@ class Workspace:
         self._lock_file = None
         self._changed = False
         self._keys: dict[str, str] | None = None      # resolved path -> document key, made on first use
+        self._manifest_lock = threading.Lock()        # batches may be written by several threads
         if read_only:
             self._open_snapshot()
             return
@@ -243,14 +245,20 @@ class Workspace:
         in the manifest, and the batch is recorded only once its graphs are on disk, so a build
         killed halfway leaves every document it did not finish unrecorded, and the next build
         redoes exactly those.
+
+        Threads may write batches of different documents at once: the store takes concurrent
+        loads, and the manifest is changed and written under a lock. A key given twice keeps its
+        last graph, as one replacement after the other would.
         """
+        documents = list({key: (key, *rest) for key, *rest in documents}.values())
         if not documents:
             return
-        replaced = [key for key, *_ in documents if key in self.documents]
-        if replaced:
-            for key in replaced:
-                self.documents[key]["sha256"] = ""
-            self._write_manifest()
+        with self._manifest_lock:
+            replaced = [key for key, *_ in documents if key in self.documents]
+            if replaced:
+                for key in replaced:
+                    self.documents[key]["sha256"] = ""
+                self._write_manifest()
         for key, *_ in documents:
             graph = ox.NamedNode(iri.graph(key))
             if self.store.contains_named_graph(graph):
@@ -261,16 +269,18 @@ class Workspace:
         else:
             self.store.load(data, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
-        for key, path, sha256, _ in documents:
-            resolved = str(path.resolve())
-            if key in self.documents and self.documents[key]["path"] != resolved:
-                self._keys = None          # a key moved to another file: index afresh on next use
-            self.documents[key] = {"path": resolved, "sha256": sha256, "graph": iri.graph(key), "source": path.name}
-            if self._keys is not None:
-                self._keys.setdefault(resolved, key)
-                self._keys_size = len(self.documents)
-        self._write_manifest()
-        self._changed = True
+        with self._manifest_lock:
+            for key, path, sha256, _ in documents:
+                resolved = str(path.resolve())
+                if key in self.documents and self.documents[key]["path"] != resolved:
+                    self._keys = None          # a key moved to another file: index afresh on next use
+                self.documents[key] = {"path": resolved, "sha256": sha256, "graph": iri.graph(key),
+                                       "source": path.name}
+                if self._keys is not None:
+                    self._keys.setdefault(resolved, key)
+                    self._keys_size = len(self.documents)
+            self._write_manifest()
+            self._changed = True
 
     def is_current(self, key: str, sha256: str) -> bool:
         entry = self.documents.get(key)

@@ -331,15 +331,34 @@ def _unnumbered_sections(text: Text, start: int, marks, in_table) -> list[tuple[
     return found
 
 
-def sentence_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The sentence (delimited by 。！？；, line breaks and the given bounds) around pos."""
-    hi = len(text) if hi is None else hi
+SENTENCE_BREAK_RE = re.compile("[。！？；\n]")
+CLAUSE_BREAK_RE = re.compile("[，,；;。！？\n]")
+
+
+def _stretch(text: str, pos: int, lo: int, hi: int, breaks: re.Pattern) -> tuple[int, int]:
+    """From just after the last break before pos (or lo) to the first break at or after pos (or
+    hi): what a walk character by character finds, with the scans done by the regex engine."""
     a = pos
-    while a > lo and text[a - 1] not in "。！？；\n":
-        a -= 1
-    b = pos
-    while b < hi and text[b] not in "。！？；\n":
-        b += 1
+    end = pos
+    while end > lo:                       # backwards, a short stretch at a time
+        start = max(lo, end - 64)
+        m = breaks.search(text[start:end][::-1])
+        if m:
+            a = end - m.start()
+            break
+        a = end = start
+    m = breaks.search(text, pos, hi) if pos < hi else None
+    return a, m.start() if m else max(pos, hi)
+
+
+def sentence_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """The sentence (delimited by 。！？；, line breaks and the given bounds) around pos.
+
+    >>> sentence_bounds("一是学习。 二是开展活动；三是", 8)
+    (6, 13)
+    """
+    hi = len(text) if hi is None else hi
+    a, b = _stretch(text, pos, lo, hi, SENTENCE_BREAK_RE)
     if b < hi and text[b] in "。！？；":
         b += 1
     while a < b and text[a] in " \t\u3000":
@@ -350,10 +369,4 @@ def sentence_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> 
 def clause_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
     """The clause (delimited by ，；。 and line breaks) around pos."""
     hi = len(text) if hi is None else hi
-    a = pos
-    while a > lo and text[a - 1] not in "，,；;。！？\n":
-        a -= 1
-    b = pos
-    while b < hi and text[b] not in "，,；;。！？\n":
-        b += 1
-    return a, b
+    return _stretch(text, pos, lo, hi, CLAUSE_BREAK_RE)

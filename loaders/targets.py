@@ -139,7 +139,8 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | None = None) -> list[TargetMention]:
     """The targets stated between lo and hi."""
     s = text.text
-    quoted = quoted or []
+    # Only quotes reaching into [lo, hi) can hold a number found there; the plan's others are many.
+    quoted = [(a, b) for a, b in quoted or () if a < hi and b > lo]
     out: list[TargetMention] = []
     for m in _numbers(s, lo, hi):
         start, end, number = m
@@ -173,14 +174,19 @@ def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | 
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _numeral_after(word: str) -> re.Pattern:
+    return re.compile(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)")
+
+
 def _numbers(s: str, lo: int, hi: int):
     """Arabic numbers, and Chinese numerals that a comparator word introduces (至少一次, 破亿)."""
     found = [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_RE.finditer(s, lo, hi)]
     for word, _ in _comparators():
         if word in ("以上", "以内", "以下", "左右", "上下"):
             continue
-        for m in re.finditer(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)", s[lo:hi]):
-            a, b = m.start(1) + lo, m.end(1) + lo
+        for m in _numeral_after(word).finditer(s, lo, hi):
+            a, b = m.start(1), m.end(1)
             digits = m.group(1)
             if digits in ("万", "亿", "千"):
                 found.append((a, a, "1"))     # 破亿: one 亿, the scale is read after

@@ -62,16 +62,15 @@ def neo4j(uri: str, user: str, database: str | None, batch_size: int, full: bool
       NEO4J_PASSWORD=secret kg push neo4j --uri bolt://localhost:7687 --db kg-db
       kg push neo4j --uri neo4j://graph.example.org:7687 --user analyst --database plans --db kg-db
     """
-    from kg.project import project
+    from kg.project import stream
     from kg.stores.neo4j import PushError, push as run_push
 
     password = _password("NEO4J_PASSWORD", user, "Neo4j")
     with _open(db, read_only=True) as ws:
-        projection = project(ws)
-    try:
-        report = run_push(projection, uri, user, password, database=database, batch_size=batch_size, full=full)
-    except PushError as err:
-        _fail(str(err))
+        try:       # one plan at a time, read from the workspace as it goes
+            report = run_push(stream(ws), uri, user, password, database=database, batch_size=batch_size, full=full)
+        except PushError as err:
+            _fail(str(err))
     click.echo(f"replaced {len(report.replaced)} plans, {len(report.unchanged)} unchanged, in "
                f"{report.statements} statements; Neo4j holds {report.nodes} nodes and "
                f"{report.relationships} relationships")

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..project import Projection, project
+from ..project import Projection, Stream, stream
 from .cypher_text import literal
 from .neo4j_statements import Statement, plan
 
@@ -31,14 +31,14 @@ def render(statement: Statement) -> str:
     return _PARAMETER.sub(value, statement.text)
 
 
-def script(projection: Projection, batch_size: int = BATCH_SIZE) -> str:
-    nodes, relationships = projection.counts()
-    head = [f"// cyl-kg {__version__}: {len(projection.documents)} plans, {nodes} nodes, "
-            f"{relationships} relationships.",
+def script(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> str:
+    """The whole script; a :class:`~kg.project.Stream` is rendered one plan at a time."""
+    documents = len(projection.documents)
+    head = [f"// cyl-kg {__version__}: {documents} plans.",
             "// Run with: cypher-shell -a bolt://HOST:7687 -u USER -f THIS_FILE", ""]
     return "\n".join(head) + "".join(render(s) + ";\n" for s in plan(projection, None, batch_size))
 
 
 def export(ws: "Workspace") -> bytes:
     """The exporter registered as ``cypher`` (kg/export.py)."""
-    return script(project(ws)).encode("utf-8")
+    return script(stream(ws)).encode("utf-8")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..project import RESOURCE, Projection
+from ..project import RESOURCE, Projection, Stream, stream_of
 from .neo4j_statements import BATCH_SIZE, VERSION_PROPERTY, Statement, plan
 
 RETRY_SECONDS = 30.0
@@ -62,22 +62,23 @@ def current_versions(session, documents: list[str]) -> dict[str, str | None]:
     return {r["uri"]: r["version"] for r in records}
 
 
-def to_replace(projection: Projection, versions: dict[str, str | None]) -> list[str]:
+def to_replace(stream: Stream, versions: dict[str, str | None]) -> list[str]:
     """The plans whose version in the database is not the workspace's."""
-    wanted = {n.uri: n.properties.get(VERSION_PROPERTY) for n in projection.nodes if n.uri in set(projection.documents)}
-    return sorted(d for d in projection.documents if versions.get(d) is None or versions.get(d) != wanted.get(d))
+    wanted = {d: stream.plan_properties.get(d, {}).get(VERSION_PROPERTY) for d in stream.documents}
+    return sorted(d for d in stream.documents if versions.get(d) is None or versions.get(d) != wanted[d])
 
 
 def _run(session, statement: Statement) -> None:
     session.execute_write(lambda tx: tx.run(statement.text, statement.params).consume())
 
 
-def push(projection: Projection, uri: str, user: str, password: str, *, database: str | None = None,
+def push(projection: Projection | Stream, uri: str, user: str, password: str, *, database: str | None = None,
          batch_size: int = BATCH_SIZE, full: bool = False,
          progress: Callable[[Statement], None] | None = None) -> PushReport:
     """Bring Neo4j up to date with the projection; PushError with a one-line reason on failure."""
     import neo4j
 
+    stream = projection if isinstance(projection, Stream) else stream_of(projection)
     report = PushReport()
     scheme = uri.partition("://")[0] if "://" in uri else ""
     if scheme not in SCHEMES:
@@ -87,11 +88,11 @@ def push(projection: Projection, uri: str, user: str, password: str, *, database
                                         max_transaction_retry_time=RETRY_SECONDS) as driver:
             driver.verify_connectivity()
             with driver.session(database=database) as session:
-                replace = projection.documents if full else to_replace(
-                    projection, current_versions(session, projection.documents))
+                replace = stream.documents if full else to_replace(
+                    stream, current_versions(session, stream.documents))
                 report.replaced = list(replace)
-                report.unchanged = sorted(set(projection.documents) - set(replace))
-                for statement in plan(projection, replace, batch_size):
+                report.unchanged = sorted(set(stream.documents) - set(replace))
+                for statement in plan(stream, replace, batch_size):
                     _run(session, statement)
                     report.statements += 1
                     if progress:

@@ -112,7 +112,8 @@ def files(projection: Projection) -> dict[str, bytes]:
         out[name] = _rows(header, rows)
         rel_files.append(name)
     out[IMPORT_SCRIPT] = _import_script(node_files, rel_files, delimiter).encode("utf-8")
-    out[CONSTRAINTS] = "".join(render(s) + ";\n" for s in schema(projection)).encode("utf-8")
+    per_document = {r.type for r in projection.relationships if "document" in r.properties}
+    out[CONSTRAINTS] = "".join(render(s) + ";\n" for s in schema(by_label, per_document)).encode("utf-8")
     return out
 
 

@@ -32,7 +32,7 @@ def test_the_script_is_the_push_with_parameters_as_literals(corpus_db, corpus, t
     assert result.exit_code == 0, result.output
     text = out.read_text("utf-8")
     statements = [s for s in text.split(";\n") if s.strip() and not s.startswith("//")]
-    assert text.count(";\n") == len(plan(corpus, None, 500))
+    assert text.count(";\n") == len(list(plan(corpus, None, 500)))
     assert "$" not in "".join(re.sub(r'"(?:[^"\\]|\\.)*"', '""', s) for s in statements)   # no parameter left
     assert "CREATE CONSTRAINT n10s_unique_uri" in text and "UNWIND [{" in text
     again = tmp_path / "again.cypher"

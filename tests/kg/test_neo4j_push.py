@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from cypher_lint import lint
 from kg.cli import main
-from kg.project import owner, project, project_quads
+from kg.project import owner, project, project_quads, stream
 from kg.stores.neo4j import PushError, push
 from kg.stores.neo4j_statements import VERSION_PROPERTY, plan
 from kg.workspace import Workspace
@@ -37,7 +37,7 @@ def _sent(statements, kind):
 
 
 def test_a_first_push_sends_every_node_and_relationship_once_in_bounded_batches(corpus):
-    statements = plan(corpus, None, size=200)
+    statements = list(plan(corpus, None, size=200))
     nodes = Counter(row["uri"] for row in _sent(statements, "nodes"))
     assert set(nodes) == {n.uri for n in corpus.nodes} and set(nodes.values()) == {1}
     rels = Counter((row["start"], row["end"], row["properties"].get("document"))
@@ -45,15 +45,36 @@ def test_a_first_push_sends_every_node_and_relationship_once_in_bounded_batches(
     assert sum(rels.values()) == len(corpus.relationships) and set(rels.values()) == {1}
     assert all(0 < len(s.rows) <= 200 for s in statements if s.kind in ("nodes", "relationships"))
     kinds = [s.kind for s in statements]
-    assert kinds == sorted(kinds, key=["schema", "delete", "nodes", "relationships", "mark", "prune"].index)
+    step = {"schema": 0, "delete": 1, "nodes": 2, "relationships": 2, "mark": 3, "prune": 4}
+    assert kinds == sorted(kinds, key=step.__getitem__)
+    # a relationship batch goes out only once the nodes it matches have been merged
+    merged: set[str] = set()
+    for s in statements:
+        if s.kind == "nodes":
+            merged.update(row["uri"] for row in s.rows)
+        elif s.kind == "relationships":
+            assert all(row["start"] in merged and row["end"] in merged for row in s.rows)
     # the plans' versions are set last, so a push cut short is redone next time
     plans = {row["uri"]: row["properties"] for row in _sent(statements, "nodes") if row["uri"] in corpus.documents}
     assert plans and all(VERSION_PROPERTY not in props for props in plans.values())
     assert {row["uri"] for row in _sent(statements, "mark")} == set(corpus.documents)
 
 
+def test_a_push_planned_one_plan_at_a_time_sends_the_same_rows(corpus, corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        streamed = list(plan(stream(ws), None, 200))         # what `kg push neo4j` sends
+    whole = list(plan(corpus, None, 200))
+
+    def rows(statements):
+        return (sorted(row["uri"] for row in _sent(statements, "nodes")),
+                sorted((row["start"], row["end"], str(row["properties"].get("document")))
+                       for row in _sent(statements, "relationships")))
+    assert rows(streamed) == rows(whole)
+    assert [s.params for s in streamed if s.kind == "mark"] == [s.params for s in whole if s.kind == "mark"]
+
+
 def test_a_second_push_sends_only_what_plans_share(corpus):
-    statements = plan(corpus, [])
+    statements = list(plan(corpus, []))
     documents = set(corpus.documents)
     assert not [s for s in statements if s.kind in ("delete", "mark")]
     sent = _sent(statements, "nodes")
@@ -64,7 +85,7 @@ def test_a_second_push_sends_only_what_plans_share(corpus):
 
 def test_replacing_one_plan_deletes_and_resends_that_plan_alone(corpus):
     changed = corpus.documents[1]
-    statements = plan(corpus, [changed])
+    statements = list(plan(corpus, [changed]))
     deletes = [s.params["document"] for s in statements if s.kind == "delete"]
     assert set(deletes) == {changed}
     owners = {owner(row["uri"], set(corpus.documents)) for row in _sent(statements, "nodes")}
@@ -87,7 +108,7 @@ def test_hostile_text_travels_in_parameters_never_in_statements():
                      ox.NamedNode("https://w3id.org/cyl-kg/def#Organization"), ox.DefaultGraph()),
              ox.Quad(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
                      ox.Literal(HOSTILE, language="zh"), ox.DefaultGraph())]
-    statements = plan(project_quads(quads), None)
+    statements = list(plan(project_quads(quads), None))
     assert not any("DETACH DELETE n //" in s.text or "团" in s.text for s in statements)
     assert _sent(statements, "nodes") == [{"uri": node.value, "properties": {"uri": node.value, "altLabel": [HOSTILE]}}]
 
