@@ -467,6 +467,9 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
     with PeakMemory() as mem, stopwatch() as t:
         report, stages = _build(db, [corpus], jobs)
     r["incremental_s"], r["incremental_stages"], r["incremental_built"] = t["s"], stages, len(report.built)
+    with contextlib.suppress(OSError, ValueError):
+        r["incremental_cypher"] = json.loads((db / "cypher.json").read_text("utf-8")).get("how")
+    log(f"N={n}: the Cypher database was {r.get('incremental_cypher')}")
     return r
 
 
@@ -508,9 +511,9 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
         ("quads", col(lambda r: r["quads"]), "n"),
         ("reading (CPU s in workers)", col(lambda r: r["stages"]["read"]), "s"),
         ("extraction (CPU s in workers)", col(lambda r: r["stages"]["extract"]), "s"),
-        ("graph building (CPU s in workers)", col(lambda r: r["stages"]["graph"]), "s"),
+        ("graph building + Cypher fragment (CPU s in workers)", col(lambda r: r["stages"]["graph"]), "s"),
         ("store writes (writer threads, busy s)", col(lambda r: r["stages"]["store"]), "s"),
-        ("projection into Cypher", col(lambda r: r["stages"]["project"]), "s"),
+        ("projection into Cypher (wall)", col(lambda r: r["stages"]["project"]), "s"),
         ("kg build, RDF (wall)", col(rdf_build), "s"),
         ("kg build, with projection (wall)", col(lambda r: r["build_s"]), "s"),
         ("ceiling: read + one regex", col(lambda r: r["ceiling_read_s"]), "s"),
@@ -524,7 +527,8 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
         lines.append((f"query {q}", col(lambda r, q=q: r["queries"][q].get("s") or -r["queries"][q]["timeout"]), "s"))
     lines += [
         ("incremental rebuild, one plan changed", col(lambda r: r["incremental_s"]), "s"),
-        ("  of which projection into Cypher", col(lambda r: r["incremental_stages"]["project"]), "s"),
+        ("  of which the RDF side", col(lambda r: r["incremental_s"] - r["incremental_stages"]["project"]), "s"),
+        ("  of which Cypher database update", col(lambda r: r["incremental_stages"]["project"]), "s"),
         ("peak memory, kg build (process tree)", col(lambda r: r["build_peak_mb"]), "MB"),
         ("peak memory, ceiling bulk load", col(lambda r: r["ceiling_peak_mb"]), "MB"),
     ]

@@ -96,6 +96,11 @@ def document_quads(facts: DocumentFacts, key: str) -> list[Quad]:
 
 def document_nquads(facts: DocumentFacts, key: str) -> bytes:
     """The named graph of one document as N-Quads, sorted so that every export is byte-identical."""
+    return document_graph(facts, key).nquads()
+
+
+def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
+    """The named graph of one document, its triples as N-Triples terms."""
     g = GraphWriter(iri.graph(key))
     doc = _iri(iri.document(key))
     ctx = _iri(iri.text(key))
@@ -138,7 +143,7 @@ def document_nquads(facts: DocumentFacts, key: str) -> bytes:
     target_no = 0
     for activity in facts.activities:
         target_no = _activity(g, key, doc, facts, activity, target_no)
-    return g.nquads()
+    return g
 
 
 def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity: Activity,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import functools
 import os
 import queue
 import signal
@@ -21,8 +22,9 @@ from typing import Callable, Iterable
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
-from .build import document_nquads
-from .workspace import BuildReport, Workspace, sha256_of
+from . import iri
+from .build import document_graph
+from .workspace import BuildReport, Workspace, manifest_entry, sha256_of
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
@@ -37,6 +39,7 @@ class Job:
     key: str
     path: Path
     sha256: str
+    cache: Path | None = None      # where the plan's property-graph fragment goes (the projection cache)
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -64,6 +67,9 @@ def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
 def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
     """Read, extract and build one document; its named graph as N-Quads.
 
+    With ``job.cache``, the statements the Cypher projection needs are gathered here too, from
+    the triples in hand, and kept in the projection cache: reading a plan back from the store
+    costs several times more, and this runs in the worker processes, in parallel.
     ``stages``, when given, gets the CPU seconds spent reading, extracting and building the graph.
     """
     from loaders.extract import extract
@@ -79,12 +85,25 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
     read_at = clock()
     facts = extract(raw)
     extracted_at = clock()
-    nquads = document_nquads(facts, job.key)
+    graph = document_graph(facts, job.key)
+    nquads = graph.nquads()
+    if job.cache is not None:
+        from .project import gather_triples, version, write_cached
+
+        fragment = gather_triples(graph.triples, iri.graph(job.key), iri.document(job.key), _per_document())
+        write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment)
     if stages is not None:
         stages["read"] += read_at - started
         stages["extract"] += extracted_at - read_at
         stages["graph"] += clock() - extracted_at
     return nquads
+
+
+@functools.lru_cache(maxsize=1)
+def _per_document() -> frozenset[str]:
+    from .project import Config
+
+    return Config.load().per_document
 
 
 class _TimeLimit:
@@ -129,6 +148,8 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     report.failed.extend(missing)
     workspace.ensure_reference()
     todo = []
+    from .project import CACHE
+    cache = workspace.path / CACHE
     for f in files:
         key = workspace.key_for(f)
         try:
@@ -141,7 +162,7 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             if progress:
                 progress(Job(key, f, digest), None)
             continue
-        todo.append(Job(key, f, digest))
+        todo.append(Job(key, f, digest, cache))
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
     with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
@@ -263,6 +284,7 @@ def _prepare() -> None:
     lexicon.organization_automaton()
     lexicon.non_programs()
     regions.names_index()
+    _per_document()
 
 
 def _results(todo: list[Job], workers: int):

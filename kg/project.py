@@ -309,6 +309,68 @@ def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], per_document
     return out
 
 
+_ESCAPE = re.compile(r'\\(["\\nrtbf]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
+_ESCAPED = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _unescape(lexical: str) -> str:
+    if "\\" not in lexical:
+        return lexical
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), lexical)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _term(text: str) -> str | tuple[str, str | None, str]:
+    """An N-Triples term: an IRI's value, or a literal's (lexical form, language, datatype)."""
+    if text[0] == "<":
+        return text[1:-1]
+    if text[0] == "_":
+        return "bnode://" + text[2:]
+    end = text.rfind('"')
+    lexical, tail = _unescape(text[1:end]), text[end + 1:]
+    if tail.startswith("@"):
+        return lexical, tail[1:], _LANG_STRING
+    return lexical, None, tail[3:-1] if tail.startswith("^^") else _STRING
+
+
+def gather_triples(triples: Iterable[tuple[str, str, str]], graph: str, document: str | None,
+                   per_document: frozenset[str]) -> _Statements:
+    """What :func:`_gather` finds in one plan's graph, from its triples written as N-Triples terms
+    (as :class:`kg.build.GraphWriter` holds them): the worker that built the graph gathers it,
+    so a projection never reads the plans back from the store."""
+    out = _Statements()
+    types, literals, edges, stated, nodes = out.types, out.literals, out.edges, out.stated, out.nodes
+    term = _term
+    for subject, predicate, obj in triples:
+        s, p, o = term(subject), term(predicate), term(obj)
+        nodes.add(s)
+        if type(o) is tuple:
+            by_predicate = literals.get(s)
+            if by_predicate is None:
+                by_predicate = literals[s] = {}
+            values = by_predicate.get(p)
+            if values is None:
+                by_predicate[p] = [o]
+            elif o not in values:
+                values.append(o)
+        elif p == RDF_TYPE:
+            if not o.startswith("bnode://"):
+                classes = types.get(s)
+                if classes is None:
+                    types[s] = {o}
+                else:
+                    classes.add(o)
+        else:
+            nodes.add(o)
+            if p in per_document and document is not None:
+                stated.add((document, s, p, o))
+            else:
+                edges.add((s, p, o))
+    return out
+
+
 def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, str]] = (),
                   classes: Iterable[str] = (), documents: Mapping[str, str] | None = None,
                   config: Config | None = None) -> Projection:
@@ -360,6 +422,8 @@ class Stream:
     shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
     plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
     per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
+    mapping: "_Mapping | None" = None          # how it was made (for updating a database in place)
+    collector: "_Collector | None" = None
 
     def projection(self) -> Projection:
         nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
@@ -404,15 +468,25 @@ def _owned_by(document: str | None):
 
 class _Collector:
     """The first pass: what plans share, merged; what kinds of values each property holds; which
-    properties each label's own nodes have."""
+    properties each label's own nodes have.
+
+    Everything is counted (how many plans say it), so a plan's statements can be taken out again
+    (:meth:`remove`): the embedded database is then updated for a few changed plans instead of
+    being rebuilt from every plan (see ``kg/stores/ladybug.py``).
+    """
 
     def __init__(self, ancestors: dict[str, set[str]]):
         self.ancestors = ancestors
-        self.shared = _Statements()
-        self.datatypes: dict[str, set[str]] = defaultdict(set)
-        self.own_predicates: dict[str, set[str]] = defaultdict(set)
+        # Counts are plain dicts (key -> how many), not Counters: the collector is pickled with
+        # the embedded database, and a dict pickles several times faster.
+        self.nodes: dict[str, int] = {}                          # shared node -> plans naming it
+        self.types: dict[str, dict[str, int]] = {}
+        self.literals: dict[str, dict[str, dict[tuple, int]]] = {}
+        self.edges: dict[tuple[str, str, str], int] = {}
+        self.datatypes: dict[str, dict[str, int]] = {}
+        self.own_predicates: dict[str, dict[str, int]] = {}
         self.label_sets: dict[frozenset[str], tuple[str, ...]] = {}
-        self.stated = False
+        self.stated = 0
         self.plans: dict[str, dict[str, list]] = {}
 
     def labels(self, classes) -> tuple[str, ...]:
@@ -422,15 +496,37 @@ class _Collector:
             found = self.label_sets[key] = _labels(key, self.ancestors)
         return found
 
+    @property
+    def shared(self) -> _Statements:
+        """What the plans share, merged over all of them."""
+        return _Statements(types={s: set(c) for s, c in self.types.items()},
+                           literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
+                           edges=set(self.edges), nodes=set(self.nodes))
+
+    def schema(self) -> tuple[dict[str, set[str]], dict[str, set[str]], bool]:
+        """(predicate -> datatypes, primary label -> predicates of own nodes, whether any plan
+        states per-plan relationships): what the tables of the embedded database depend on."""
+        return ({p: set(c) for p, c in self.datatypes.items() if c},
+                {label: set(c) for label, c in self.own_predicates.items() if c}, self.stated > 0)
+
     def add(self, f: _Statements, document: str | None) -> None:
+        self._count(f, document, 1)
+
+    def remove(self, f: _Statements, document: str | None) -> None:
+        """Take out what :meth:`add` put in for this plan's statements."""
+        self._count(f, document, -1)
+
+    def _count(self, f: _Statements, document: str | None, sign: int) -> None:
         own = _owned_by(document)
-        shared = self.shared
-        self.stated = self.stated or bool(f.stated)
-        if document is not None and document in f.literals:
-            self.plans[document] = f.literals[document]
+        self.stated += sign * bool(f.stated)
+        if document is not None:
+            if sign > 0 and document in f.literals:
+                self.plans[document] = f.literals[document]
+            elif sign < 0:
+                self.plans.pop(document, None)
         for s, by_predicate in f.literals.items():
             for p, raws in by_predicate.items():
-                known = self.datatypes[p]
+                known = self.datatypes.setdefault(p, {})
                 for lexical, _, datatype in raws:
                     kind = _kind(datatype)
                     if kind != "string":
@@ -438,86 +534,152 @@ class _Collector:
                             _convert(lexical, kind)
                         except (ValueError, InvalidOperation):
                             datatype = ""          # a value that is not of its kind: the property is text
-                    known.add(datatype)
+                    _bump(known, datatype, sign)
         for s in f.nodes:
             if own(s):
-                predicates = self.own_predicates[self.labels(f.types.get(s))[0]]
-                predicates.update(f.literals.get(s, ()))
-            else:
-                shared.nodes.add(s)
-                classes = f.types.get(s)
-                if classes:
-                    shared.types.setdefault(s, set()).update(classes)
-                by_predicate = f.literals.get(s)
-                if by_predicate:
-                    mine = shared.literals.setdefault(s, {})
-                    for p, raws in by_predicate.items():
-                        values = mine.setdefault(p, [])
-                        values.extend(r for r in raws if r not in values)
-        shared.edges.update(e for e in f.edges if not own(e[0]) and not own(e[2]))
+                predicates = self.own_predicates.setdefault(self.labels(f.types.get(s))[0], {})
+                for p in f.literals.get(s, ()):
+                    _bump(predicates, p, sign)
+                continue
+            _bump(self.nodes, s, sign)
+            for c in f.types.get(s, ()):
+                _bump(self.types.setdefault(s, {}), c, sign)
+            if s in self.types and not self.types[s]:
+                del self.types[s]
+            by_predicate = f.literals.get(s)
+            if by_predicate:
+                mine = self.literals.setdefault(s, {})
+                for p, raws in by_predicate.items():
+                    values = mine.setdefault(p, {})
+                    for r in set(raws):
+                        _bump(values, r, sign)
+                    if not values:
+                        del mine[p]
+                if not mine:
+                    del self.literals[s]
+        for e in f.edges:
+            if not own(e[0]) and not own(e[2]):
+                _bump(self.edges, e, sign)
+
+
+def _bump(counts: dict, key, sign: int) -> None:
+    """Count one more (or one fewer) of key, forgetting it at zero."""
+    n = counts.get(key, 0) + sign
+    if n > 0:
+        counts[key] = n
+    else:
+        counts.pop(key, None)
+
+
+class _Mapping:
+    """How statements become nodes and relationships, given what all plans hold together (the
+    collector): property names and kinds, labels, relationship types."""
+
+    def __init__(self, collector: _Collector, classes: Iterable[str], config: Config):
+        self.collector, self.config = collector, config
+        datatypes, own_predicates, stated = collector.schema()
+        for uri in collector.nodes:          # every shared node's labels, before the label set is read
+            collector.labels(collector.types.get(uri))
+        self.label_set = ({label_name(c) for c in classes}
+                          | {lab for labs in collector.label_sets.values() for lab in labs})
+        self.names = names = {p: property_name(p) for p in datatypes}
+        kinds: dict[str, set[str]] = defaultdict(set)
+        for p, types in datatypes.items():
+            kinds[names[p]].update(_kind(t) for t in types)
+        self.lists = {names[p] for p in config.multival_props if p in names}
+        self.kind_of = {name: _common(k) for name, k in kinds.items()}
+        self.node_types = {n: self.kind_of[n] + ("[]" if n in self.lists else "") for n in sorted(self.kind_of)}
+        self.node_types["uri"] = "string"
+        rel_kinds: dict[str, str] = {}
+        if stated:
+            rel_kinds = {"document": "string", "evidence": "string"}
+            rel_kinds.update((name, self.kind_of.get(names.get(predicate, ""), "string"))
+                             for name, predicate in config.from_plan)
+        self.rel_kinds = dict(sorted(rel_kinds.items()))
+        self.own_properties: dict[str, set[str]] = defaultdict(set)
+        for label, predicates in own_predicates.items():
+            self.own_properties[label].update(names[p] for p in predicates)
+            self.own_properties[label].add("uri")
+        self._rel_names: dict[str, str] = {}
+        self.per_document_types = {self.rel_name(p) for p in config.per_document} if stated else set()
+
+    def rel_name(self, p: str) -> str:
+        if p not in self._rel_names:
+            self._rel_names[p] = relationship_name(p, self.label_set)
+        return self._rel_names[p]
+
+    def shared_label(self, uri: str) -> str:
+        return self.collector.labels(self.collector.types.get(uri))[0]
+
+    def shared_nodes(self, uris: Iterable[str]) -> list[Node]:
+        """Nodes the plans share, with their statements merged over all plans."""
+        c = self.collector
+        uris = sorted(u for u in uris if u in c.nodes)
+        view = _Statements(types={u: set(c.types[u]) for u in uris if u in c.types},
+                           literals={u: {p: list(v) for p, v in c.literals[u].items()} for u in uris if u in c.literals})
+        return _nodes(view, uris, lambda uri: c.labels(view.types.get(uri)), self.names, self.kind_of, self.lists,
+                      self.config.language)
+
+    def shared_relationships(self, edges: Iterable[tuple[str, str, str]]) -> list[Relationship]:
+        return [Relationship(t, s, o, {}) for t, s, o in sorted((self.rel_name(p), s, o) for s, p, o in edges)]
+
+    def part(self, document: str | None, f: _Statements) -> Part:
+        """A plan's own nodes and relationships."""
+        own = _owned_by(document)
+        uris = sorted(u for u in f.nodes if own(u))
+        nodes = _nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
+                       self.lists, self.config.language)
+        rels = [Relationship(self.rel_name(p), s, o, {}) for s, p, o in f.edges if own(s) or own(o)]
+        if f.stated:
+            rels.extend(_per_document(f, self.rel_name, self.config, self.names, self.kind_of))
+        return nodes, rels
+
+    def signature(self, shared_nodes: Iterable[Node]) -> str:
+        """What the tables of the embedded database are made of: equal signatures, equal tables."""
+        label_properties = self.label_properties(shared_nodes)
+        return json.dumps([self.node_types, self.rel_kinds, {k: sorted(v) for k, v in sorted(label_properties.items())},
+                           sorted(self.label_set), sorted(self.per_document_types)], sort_keys=True)
+
+    def label_properties(self, shared_nodes: Iterable[Node]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for label, props in self.own_properties.items():
+            out[label].update(props)
+        for node in shared_nodes:
+            out[node.label].update(node.properties)
+        return dict(out)
+
+
+def collect(fragments: Iterable[tuple[str | None, _Statements]], subclass_of) -> _Collector:
+    """The first pass over the graphs' statements: what they share and the schema."""
+    collector = _Collector(_ancestors(subclass_of))
+    for document, fragment in fragments:
+        collector.add(fragment, document)
+    return collector
 
 
 def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subclass_of, classes,
-            documents: list[str], config: Config) -> Stream:
-    """Two passes over the graphs' statements: the first (here) collects what they share and the
-    schema; the second (the stream's parts) makes each plan's own nodes and relationships."""
-    collector = _Collector(_ancestors(subclass_of))
-    for document, fragment in fragments:
-        collector.add(fragment(), document)
-    shared = collector.shared
-    shared_labels = {uri: collector.labels(shared.types.get(uri)) for uri in shared.nodes}
-    label_set = {label_name(c) for c in classes} | {lab for labs in collector.label_sets.values() for lab in labs}
-
-    names = {p: property_name(p) for p in collector.datatypes}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for p, datatypes in collector.datatypes.items():
-        kinds[names[p]].update(_kind(t) for t in datatypes)
-    lists = {names[p] for p in config.multival_props if p in names}
-    kind_of = {name: _common(k) for name, k in kinds.items()}
-    node_types = {n: kind_of[n] + ("[]" if n in lists else "") for n in sorted(kind_of)} | {"uri": "string"}
-    rel_kinds: dict[str, str] = {}
-    if collector.stated:
-        rel_kinds = {"document": "string", "evidence": "string"}
-        rel_kinds.update((name, kind_of.get(names.get(predicate, ""), "string")) for name, predicate in config.from_plan)
-
-    rel_names: dict[str, str] = {}
-
-    def rel_name(p: str) -> str:
-        if p not in rel_names:
-            rel_names[p] = relationship_name(p, label_set)
-        return rel_names[p]
-
-    shared_nodes = _nodes(shared, sorted(shared.nodes), lambda uri: shared_labels[uri], names, kind_of, lists,
-                          config.language)
-    label_properties: dict[str, set[str]] = defaultdict(set)
-    for label, predicates in collector.own_predicates.items():
-        label_properties[label].update(names[p] for p in predicates)
-        label_properties[label].add("uri")
-    for node in shared_nodes:
-        label_properties[node.label].update(node.properties)
-    shared_relationships = [Relationship(t, s, o, {})
-                            for t, s, o in sorted((rel_name(p), s, o) for s, p, o in shared.edges)]
+            documents: list[str], config: Config, collector: _Collector | None = None) -> Stream:
+    """Two passes over the graphs' statements: the first (here, unless the collector is given)
+    collects what they share and the schema; the second (the stream's parts) makes each plan's
+    own nodes and relationships."""
+    if collector is None:
+        collector = collect(((d, f()) for d, f in fragments), subclass_of)
+    mapping = _Mapping(collector, classes, config)
+    shared_nodes = mapping.shared_nodes(collector.nodes)
+    shared_relationships = mapping.shared_relationships(collector.edges)
 
     def parts() -> Iterator[Part]:
         with _no_gc():
             for document, fragment in fragments:
-                f = fragment()
-                own = _owned_by(document)
-                uris = sorted(u for u in f.nodes if own(u))
-                nodes = _nodes(f, uris, lambda uri: collector.labels(f.types.get(uri)), names, kind_of, lists,
-                               config.language)
-                rels = [Relationship(rel_name(p), s, o, {}) for s, p, o in f.edges if own(s) or own(o)]
-                if f.stated:
-                    rels.extend(_per_document(f, rel_name, config, names, kind_of))
-                yield nodes, rels
+                yield mapping.part(document, fragment())
 
     plans = _Statements(literals=collector.plans)
-    plan_properties = {n.uri: n.properties for n in _nodes(plans, sorted(collector.plans), lambda uri: (), names,
-                                                          kind_of, lists, config.language)}
-    per_document_types = {rel_name(p) for p in config.per_document} if collector.stated else set()
-    return Stream(node_types, dict(sorted(rel_kinds.items())), dict(label_properties), shared_nodes,
-                  shared_relationships, documents, parts, {uri: labels[0] for uri, labels in shared_labels.items()},
-                  plan_properties, per_document_types)
+    plan_properties = {n.uri: n.properties for n in _nodes(plans, sorted(collector.plans), lambda uri: (),
+                                                          mapping.names, mapping.kind_of, mapping.lists,
+                                                          config.language)}
+    return Stream(mapping.node_types, mapping.rel_kinds, mapping.label_properties(shared_nodes), shared_nodes,
+                  shared_relationships, documents, parts, {n.uri: n.label for n in shared_nodes},
+                  plan_properties, mapping.per_document_types, mapping, collector)
 
 
 def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, lists, language) -> list[Node]:
@@ -606,41 +768,72 @@ def _code_stamp() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + CONFIG.read_bytes()).hexdigest()
 
 
+def cache_file(cache: Path, graph: str, version: str) -> Path:
+    """Where the projection cache keeps one version of a graph's statements (the old version of
+    a changed plan stays until the embedded database no longer holds it)."""
+    name = hashlib.sha1(graph.encode("utf-8")).hexdigest()[:20] + "-" + hashlib.sha1(version.encode("utf-8")).hexdigest()[:12]
+    return cache / (name + ".pickle.z")
+
+
+def read_cached(cache: Path, graph: str, version: str) -> _Statements | None:
+    """A graph's cached statements if the cache holds this version of it."""
+    try:
+        stored_key, fragment = pickle.loads(zlib.decompress(cache_file(cache, graph, version).read_bytes()))
+    except (OSError, ValueError, EOFError, zlib.error, pickle.UnpicklingError):
+        return None
+    return fragment if stored_key == (_code_stamp(), graph, version) else None
+
+
+def write_cached(cache: Path, graph: str, version: str, fragment: _Statements) -> None:
+    """Keep a graph's statements for the projections to come (atomically; quietly not at all
+    where the workspace may not be written)."""
+    file = cache_file(cache, graph, version)
+    try:
+        file.parent.mkdir(exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        data = pickle.dumps(((_code_stamp(), graph, version), fragment), protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(zlib.compress(data, 1))
+        os.replace(tmp, file)
+    except OSError:
+        pass
+
+
 def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
               cache: Path | None) -> _Statements:
-    """One graph's statements: from the cache when it holds this version of the graph, else read
-    from the store (about 14 µs a quad, the cost that dominates a projection) and cached."""
-    file = cache / (hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".pickle.z") if cache and version else None
-    key = (_code_stamp(), graph, version)
-    if file is not None:
-        try:
-            stored_key, fragment = pickle.loads(zlib.decompress(file.read_bytes()))
-            if stored_key == key:
-                return fragment
-        except (OSError, ValueError, EOFError, zlib.error, pickle.UnpicklingError):
-            pass
+    """One graph's statements: from the cache when it holds this version of the graph (``kg build``
+    puts each plan it builds there), else read from the store (about 14 µs a quad) and cached."""
+    if cache is not None and version is not None:
+        fragment = read_cached(cache, graph, version)
+        if fragment is not None:
+            return fragment
     fragment = _gather(ws.quads(graph), documents, config.per_document)
-    if file is not None:
-        try:
-            file.parent.mkdir(exist_ok=True)
-            tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(zlib.compress(pickle.dumps((key, fragment), protocol=pickle.HIGHEST_PROTOCOL), 3))
-            os.replace(tmp, file)
-        except OSError:          # a workspace we may read but not write: no cache, same answer
-            pass
+    if cache is not None and version is not None:
+        write_cached(cache, graph, version, fragment)
     return fragment
 
 
+def versions(ws: "Workspace") -> dict[str, str]:
+    """Each plan's graph and its version (see :func:`version`)."""
+    return {entry["graph"]: version(entry) for entry in ws.documents.values()}
+
+
 def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
-    """Remove cached graphs the workspace no longer holds."""
+    """Remove cached graphs the workspace no longer holds (old versions included)."""
     config = config or Config.load()
     folder = ws.path / CACHE
-    keep = {hashlib.sha1(g.encode("utf-8")).hexdigest() + ".pickle.z"
-            for g in [e["graph"] for e in ws.documents.values()] + list(config.reference_graphs)}
+    current = versions(ws)
+    current.update((g, v) for g, v in ws.manifest.get("reference", {}).items() if g in config.reference_graphs)
+    keep = {cache_file(folder, g, v).name for g, v in current.items()}
     for file in folder.iterdir() if folder.is_dir() else ():
         if file.name not in keep:
             with contextlib.suppress(OSError):
                 file.unlink()
+
+
+def version(entry: Mapping[str, str]) -> str:
+    """The version of a plan's graph the cache is keyed by: its whole manifest entry (its sha256,
+    and whatever else a rebuild records)."""
+    return json.dumps(dict(entry), sort_keys=True)
 
 
 def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
@@ -653,15 +846,14 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     """
     config = config or Config.load()
     documents = {entry["graph"]: iri.document(key) for key, entry in ws.documents.items()}
-    # a plan's version is its whole manifest entry (its sha256, and whatever else a rebuild records)
-    versions = {entry["graph"]: json.dumps(entry, sort_keys=True) for entry in ws.documents.values()}
-    versions.update(ws.manifest.get("reference", {}))
+    graph_versions = versions(ws)
+    graph_versions.update(ws.manifest.get("reference", {}))
     graphs = sorted(documents) + [g for g in config.reference_graphs if g not in documents]
     subclass_of, classes = ontology_terms(ws)
     folder = ws.path / CACHE if cache else None
 
     def fragment(graph: str) -> Callable[[], _Statements]:
-        return lambda: _fragment(ws, graph, versions.get(graph), documents, config, folder)
+        return lambda: _fragment(ws, graph, graph_versions.get(graph), documents, config, folder)
 
     with _no_gc():
         return _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,

@@ -12,19 +12,26 @@ PREFIX dct: <http://purl.org/dc/terms/>
 
 def bodies_programs(ws: Workspace) -> dict[str, set[str]]:
     """Each issuing body to the set of programs its plans pursue."""
-    _, rows = ws.query(PREFIX + """
-SELECT DISTINCT ?body ?program WHERE {
-  GRAPH ?g { ?doc a cyl:WorkPlan ; cyl:issuedBy ?org . ?org cyl:pursues ?p . }
-  ?org skos:prefLabel ?body . ?p skos:prefLabel ?program .
-} ORDER BY ?body ?program""")
+    # The pairs inside each plan's graph first, then one label per node: over the union of all
+    # graphs a label comes once per plan naming the node, and joining on it multiplies the rows.
+    _, pairs = ws.query(PREFIX + """
+SELECT DISTINCT ?org ?p WHERE { GRAPH ?g { ?doc cyl:issuedBy ?org . ?org cyl:pursues ?p } }""")
+    _, labels = ws.query(PREFIX + """
+SELECT ?node (MIN(?l) AS ?label) WHERE {
+  { SELECT DISTINCT ?node WHERE { GRAPH ?g { { ?doc cyl:issuedBy ?node } UNION { ?x cyl:pursues ?node } } } }
+  ?node skos:prefLabel ?l .
+} GROUP BY ?node""")
+    label = dict(labels)
     out: dict[str, set[str]] = {}
-    for body, program in rows:
-        out.setdefault(body, set()).add(program)
+    for org, program in pairs:
+        if org in label and program in label:
+            out.setdefault(label[org], set()).add(label[program])
     return out
 
 
-def matrix_text(matrix: dict[str, set[str]], top: int = 12) -> str:
-    """The bodies × programs matrix for the programs most bodies share, as text."""
+def matrix_text(matrix: dict[str, set[str]], top: int = 12, rows: int = 40) -> str:
+    """The bodies × programs matrix for the programs most bodies share, as text; beyond ``rows``
+    bodies, those pursuing the most programs (``kg stats`` has them all)."""
     if not matrix:
         return "no documents in the workspace\n"
     counts: dict[str, int] = {}
@@ -33,8 +40,12 @@ def matrix_text(matrix: dict[str, set[str]], top: int = 12) -> str:
             counts[p] = counts.get(p, 0) + 1
     leading = sorted(counts, key=lambda p: (-counts[p], p))[:top]
     bodies = sorted(matrix)
+    hidden = 0
+    if len(bodies) > rows:
+        bodies = sorted(sorted(bodies, key=lambda b: (-len(matrix[b]), b))[:rows])
+        hidden = len(matrix) - rows
     name_w = max(width(b) for b in bodies + ["body"])
-    lines = [f"{len(bodies)} bodies, {len(counts)} programs; the {len(leading)} programs most bodies pursue:", ""]
+    lines = [f"{len(matrix):,} bodies, {len(counts):,} programs; the {len(leading)} programs most bodies pursue:", ""]
     for i, p in enumerate(leading, 1):
         lines.append(f"  P{i:<2} {p} ({counts[p]} bod{'ies' if counts[p] != 1 else 'y'})")
     lines.append("")
@@ -43,6 +54,8 @@ def matrix_text(matrix: dict[str, set[str]], top: int = 12) -> str:
     for b in bodies:
         marks = " ".join(" ● " if p in matrix[b] else " · " for p in leading)
         lines.append(f"{b}{' ' * (name_w - width(b))}  {len(matrix[b]):>8}  {marks}")
+    if hidden:
+        lines.append(f"… and {hidden:,} more bodies (kg stats --db DIR lists them all)")
     return "\n".join(lines) + "\n"
 
 

@@ -84,6 +84,11 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
+    """What the manifest records of a built document."""
+    return {"path": str(Path(path).resolve()), "sha256": sha256, "graph": iri.graph(key), "source": Path(path).name}
+
+
 class Workspace:
     """An open workspace; use as a context manager."""
 
@@ -274,8 +279,7 @@ class Workspace:
                 resolved = str(path.resolve())
                 if key in self.documents and self.documents[key]["path"] != resolved:
                     self._keys = None          # a key moved to another file: index afresh on next use
-                self.documents[key] = {"path": resolved, "sha256": sha256, "graph": iri.graph(key),
-                                       "source": path.name}
+                self.documents[key] = manifest_entry(key, path, sha256)
                 if self._keys is not None:
                     self._keys.setdefault(resolved, key)
                     self._keys_size = len(self.documents)
@@ -297,7 +301,12 @@ class Workspace:
             return ["subject", "predicate", "object"], [[_plain(t.subject), _plain(t.predicate), _plain(t.object)]
                                                          for t in result]
         columns = [v.value for v in result.variables]
-        rows = [[_plain(solution[c]) for c in columns] for solution in result]
+        # A solution iterates over its values in the order of the variables (None where unbound);
+        # literals and IRIs, nearly every value, take the short way (a third of the time of
+        # looking each value up by name and testing its class).
+        valued = _VALUED
+        rows = [[term.value if type(term) in valued else _plain(term) for term in solution]
+                for solution in result]
         return columns, rows
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -318,6 +327,9 @@ def _remove_unread(snapshot: Path) -> None:
         shutil.rmtree(snapshot, ignore_errors=True)
     except BlockingIOError:
         pass
+
+
+_VALUED = (ox.Literal, ox.NamedNode)     # the terms whose plain text is their value
 
 
 def _plain(term) -> str:

@@ -39,6 +39,11 @@ DATABASE = "cypher.lbug"
 STAMP = "cypher.json"
 LOCK = ".cypher.lock"
 
+STATE = "cypher.state"
+# A buffer pool of its own size: by default Ladybug takes most of the machine's memory.
+_DATABASE_OPTIONS = {"buffer_pool_size": 1 << 30}
+UPDATE_AT_MOST = 0.05      # beyond this share of the plans changed, a rebuild is faster than an update
+
 LADYBUG_TYPES = {"string": "STRING", "long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN",
                  "date": "DATE", "datetime": "TIMESTAMP"}
 
@@ -158,7 +163,14 @@ class _Parts:
 
 
 def load(projection: Projection | Stream, path: Path) -> tuple[int, int]:
-    """Create a new database at path holding the projection; (nodes, relationships) loaded.
+    """Create a new database at path holding the projection; (nodes, relationships) loaded."""
+    nodes, relationships, _ = _load(projection, path)
+    return nodes, relationships
+
+
+def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
+    """:func:`load`, also giving the tables made: node label -> columns, relationship type ->
+    columns and (from, to) label pairs.
 
     A :class:`~kg.project.Stream` is loaded one plan at a time, so memory stays bounded however
     large the workspace.
@@ -177,8 +189,13 @@ def load(projection: Projection | Stream, path: Path) -> tuple[int, int]:
             parts.add_nodes(nodes)
             parts.add_relationships(relationships, lambda uri: own.get(uri) or stream.shared_labels[uri])
         parts.flush()
+        tables = {"nodes": {label: parts.node_columns[label] for kind, label, *_ in parts.files if kind == "node"},
+                  "relationships": {}}
+        for kind, rel_type, *pair in sorted(k for k in parts.files if k[0] == "rel"):
+            entry = tables["relationships"].setdefault(rel_type, {"columns": parts.rel_columns[rel_type], "pairs": []})
+            entry["pairs"].append(list(pair))
         # One checkpoint at the end: checkpointing after every COPY costs ~80 ms a table.
-        db = ladybug.Database(str(path), auto_checkpoint=False)
+        db = ladybug.Database(str(path), auto_checkpoint=False, **_DATABASE_OPTIONS)
         conn = ladybug.Connection(db)
         try:
             for (_, label), files in sorted((k, v) for k, v in parts.files.items() if k[0] == "node"):
@@ -201,17 +218,18 @@ def load(projection: Projection | Stream, path: Path) -> tuple[int, int]:
         finally:
             conn.close()
             db.close()
-    return parts.nodes, parts.relationships
+    return parts.nodes, parts.relationships, tables
 
 
 def build(ws: "Workspace", folder: Path | None = None) -> dict:
     """Project the workspace and load it into a fresh database that replaces the old one."""
     folder = Path(folder or ws.path)
     started = time.perf_counter()
+    _forget_state(folder)
     stream = projection_module.stream(ws)        # one plan at a time: memory stays bounded
     tmp = Path(tempfile.mkdtemp(prefix=".cypher-", dir=folder))
     try:
-        nodes, relationships = load(stream, tmp / DATABASE)
+        nodes, relationships, tables = _load(stream, tmp / DATABASE)
         os.replace(tmp / DATABASE, folder / DATABASE)
     finally:
         for leftover in tmp.iterdir() if tmp.exists() else ():
@@ -219,11 +237,291 @@ def build(ws: "Workspace", folder: Path | None = None) -> dict:
         with contextlib.suppress(OSError):
             tmp.rmdir()
     projection_module.prune_cache(ws)
+    _write_state(folder, {"code": _code_stamp(), "reference": ws.manifest.get("reference", {}),
+                          "versions": projection_module.versions(ws), "classes": stream.mapping.label_set,
+                          "documents": {e["graph"]: iri_document(k) for k, e in ws.documents.items()},
+                          "collector": _without_plans(stream.collector), "tables": tables,
+                          "signature": _signature(stream.mapping), "counts": [nodes, relationships]})
+    return _stamp_it(ws, folder, nodes, relationships, started, "rebuilt")
+
+
+def _without_plans(collector):
+    collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
+    return collector
+
+
+def _stamp_it(ws: "Workspace", folder: Path, nodes: int, relationships: int, started: float, how: str) -> dict:
     info = {"stamp": stamp(ws.manifest), "nodes": nodes, "relationships": relationships,
-            "seconds": round(time.perf_counter() - started, 3)}
+            "seconds": round(time.perf_counter() - started, 3), "how": how}
     from ..workspace import write_atomically
     write_atomically(folder / STAMP, json.dumps(info, indent=1, sort_keys=True).encode("utf-8"))
     return info
+
+
+# -- updating in place ---------------------------------------------------------------------------
+#
+# After a build that changed a few plans, the database is updated instead of rebuilt: the old
+# versions of those plans are taken out of the counted summary of what all plans share (the
+# collector, kept in DIR/cypher.state), the new ones put in, and the database gets the
+# difference: the plans' own nodes and relationships replaced, the shared nodes they name
+# given their merged properties afresh, shared relationships no plan states any more removed.
+# Whatever would change a table (a new label, property or kind of value) rebuilds instead.
+
+def _code_stamp() -> str:
+    h = hashlib.sha256(importlib.metadata.version("ladybug").encode("utf-8"))
+    for source in (Path(projection_module.__file__), Path(__file__), projection_module.CONFIG):
+        h.update(source.read_bytes())
+    return h.hexdigest()
+
+
+def _signature(mapping) -> str:
+    return json.dumps([mapping.node_types, mapping.rel_kinds, sorted(mapping.label_set),
+                       sorted(mapping.per_document_types),
+                       {k: sorted(v) for k, v in sorted(mapping.own_properties.items())}], sort_keys=True)
+
+
+def _write_state(folder: Path, state: dict) -> None:
+    import pickle
+    import zlib
+
+    from ..workspace import write_atomically
+    write_atomically(folder / STATE, zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1))
+
+
+def _read_state(folder: Path) -> dict | None:
+    import pickle
+    import zlib
+
+    try:
+        return pickle.loads(zlib.decompress((folder / STATE).read_bytes()))
+    except Exception:          # missing, torn or from other code: rebuild
+        return None
+
+
+def _forget_state(folder: Path) -> None:
+    """The database is about to change: until the new state is written, it must be rebuilt."""
+    with contextlib.suppress(FileNotFoundError):
+        (folder / STATE).unlink()
+
+
+def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
+    """Update the database in place for the plans changed since it was made; None when it must
+    be rebuilt instead (no state, other code, too many plans changed, a table would change)."""
+    from ..project import CACHE, Config, _gather, _Mapping, _owned_by, read_cached, write_cached
+
+    folder = Path(folder or ws.path)
+    started = time.perf_counter()
+    state = _read_state(folder)
+    if (state is None or state.get("code") != _code_stamp() or not (folder / DATABASE).is_file()
+            or state["reference"] != ws.manifest.get("reference", {})):
+        return _rebuild("no state, other code or reference graphs changed")
+    config = Config.load()
+    versions = projection_module.versions(ws)
+    old_versions = state["versions"]
+    changed = sorted(g for g in versions if old_versions.get(g) != versions[g])
+    removed = sorted(g for g in old_versions if g not in versions)
+    if len(changed) + len(removed) > max(1, UPDATE_AT_MOST * len(versions)):
+        return _rebuild("too many plans changed")
+    documents = {entry["graph"]: iri_document(key) for key, entry in ws.documents.items()}
+    old_documents = state["documents"]
+    cache = ws.path / CACHE
+    old, new = [], []
+    for g in changed + removed:
+        if g in old_versions:
+            f = read_cached(cache, g, old_versions[g])
+            if f is None:
+                return _rebuild("old version not cached")          # the old version's statements are gone: rebuild
+            old.append((old_documents[g], f))
+    for g in changed:
+        f = read_cached(cache, g, versions[g])
+        if f is None:
+            f = _gather(ws.quads(g), documents, config.per_document)
+            write_cached(cache, g, versions[g], f)
+        new.append((documents[g], f))
+
+    collector = state["collector"]
+    tables = state["tables"]
+    before = _Mapping(collector, state["classes"], config)
+    shared_uris, shared_edges = set(), set()
+    for document, f in old + new:
+        own = _owned_by(document)
+        shared_uris.update(u for u in f.nodes if not own(u))
+        shared_edges.update(e for e in f.edges if not own(e[0]) and not own(e[2]))
+    old_shared = {n.uri: n for n in before.shared_nodes(shared_uris)}
+    old_edges = {e for e in shared_edges if e in collector.edges}
+    for document, f in old:
+        collector.remove(f, document)
+    for document, f in new:
+        collector.add(f, document)
+    after = _Mapping(collector, state["classes"], config)
+    if _signature(after) != state["signature"]:
+        return _rebuild("schema changed")
+    new_shared = {n.uri: n for n in after.shared_nodes(shared_uris)}
+    for uri, node in new_shared.items():
+        columns = tables["nodes"].get(node.label)
+        if (columns is None or not set(node.properties) <= set(columns)
+                or (uri in old_shared and old_shared[uri].label != node.label)):
+            return _rebuild("shared node moved or gained a column")
+    new_edges = {e for e in shared_edges if e in collector.edges}
+    parts = [after.part(document, f) for document, f in new]
+    label_of = {**{u: n.label for u, n in old_shared.items()}, **{u: n.label for u, n in new_shared.items()}}
+    for nodes, _ in parts:
+        for n in nodes:
+            if n.label not in tables["nodes"] or not set(n.properties) <= set(tables["nodes"][n.label]):
+                return _rebuild("own node label/column new")
+            label_of[n.uri] = n.label
+    shared_rels = after.shared_relationships(new_edges - old_edges)
+    for rel in shared_rels + [r for _, rels in parts for r in rels]:
+        start, end = _label(rel.start, label_of, collector), _label(rel.end, label_of, collector)
+        entry = tables["relationships"].get(rel.type)
+        if entry is None or [start, end] not in entry["pairs"] or (bool(rel.properties) != bool(entry["columns"])):
+            return _rebuild("relationship table new")
+
+    _forget_state(folder)          # from here on, a failure leaves a database to rebuild
+    old_own = []
+    for document, f in old:
+        nodes, _ = before.part(document, f)
+        old_own.extend(nodes)
+    nodes_total, rels_total = _apply(folder / DATABASE, tables, before, old_own, [d for d, _ in old],
+           [n for u, n in old_shared.items() if u not in new_shared],
+           [new_shared[u] for u in sorted(new_shared)],
+           before.shared_relationships(old_edges - new_edges), shared_rels, parts, label_of, collector)
+    collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
+    state.update(versions=versions, collector=collector, documents=documents, counts=[nodes_total, rels_total])
+    projection_module.prune_cache(ws)
+    _write_state(folder, state)
+    return _stamp_it(ws, folder, nodes_total, rels_total, started, f"updated ({len(changed) + len(removed)} plans)")
+
+
+REBUILT_BECAUSE: list[str] = []    # why the last update gave way to a rebuild
+
+
+def _rebuild(reason: str) -> None:
+    REBUILT_BECAUSE[:] = [reason]
+    return None
+
+
+def iri_document(key: str) -> str:
+    from .. import iri
+    return iri.document(key)
+
+
+def _label(uri: str, label_of: dict[str, str], collector) -> str:
+    found = label_of.get(uri)
+    if found is None:
+        found = label_of[uri] = collector.labels(collector.types.get(uri))[0]
+    return found
+
+
+def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_documents: list[str | None],
+           gone_shared: list[Node], shared: list[Node], gone_edges: list[Relationship],
+           new_edges: list[Relationship], parts: list, label_of: dict[str, str], collector) -> tuple[int, int]:
+    """Write the difference into the database; (nodes, relationships) it holds then."""
+    import ladybug
+
+    db = ladybug.Database(str(database), **_DATABASE_OPTIONS)
+    conn = ladybug.Connection(db)
+    try:
+        # One transaction: all of the difference or none of it; and statements in a transaction
+        # cost a fifth of what they cost committed one by one.
+        conn.execute("BEGIN TRANSACTION")
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node in old_own + gone_shared:
+            by_label[node.label].append(node.uri)
+        for label, uris in sorted(by_label.items()):
+            conn.execute(f"UNWIND $uris AS u MATCH (n:{identifier(label)} {{uri: u}}) DETACH DELETE n", {"uris": uris})
+        for rel_type in sorted(mapping.per_document_types):
+            if rel_type in tables["relationships"] and old_documents:
+                conn.execute(f"MATCH ()-[r:{identifier(rel_type)}]->() WHERE r.document IN $documents DELETE r",
+                             {"documents": [d for d in old_documents if d]})
+        for rel in gone_edges:
+            conn.execute(f"MATCH (a:{identifier(_label(rel.start, label_of, collector))} {{uri: $s}})"
+                         f"-[r:{identifier(rel.type)}]->(b:{identifier(_label(rel.end, label_of, collector))} "
+                         f"{{uri: $o}}) DELETE r", {"s": rel.start, "o": rel.end})
+        existing = set()
+        for label in sorted({n.label for n in shared}):
+            uris = [n.uri for n in shared if n.label == label]
+            result = conn.execute(f"UNWIND $uris AS u MATCH (n:{identifier(label)} {{uri: u}}) RETURN n.uri", {"uris": uris})
+            while result.has_next():
+                existing.add(result.get_next()[0])
+        for node in shared:
+            if node.uri in existing:
+                _set_properties(conn, node, tables["nodes"][node.label])
+        fresh = [n for n in shared if n.uri not in existing]
+        # Statements, not COPY: a COPY costs 60-200 ms whatever its size, and a plan's difference
+        # touches a hundred (label, relationship) tables.
+        rows: dict[tuple, list] = defaultdict(list)
+        for node in fresh + [n for nodes, _ in parts for n in nodes]:
+            rows[("node", node.label)].append(node)
+        for rel in new_edges + [r for _, rels in parts for r in rels]:
+            rows[("rel", rel.type, _label(rel.start, label_of, collector),
+                  _label(rel.end, label_of, collector))].append(rel)
+        for key in sorted(k for k in rows if k[0] == "node"):
+            _create(conn, f"CREATE (x:{identifier(key[1])} {{PROPERTIES}})", rows[key],
+                    [c for c in tables["nodes"][key[1]]])
+        for key in sorted(k for k in rows if k[0] == "rel"):
+            _, rel_type, start, end = key
+            _create_relationships(conn, rel_type, start, end, rows[key], tables["relationships"][rel_type]["columns"])
+        conn.execute("COMMIT")
+        return (_count(conn, "MATCH (n) RETURN count(n)"), _count(conn, "MATCH ()-[r]->() RETURN count(r)"))
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
+        db.close()
+
+
+def _count(conn, statement: str) -> int:
+    return int(conn.execute(statement).get_next()[0])
+
+
+def _create_relationships(conn, rel_type: str, start: str, end: str, items: list[Relationship],
+                          columns: list[str]) -> None:
+    """Create relationships one statement each: matching both ends by primary key is an index
+    lookup only when the keys are plain parameters (from a list, Ladybug scans the tables)."""
+    head = f"MATCH (a:{identifier(start)} {{uri: $from}}), (b:{identifier(end)} {{uri: $to}}) CREATE (a)-[:{identifier(rel_type)}"
+    for rel in items:
+        present = [c for c in columns if rel.properties.get(c) is not None]
+        props = ", ".join(f"{identifier(c)}: $p{i}" for i, c in enumerate(present))
+        params = {"from": rel.start, "to": rel.end, **{f"p{i}": rel.properties[c] for i, c in enumerate(present)}}
+        conn.execute(head + (f" {{{props}}}" if props else "") + "]->(b)", params)
+
+
+def _create(conn, template: str, items: list, columns: list[str]) -> None:
+    """Create nodes or relationships, one statement for them all: each column a list parameter.
+    The template's ``PROPERTIES`` takes the properties; ``$from``/``$to`` name a relationship's ends."""
+    params: dict[str, list] = {}
+    for column in columns:
+        if column == "from":
+            values = [item.start for item in items]
+        elif column == "to":
+            values = [item.end for item in items]
+        else:
+            values = [item.properties.get(column) for item in items]
+        if any(v is not None and v != [] for v in values):
+            params[column] = [None if v == [] else v for v in values]
+    names = {c: f"c{i}" for i, c in enumerate(params)}
+    assignments = ", ".join(f"{identifier(c)}: ${names[c]}[i]" for c in params if c not in ("from", "to"))
+    statement = template.replace("PROPERTIES", assignments).replace("$from[i]", f"${names.get('from')}[i]").replace(
+        "$to[i]", f"${names.get('to')}[i]")
+    conn.execute(f"UNWIND range(1, $n) AS i {statement}",
+                 {"n": len(items), **{names[c]: v for c, v in params.items()}})
+
+
+def _set_properties(conn, node: Node, columns: list[str]) -> None:
+    """Give an existing node exactly these properties (the others NULL)."""
+    assignments, params = [], {"uri": node.uri}
+    for i, column in enumerate(c for c in columns if c != "uri"):
+        value = node.properties.get(column)
+        if value is None or value == []:
+            assignments.append(f"n.{identifier(column)} = NULL")
+        else:
+            assignments.append(f"n.{identifier(column)} = $v{i}")
+            params[f"v{i}"] = value
+    if assignments:
+        conn.execute(f"MATCH (n:{identifier(node.label)} {{uri: $uri}}) SET {', '.join(assignments)}", params)
 
 
 @contextlib.contextmanager
@@ -248,7 +546,7 @@ def refresh(ws: "Workspace") -> bool:
         with _rebuild_lock(ws.path):
             if is_current(ws.path, ws.manifest):
                 return False
-            build(ws)
+            update(ws) or build(ws)
         return True
     except (CypherStoreError, RuntimeError, OSError, ImportError) as err:
         print(f"warning: the embedded Cypher database was not rebuilt ({err}); "
@@ -266,7 +564,7 @@ def ensure(folder: Path) -> Path:
             if not is_current(folder, ws.manifest):
                 with _rebuild_lock(folder):
                     if not is_current(folder, ws.manifest):
-                        build(ws, folder)
+                        update(ws, folder) or build(ws, folder)
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
     return folder / DATABASE

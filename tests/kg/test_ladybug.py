@@ -52,7 +52,7 @@ def test_parameters_carry_hostile_text_as_data(tmp_path):
     assert ladybug.counts(database) == (1, 0)
 
 
-def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_rebuilds_it(tmp_path):
+def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_brings_it_up_to_date(tmp_path):
     src, db = tmp_path / "in", tmp_path / "db"
     src.mkdir()
     shutil.copy(JILIN, src)
@@ -63,9 +63,59 @@ def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_rebuilds
     _, before = run("cypher", db, "MATCH (w:WorkPlan) RETURN count(w)", {})
     shutil.copy(NINGBO, src)
     assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
-    assert (db / ladybug.DATABASE).stat().st_ino != first.st_ino
     _, after = run("cypher", db, "MATCH (w:WorkPlan) RETURN count(w)", {})
     assert (before, after) == ([["1"]], [["2"]])
+
+
+def _canned_rows(db) -> dict:
+    import queries
+
+    from test_query_twins import canonical
+
+    return {name: canonical(run("cypher", db, queries.text(name, "cypher"), {})[1]) for name in queries.names()}
+
+
+def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeypatch):
+    """Plans changed and added in one build: the database updated in place answers every
+    canned query as one built afresh, with the same counts, and the SPARQL store agrees."""
+    from samples import NANCHANG, SICHUAN
+
+    monkeypatch.setattr(ladybug, "UPDATE_AT_MOST", 1.0)
+    src, db, fresh = tmp_path / "in", tmp_path / "db", tmp_path / "fresh"
+    src.mkdir()
+    for plan in (JILIN, NINGBO, PINGLUO, NANCHANG):
+        shutil.copy(plan, src)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    changed = src / PINGLUO.name
+    heading = "一、打牢听党话、跟党走的思想根基，提升团的引领力\n"
+    changed.write_text(changed.read_text("utf-8").replace(heading, heading + "——组织“挑战杯”竞赛，开展“三下乡”社会实践，"
+                                                          "覆盖青年不少于500人。\n", 1), "utf-8")
+    shutil.copy(SICHUAN, src)
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"].startswith("updated")
+    assert runner.invoke(main, ["build", str(src), "--db", str(fresh), "-q", "-j", "1"]).exit_code == 0
+    assert json.loads((fresh / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
+    assert ladybug.counts(db / ladybug.DATABASE) == ladybug.counts(fresh / ladybug.DATABASE)
+    updated, rebuilt = _canned_rows(db), _canned_rows(fresh)
+    assert updated == rebuilt
+    assert any("挑战杯" in "".join(row) and PINGLUO.name in "".join(row) for row in updated["pursues"])
+    assert any(SICHUAN.name in "".join(row) for row in updated["documents"])
+
+
+def test_a_change_to_the_tables_rebuilds_instead(tmp_path, monkeypatch):
+    """A plan that brings a property no plan had before cannot go into the tables there are."""
+    monkeypatch.setattr(ladybug, "UPDATE_AT_MOST", 1.0)
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    shutil.copy(JILIN, src)               # a plan without a task table: no 序号 (itemNumber) anywhere
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    shutil.copy(PINGLUO, src)             # its task table brings cyl:itemNumber
+    assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
+    _, rows = run("cypher", db, "MATCH (a:Activity) WHERE a.itemNumber IS NOT NULL RETURN count(a)", {})
+    assert int(rows[0][0]) > 0
 
 
 def test_a_missing_or_stale_database_is_rebuilt_on_the_first_query(tmp_path):
@@ -76,6 +126,7 @@ def test_a_missing_or_stale_database_is_rebuilt_on_the_first_query(tmp_path):
     (db / ladybug.DATABASE).unlink()
     assert run("cypher", db, "MATCH (w:WorkPlan) RETURN w.source", {}) == (["w.source"], [[PINGLUO.name]])
     (db / ladybug.STAMP).write_text('{"stamp": "from an older version"}', "utf-8")
+    (db / ladybug.STATE).unlink()                    # and nothing to update it from
     inode = (db / ladybug.DATABASE).stat().st_ino
     assert run("cypher", db, "MATCH (w:WorkPlan) RETURN count(*)", {})[1] == [["1"]]
     assert (db / ladybug.DATABASE).stat().st_ino != inode
