@@ -34,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Union
 
 import pyoxigraph as ox
@@ -543,23 +544,24 @@ class _Collector:
                 continue
             _bump(self.nodes, s, sign)
             for c in f.types.get(s, ()):
-                _bump(self.types.setdefault(s, {}), c, sign)
+                _bump(self.types.setdefault(s, {}), intern(c), sign)
             if s in self.types and not self.types[s]:
                 del self.types[s]
             by_predicate = f.literals.get(s)
             if by_predicate:
                 mine = self.literals.setdefault(s, {})
                 for p, raws in by_predicate.items():
-                    values = mine.setdefault(p, {})
-                    for r in set(raws):
-                        _bump(values, r, sign)
+                    values = mine.setdefault(intern(p), {})
+                    for lexical, language, datatype in set(raws):
+                        # interned, the few languages and datatypes pickle once, not once a value
+                        _bump(values, (lexical, language and intern(language), intern(datatype)), sign)
                     if not values:
                         del mine[p]
                 if not mine:
                     del self.literals[s]
         for e in f.edges:
             if not own(e[0]) and not own(e[2]):
-                _bump(self.edges, e, sign)
+                _bump(self.edges, (e[0], intern(e[1]), e[2]), sign)
 
 
 def _bump(counts: dict, key, sign: int) -> None:
