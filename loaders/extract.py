@@ -1,6 +1,7 @@
 """The loader pipeline: read -> normalize -> structure -> extract, one document at a time."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 from pathlib import Path
 
@@ -8,10 +9,11 @@ import ahocorasick
 
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
+from .intervals import Intervals
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
-from .programs import POLICY_RE, QUOTE_RE, ProgramMention, find_programs
+from .programs import POLICY_RE, ProgramMention, find_programs, quotes
 from .readers import read
 from .structure import Layout, clause_bounds, parse_layout, sentence_bounds
 from .targets import deadline_date, parse_targets
@@ -37,14 +39,15 @@ def extract(raw: RawDocument) -> DocumentFacts:
         title=header.title, doc_number=header.doc_number, issued=header.issued_date,
         issued_span=header.issued, sections=layout.sections, metadata=dict(raw.metadata))
     programs = _with_repeats(text, find_programs(text, layout.body_start), layout.body_start)
-    quoted = [(m.start(), m.end()) for m in QUOTE_RE.finditer(text.text)] + \
-             [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text)]
+    program_starts = [pm.span.start for pm in programs]
+    quoted = Intervals([(m.start(), m.end()) for m in quotes(text.text)] +
+                       [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text)])
     own_title = header.title.quote.replace(" ", "") if header.title else ""
     for item in layout.items:
         activity = Activity(item)
         lo, hi = item.span.start, item.span.end
-        activity.programs = [(pm.program, _mention(text, pm.span, lo, hi))
-                             for pm in programs if lo <= pm.span.start < hi]
+        first, last = bisect.bisect_left(program_starts, lo), bisect.bisect_left(program_starts, hi)
+        activity.programs = [(pm.program, _mention(text, pm.span, lo, hi)) for pm in programs[first:last]]
         activity.organizations = [(org, _mention(text, span, lo, hi))
                                   for org, span in find_organizations(text, lo, hi, issuer)]
         if item.units:
@@ -91,12 +94,11 @@ def _with_repeats(text: Text, mentions: list[ProgramMention], lo: int) -> list[P
     for label in found:
         auto.add_word(label, label)
     auto.make_automaton()
-    taken = [(pm.span.start, pm.span.end) for pm in mentions]
-    quoted = [(m.start(), m.end()) for m in QUOTE_RE.finditer(text.text, lo)]
+    blocked = Intervals([(pm.span.start, pm.span.end) for pm in mentions] +
+                        [(m.start(), m.end()) for m in quotes(text.text, lo)])
     extra = []
-    for a, b, label in lexicon.leftmost_longest(auto, text.text[lo:]):
-        a, b = a + lo, b + lo
-        if any(x < b and a < y for x, y in taken + quoted):
+    for a, b, label in lexicon.leftmost_longest_in(auto, found, text.text, lo, skip=blocked):
+        if blocked.overlaps(a, b):
             continue
         extra.append(ProgramMention(found[label], text.span(a, b)))
     return sorted(mentions + extra, key=lambda pm: (pm.span.start, pm.span.end))

@@ -11,10 +11,16 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 import ahocorasick
 
 import ontology
+
+from .intervals import Intervals
+from .memo import last_text
+
+NAME_CACHE = 1 << 16      # names remembered by the caches of functions of a name
 
 SQUEEZE_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
@@ -35,10 +41,19 @@ class Offsets:
             self._at.append(n)
             self._origin.append(origin)
             n += length
+        self._length = n
 
     def __getitem__(self, k: int) -> int:
         i = bisect.bisect_right(self._at, k) - 1
         return self._origin[i] + k - self._at[i]
+
+    def kept_before(self, pos: int) -> int:
+        """How many characters of the squeezed text stand before ``pos`` in the text."""
+        i = bisect.bisect_right(self._origin, pos) - 1
+        if i < 0:
+            return 0
+        end = self._at[i + 1] if i + 1 < len(self._at) else self._length
+        return min(self._at[i] + pos - self._origin[i], end)
 
 
 @functools.lru_cache(maxsize=None)
@@ -56,6 +71,18 @@ def squeezed(s: str, lo: int, hi: int, spaces: str) -> tuple[str, Offsets]:
     """
     pieces = [(m.start(), m.end() - m.start()) for m in _kept_re(spaces).finditer(s, lo, hi)]
     return "".join(s[a:a + n] for a, n in pieces), Offsets(pieces)
+
+
+@last_text
+def squeezed_text(s: str, spaces: str) -> tuple[str, Offsets]:
+    """The whole of ``s`` squeezed, remembered for the document at hand: ``squeezed(s, lo, hi)``
+    is the slice ``[offsets.kept_before(lo):offsets.kept_before(hi)]`` of it.
+
+    >>> text, offsets = squeezed_text("ab 12355 青少年", " ")
+    >>> text[offsets.kept_before(1):offsets.kept_before(12)] == squeezed("ab 12355 青少年", 1, 12, " ")[0]
+    True
+    """
+    return squeezed(s, 0, len(s), spaces)
 
 
 @functools.lru_cache(maxsize=None)
@@ -164,19 +191,103 @@ def non_programs() -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
     return frozenset(literal), tuple(shapes)
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
 def is_literal_formula(name: str) -> bool:
     return squeeze(name) in non_programs()[0]
 
 
+@functools.lru_cache(maxsize=NAME_CACHE)
 def is_formula(name: str) -> bool:
     literal, shapes = non_programs()
     name = squeeze(name)
     return name in literal or any(p.search(name) for p in shapes)
 
 
-def leftmost_longest(auto: ahocorasick.Automaton, text: str):
+def leftmost_longest(auto: ahocorasick.Automaton, text: str) -> list[tuple[int, int, tuple]]:
     """Non-overlapping matches, leftmost first and longest at each start: (start, end, value)."""
     if len(auto) == 0:
-        return
-    for end, value in auto.iter_long(text):
-        yield end - len(value[0]) + 1, end + 1, value
+        return []
+    return [(end - len(value[0]) + 1, end + 1, value) for end, value in auto.iter_long(text)]
+
+
+def leftmost_longest_in(auto: ahocorasick.Automaton, words: Iterable[str], text: str, lo: int = 0,
+                        skip: Intervals | None = None) -> list[tuple[int, int, Any]]:
+    """``leftmost_longest(auto, text[lo:])`` for an automaton of a few ``words``, with offsets
+    into ``text``, less the matches inside a run of the words' characters that lies inside one
+    of the ``skip`` intervals.
+
+    The automaton starts afresh after every character that is in none of the words, so only the
+    runs of the words' characters that hold a word are scanned, each on its own with the
+    character that ends it (the automaton ends a run at the end of the text otherwise than
+    before such a character).
+
+    >>> auto = ahocorasick.Automaton()
+    >>> for w in ("青年林", "林"):
+    ...     _ = auto.add_word(w, (w,))
+    >>> auto.make_automaton()
+    >>> leftmost_longest_in(auto, ["青年林", "林"], "种青年林，护林", 1)
+    [(1, 4, ('青年林',)), (6, 7, ('林',))]
+    """
+    words = [w for w in words if w]
+    chars = set("".join(words))
+    runs = set()
+    for word in words:
+        p = text.find(word, lo)
+        while p >= 0:
+            a, b = p, p + len(word)
+            while a > lo and text[a - 1] in chars:
+                a -= 1
+            while b < len(text) and text[b] in chars:
+                b += 1
+            if skip is None or not skip.covers(a, b):
+                runs.add((a, min(b + 1, len(text))))
+            p = text.find(word, b)
+    out = []
+    for a, b in sorted(runs):
+        out.extend((a + start, a + end, value) for start, end, value in leftmost_longest(auto, text[a:b]))
+    return out
+
+
+def required_chars(pattern: re.Pattern) -> frozenset[str]:
+    """Characters that every match of ``pattern`` holds: a text lacking one of them has no match.
+
+    An under-estimate read off the parsed pattern (mandatory literals; what all branches of an
+    alternation share); empty when the pattern ignores case or cannot be read.
+
+    >>> sorted(required_chars(re.compile(r"(?:到|至)?\\d{1,2}\\s*月(?:底|末)?(?:前|以前)")))
+    ['前', '月']
+    """
+    try:
+        from re import _constants as sre, _parser as sre_parse
+    except ImportError:                                      # before Python 3.11
+        import sre_constants as sre
+        import sre_parse
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:
+        return frozenset()
+    if (pattern.flags | parsed.state.flags) & re.IGNORECASE:
+        return frozenset()
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+
+    def sequence(items) -> set[str]:
+        out: set[str] = set()
+        for op, av in items:
+            out |= element(op, av)
+        return out
+
+    def element(op, av) -> set[str]:
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.SUBPATTERN:
+            return set() if av[1] & re.IGNORECASE else sequence(av[3])
+        if op is sre.BRANCH:
+            branches = [sequence(b) for b in av[1]]
+            return set.intersection(*branches) if branches else set()
+        if op in repeats:
+            return sequence(av[2]) if av[0] >= 1 else set()
+        if op is getattr(sre, "ATOMIC_GROUP", None):
+            return sequence(av)
+        return set()
+
+    return frozenset(sequence(parsed))

@@ -52,7 +52,7 @@ _ITEM = re.compile(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     """A line of the canonical text; ``cell`` is (table, row) for a line holding a Table's cell."""
 
@@ -70,7 +70,9 @@ def normalize(raw: RawDocument) -> Text:
             lines.extend(_table_lines(block, len(tables), bool(lines) and lines[-1].text != ""))
             tables.append(block)
         else:
-            lines.extend(_Line(clean_line(text)) for text in _NEWLINE.split(block.text))
+            text = block.text
+            parts = _NEWLINE.split(text) if "\n" in text or "\r" in text else [text]
+            lines.extend(_Line(clean_line(part)) for part in parts)
     return _assemble(_collapse_blank_runs(_join_cuts(lines)), tables)
 
 
@@ -81,8 +83,16 @@ def clean_line(line: str) -> str:
     '  ——加强团建。'
     """
     line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
-    line = _EMPHASIS.sub(r"\2", _BOOKMARK.sub("", line))
-    return _TRAILING_SPACES.sub("", _DASH.sub(r"\1——", line))
+    # Each rewrite is tried only on a line holding the characters it needs.
+    if "[bookmark: " in line:
+        line = _BOOKMARK.sub("", line)
+    if "**" in line or "__" in line:
+        line = _EMPHASIS.sub(r"\2", line)
+    if "一一" in line:
+        line = _DASH.sub(r"\1——", line)
+    if line.endswith("\n"):
+        return _TRAILING_SPACES.sub("", line)
+    return line.rstrip(" \u3000\xa0")
 
 
 def is_cut(line: str) -> bool:
@@ -98,6 +108,8 @@ def is_cut(line: str) -> bool:
     >>> is_cut("一、抓住庆祝中国共产党成立100周年重大契机，不断深化青少年思想政治引领")
     False
     """
+    if len(line) < _MIN_CUT_LENGTH:
+        return False
     text = line.strip()
     if len(text) < _MIN_CUT_LENGTH or _SENTENCE_END.search(text) or not _PUNCTUATION.search(text):
         return False
@@ -131,26 +143,35 @@ def _cell_text(cell: str) -> str:
 
 def _join_cuts(lines: list[_Line]) -> list[_Line]:
     lines = list(lines)
+    following = _next_non_blank(lines)      # joining two lines makes no line blank
     result: list[_Line] = []
     index = 0
     while index < len(lines):
         line = lines[index]
-        following = _next_non_blank(lines, index)
-        if following is not None and _should_join(line, lines[following]):
-            lines[following] = _Line(line.text + lines[following].text)
-            index = following
+        nxt = following[index]
+        if nxt is not None and _should_join(line, lines[nxt]):
+            lines[nxt] = _Line(line.text + lines[nxt].text)
+            index = nxt
         else:
             result.append(line)
             index += 1
     return result
 
 
-def _next_non_blank(lines: list[_Line], index: int) -> int | None:
-    return next((i for i in range(index + 1, len(lines)) if not _is_blank(lines[i])), None)
+def _next_non_blank(lines: list[_Line]) -> list[int | None]:
+    """For each line, the index of the next line that is not blank."""
+    out: list[int | None] = [None] * len(lines)
+    nxt = None
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        if not _is_blank(lines[i]):
+            nxt = i
+    return out
 
 
 def _should_join(line: _Line, following: _Line) -> bool:
-    return _joinable(line) and _joinable(following) and is_cut(line.text) and not starts_item(following.text)
+    return len(line.text) >= _MIN_CUT_LENGTH and _joinable(line) and _joinable(following) \
+        and is_cut(line.text) and not starts_item(following.text)
 
 
 def _joinable(line: _Line) -> bool:

@@ -7,12 +7,15 @@ to that region through the patterns in ``ontology/organizations.tsv``.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
 
 from . import lexicon, regions
 from .facts import Organization
+from .intervals import Intervals
+from .memo import last_text
 from .model import Span, Text
 from .regions import Region
 
@@ -35,6 +38,7 @@ class IssuerFinding:
     span: Span | None
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def committee_of(region: Region) -> Organization:
     """The League committee of a region, tied to the committee above it."""
     word = region.committee_word
@@ -122,26 +126,26 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None) -> Issue
     return IssuerFinding(Organization("unknown/cyl", "未识别的团委", "league-committee"), None)
 
 
-def _joined(text: Text, spans: list[Span]) -> tuple[str, list[int]]:
+NOT_SPACE_RE = re.compile(r"\S+")
+
+
+def _joined(text: Text, spans: list[Span]) -> tuple[str, lexicon.Offsets]:
     """The spans' text with white space removed, and each character's offset in the text."""
-    chars, index = [], []
-    for sp in spans:
-        for i in range(sp.start, sp.end):
-            ch = text.text[i]
-            if not ch.isspace():
-                chars.append(ch)
-                index.append(i)
-    return "".join(chars), index
+    pieces = [(m.start(), m.end() - m.start())
+              for sp in spans for m in NOT_SPACE_RE.finditer(text.text, sp.start, sp.end)]
+    return "".join(text.text[a:a + n] for a, n in pieces), lexicon.Offsets(pieces)
 
 
-def _span_from(text: Text, index: list[int], a: int, b: int) -> Span:
+def _span_from(text: Text, index: lexicon.Offsets, a: int, b: int) -> Span:
     return text.span(index[a], index[b - 1] + 1)
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def _slug(name: str) -> str:
     return "u-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def organization_for(pattern_index: int, surface: str, issuer: Organization) -> Organization | None:
     """The body a name stands for in a plan of this issuer.
 
@@ -173,6 +177,7 @@ def organization_for(pattern_index: int, surface: str, issuer: Organization) -> 
                         tuple(sorted({pat.name, *pat.aliases} - {label})), parent=parent)
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def _region_for(pat, region: Region) -> tuple[Region, bool]:
     """The region a local pattern points at from the issuer's region, and whether it means the
     bodies below it (a county body named in a province's plan)."""
@@ -193,21 +198,31 @@ def _region_for(pat, region: Region) -> tuple[Region, bool]:
 LEVELS_ORDER = ("central", "province", "prefecture", "county")
 
 
+@last_text
+def _committee_spans(s: str) -> Intervals:
+    """Where the text names a League committee: any match of COMMITTEE_RE in a stretch of the
+    text overlaps one of these."""
+    return Intervals((m.start(), m.end()) for m in COMMITTEE_RE.finditer(s))
+
+
 def find_organizations(text: Text, lo: int, hi: int, issuer: Organization) -> list[tuple[Organization, Span]]:
     """The bodies named between lo and hi: League committees by name, then the patterns."""
     s = text.text
     out: list[tuple[Organization, Span]] = []
     taken: list[tuple[int, int]] = []
     hint = issuer.level if issuer.level in ("province", "prefecture", "county") else None
-    for m in COMMITTEE_RE.finditer(s, lo, hi):
-        region = _resolve(m.group("name"), m.group("word"), hint)
-        if region:
-            out.append((committee_of(region), text.span(m.start(), m.end())))
-            taken.append((m.start(), m.end()))
-    squeezed, index = lexicon.squeezed(s, lo, hi, " \t\u3000")
-    for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(), squeezed):
-        start, end = index[a], index[b - 1] + 1
-        if any(x < end and start < y for x, y in taken):
+    if _committee_spans(s).overlaps(lo, hi):
+        for m in COMMITTEE_RE.finditer(s, lo, hi):
+            region = _resolve(m.group("name"), m.group("word"), hint)
+            if region:
+                out.append((committee_of(region), text.span(m.start(), m.end())))
+                taken.append((m.start(), m.end()))
+    squeezed, index = lexicon.squeezed_text(s, " \t\u3000")
+    k = index.kept_before(lo)
+    for a, b, (name, pi) in lexicon.leftmost_longest(lexicon.organization_automaton(),
+                                                     squeezed[k:index.kept_before(hi)]):
+        start, end = index[k + a], index[k + b - 1] + 1
+        if taken and any(x < end and start < y for x, y in taken):
             continue
         org = organization_for(pi, name, issuer)
         if org:

@@ -18,15 +18,34 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from . import lexicon, regions
 from .facts import Program
+from .intervals import Intervals
+from .memo import backwards, last_text
 from .model import Span, Text
 
 CJK = "\u4e00-\u9fff"
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 QUOTE_RE = re.compile(r"“([^“”\n]{1,40})”|「([^「」\n]{1,40})」|『([^『』\n]{1,40})』|‘([^‘’“”\n]{1,30})’")
 POLICY_RE = re.compile(r"《([^《》\n]{2,80})》")
+
+
+@last_text
+def _all_quotes(s: str) -> tuple[list[int], list[re.Match]]:
+    found = list(QUOTE_RE.finditer(s))
+    return [m.start() for m in found], found
+
+
+def quotes(s: str, lo: int = 0) -> list[re.Match]:
+    """What ``QUOTE_RE.finditer(s, lo)`` finds, taken from one scan of the whole text."""
+    starts, found = _all_quotes(s)
+    i = bisect.bisect_left(starts, lo)
+    if i > 0 and found[i - 1].end() > lo:       # a quote reaches over lo: scan from lo itself
+        return list(QUOTE_RE.finditer(s, lo))
+    return found[i:]
+
 LEADING_QUANTIFIER_RE = re.compile(r"^(?:各类|各级|各层级|各种|各|一批|一系列|系列)")
 SCOPE_PREFIXES = ("全国", "全省", "全市", "全县", "全区", "省级", "市级", "县级", "首届")
 STOP_DESCRIPTOR = re.compile(r"[，。；：、,;:“”《》（）()\n]|等")
@@ -47,6 +66,7 @@ def _edition_re() -> re.Pattern:
     return re.compile(lexicon.cues()["programs"]["edition_prefix"])
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def resolve(name: str) -> str | None:
     """The scheme key a name stands for, also behind a region, scope or edition prefix."""
     labels = lexicon.program_labels()
@@ -66,11 +86,13 @@ def resolve(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
 def scheme_program(key: str) -> Program:
     p = lexicon.program_scheme()[key]
     return Program(p.key, p.label, p.type, True)
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def found_program(name: str, ptype: str | None) -> Program:
     """A program the scheme lacks, keyed by its name without spaces so every spelling meets."""
     label = _edition_re().sub("", tidy(name))
@@ -89,6 +111,7 @@ def tidy(name: str) -> str:
     return SPACE_NEAR_CJK_RE.sub("", " ".join(name.split()))
 
 
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
 def _type_by_suffix(name: str) -> str | None:
     for suffix, ptype in lexicon.cues()["programs"]["name_suffixes"]:
         if name.endswith(suffix):
@@ -124,46 +147,79 @@ def _line_of(text: str, pos: int) -> str:
 SECTION_LINE_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])")
 
 
+NOT_A_NAME_RE = re.compile(r"[，。；：,;:]")
+HAS_CJK_RE = re.compile(f"[{CJK}]")
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The program cue words as tuples, and a pattern finding any program head."""
+
+    program_heads: tuple[str, ...]
+    formula_heads: tuple[str, ...]
+    formula_verbs: tuple[str, ...]
+    any_head: re.Pattern | None
+
+
+@functools.lru_cache(maxsize=None)
+def _words() -> _Words:
+    cue = lexicon.cues()["programs"]
+    heads = tuple(cue["program_heads"])
+    any_head = re.compile("|".join(map(re.escape, heads))) if heads else None
+    return _Words(heads, tuple(cue["formula_heads"]), tuple(cue["formula_verbs"]), any_head)
+
+
+def _has_head(name: str, descriptor: str) -> bool:
+    """Whether a program head stands in the words after a quoted name or ends the name."""
+    words = _words()
+    return bool(words.any_head and words.any_head.search(descriptor)) or name.endswith(words.program_heads)
+
+
 def classify_quoted(text: str, start: int, end: int, name: str) -> tuple[str, Program | None]:
     """Whether a quoted name is a program: ("program", p) or ("not", None) with the reason."""
-    cue = lexicon.cues()["programs"]
+    return _classified(text, start, end, name, _descriptor(text, end + 1))
+
+
+def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> tuple[str, Program | None]:
+    """:func:`classify_quoted`, given the words after the quote."""
+    words = _words()
     key = resolve(name)
     if key:
         return "program", scheme_program(key)
-    descriptor = _descriptor(text, end + 1)
-    has_head = any(h in descriptor for h in cue["program_heads"]) or any(
-        name.endswith(h) for h in cue["program_heads"])
     if lexicon.is_literal_formula(name) or (lexicon.is_formula(name) and not descriptor_is_head(descriptor)):
         return "formula", None
-    if not re.search(f"[{CJK}]", name) or re.search(r"[，。；：,;:]", name):
+    if not HAS_CJK_RE.search(name) or NOT_A_NAME_RE.search(name):
         return "not-a-name", None
     if "、" in name or name.count("+") >= 2:
         return "list", None
     before = text[max(0, start - 3):start - 1]
-    if any(before.endswith(v) for v in cue["formula_verbs"]):
+    if before.endswith(words.formula_verbs):
         return "formula", None
     if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start):
         return "heading", None
-    if any(descriptor.startswith(h) for h in cue["formula_heads"]):
+    if descriptor.startswith(words.formula_heads):
         return "formula", None
-    if len(name) < 3 or (len(name) == 3 and not has_head):
+    if len(name) < 3 or (len(name) == 3 and not _has_head(name, descriptor)):
         return "too-short", None
-    if "+" in name and not has_head and not name.endswith("+"):
+    if "+" in name and not name.endswith("+") and not _has_head(name, descriptor):
         return "formula", None
     return "program", found_program(name, _type_by_suffix(name) or _type_by_suffix(descriptor))
 
 
 def descriptor_is_head(descriptor: str) -> bool:
     """Words right after a quote that name what it is: 活动, 行动, 项目 …"""
-    return any(descriptor.startswith(h) for h in lexicon.cues()["programs"]["program_heads"])
+    return descriptor.startswith(_words().program_heads)
 
 
 def descriptor_span(text: str, end: int) -> int:
     """Where a program's descriptive name after its quoted name ends (“河小青”保护长江行动)."""
-    descriptor = _descriptor(text, end + 1)
-    heads = lexicon.cues()["programs"]["program_heads"]
-    last = max((descriptor.rfind(h) + len(h) for h in heads if h in descriptor), default=0)
-    return end + 1 + last
+    return end + 1 + _last_head_end(_descriptor(text, end + 1))
+
+
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
+def _last_head_end(descriptor: str) -> int:
+    """Where the last program head in the words after a quoted name ends, or 0."""
+    return max((descriptor.rfind(h) + len(h) for h in _words().program_heads if h in descriptor), default=0)
 
 
 def _in_item_body(text: str, pos: int) -> bool:
@@ -179,57 +235,79 @@ def _starters_re() -> re.Pattern:
 
 
 NAME_RUN_RE = re.compile(f"[{CJK}0-9·]+")
+NOT_NAME_RE = re.compile(f"[^{CJK}0-9·]")
 
 
-def _suffix_places(text: str, lo: int, hi: int, suffix: str, runs: list[tuple[int, int]]):
-    """Where a suffix stands inside the runs of name characters, as a scan of each run finds it.
+def _run_around(text: str, reversed_text: str, lo: int, hi: int, place: int) -> tuple[int, int]:
+    """The run of name characters between lo and hi that holds the name character at place;
+    the run's start is found by a forward scan of the reversed text."""
+    n = len(text)
+    m = NOT_NAME_RE.search(reversed_text, n - place, n - lo)
+    a = n - m.start() if m else lo
+    m = NOT_NAME_RE.search(text, place, hi)
+    return a, m.start() if m else hi
+
+
+def _suffix_places(text: str, lo: int, hi: int, suffix: str):
+    """Where a suffix stands inside the runs of name characters, as a scan of each run finds it:
+    (place, run start, run end).
 
     One scan of the text per suffix, not one per run and suffix: a suffix made of name
     characters never straddles two runs, so the whole-text scan finds the same places.
     """
     if not suffix:
-        yield from (p for a, b in runs for p in range(a, b + 1))
+        for m in NAME_RUN_RE.finditer(text, lo, hi):
+            yield from ((p, m.start(), m.end()) for p in range(m.start(), m.end() + 1))
         return
     if not NAME_RUN_RE.fullmatch(suffix):
         return                              # it can never stand inside a run
     p = text.find(suffix, lo, hi)
     while p >= 0:
-        yield p
+        yield (p, *_run_around(text, backwards(text), lo, hi, p))
         p = text.find(suffix, p + len(suffix), hi)
 
 
-def shaped_names(text: str, lo: int, hi: int, blocked) -> list[tuple[int, int, str]]:
-    """Unquoted names of a program's shape: (start, end, name)."""
-    cue = lexicon.cues()["programs"]
-    generic = set(cue["generic_names"])
-    verb_bound = tuple(cue["verb_bound_suffixes"])
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
+def _generic(core: str) -> bool:
+    """Whether a candidate name (without its edition) is a generic phrase, or ends with one."""
+    generic = lexicon.cues()["programs"]["generic_names"]
+    return core in generic or any(core.endswith(g) and (len(core) - len(g) < 2 or len(g) >= 4)
+                                  for g in generic)
+
+
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
+def _name_ending_at(segment: str, sm_start: int, suffix: str) -> tuple[int, int, str] | None:
+    """The name of a program's shape that ends with the suffix at sm_start in a run of name
+    characters: (begin, end, name) in the run, or None."""
+    end = sm_start + len(suffix)
+    starts = [m.end() for m in _starters_re().finditer(segment, 0, sm_start)]
+    begin = starts[-1] if starts else 0
+    if suffix.endswith(tuple(lexicon.cues()["programs"]["verb_bound_suffixes"])) and not starts:
+        return None
+    name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
+    begin = end - len(name)
+    core = _edition_re().sub("", name)
+    if len(core) - len(suffix) < 3 or len(core) > 20 or _generic(core):
+        return None
+    return begin, end, name
+
+
+def shaped_names(text: str, lo: int, hi: int,
+                 blocked: Intervals | Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Unquoted names of a program's shape, outside the ``blocked`` spans: (start, end, name)."""
+    if not isinstance(blocked, Intervals):
+        blocked = Intervals(blocked)
     out = []
-    runs = [(m.start(), m.end()) for m in NAME_RUN_RE.finditer(text, lo, hi)]
-    run_starts = [a for a, _ in runs]
-    for suffix, _ in cue["name_suffixes"]:
+    for suffix, _ in lexicon.cues()["programs"]["name_suffixes"]:
         # Candidate names end at each program suffix inside a run.
-        for place in _suffix_places(text, lo, hi, suffix, runs):
-            a, b = runs[bisect.bisect_right(run_starts, place) - 1]
-            segment = text[a:b]
-            sm_start = place - a
-            end = sm_start + len(suffix)
-            starts = [m.end() for m in _starters_re().finditer(segment, 0, sm_start)]
-            begin = starts[-1] if starts else 0
-            if suffix.endswith(verb_bound) and not starts:
+        for place, a, b in _suffix_places(text, lo, hi, suffix):
+            found = _name_ending_at(text[a:b], place - a, suffix)
+            if found is None:
                 continue
-            name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
-            begin = end - len(name)
-            core = _edition_re().sub("", name)
-            if len(core) - len(suffix) < 3 or len(core) > 20 or core in generic:
+            begin, end, name = found
+            if blocked.overlaps(a + begin, a + end):
                 continue
-            if any(core.endswith(g) and len(core) - len(g) < 2 for g in generic):
-                continue
-            if any(core.endswith(g) for g in generic if len(g) >= 4):
-                continue
-            s, e = a + begin, a + end
-            if any(bs < e and s < be for bs, be in blocked):
-                continue
-            out.append((s, e, name))
+            out.append((a + begin, a + end, name))
     # Keep the longest of overlapping candidates.
     out.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     kept: list[tuple[int, int, str]] = []
@@ -259,14 +337,15 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
     hi = len(s) if hi is None else hi
     mentions: list[ProgramMention] = []
     quoted_spans: list[tuple[int, int]] = []
-    for m in QUOTE_RE.finditer(s, lo, hi):
-        g = next(i for i in range(1, 5) if m.group(i) is not None)
+    for m in quotes(s, lo) if hi == len(s) else QUOTE_RE.finditer(s, lo, hi):
+        g = m.lastindex                     # the one group of the quote marks that matched
         start, end = m.start(g), m.end(g)
         quoted_spans.append((start - 1, end + 1))
-        verdict, program = classify_quoted(s, start, end, m.group(g))
+        descriptor = _descriptor(s, end + 1)
+        verdict, program = _classified(s, start, end, m.group(g), descriptor)
         if program:
             mentions.append(ProgramMention(program, text.span(start, end)))
-            quoted_spans.append((end, descriptor_span(s, end)))
+            quoted_spans.append((end, end + 1 + _last_head_end(descriptor)))     # descriptor_span
     policies = [(p.start - 1, p.end + 1) for p in policy_spans(text, lo)]
     kept_quotes = [(pm.span.start - 1, pm.span.end + 1) for pm in mentions]
     blocked = quoted_spans + policies
@@ -279,11 +358,11 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
                 start, key = end - len(label), lexicon.program_labels()[label]
         program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
         mentions.append(ProgramMention(program, text.span(start, end)))
-    blocked = kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies
+    blocked = Intervals(kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies)
     squeezed, index = _squeezed(s, lo, hi)
     for a, b, (label, key) in lexicon.leftmost_longest(lexicon.program_automaton(), squeezed):
         start, end = index[a], index[b - 1] + 1
-        if any(bs < end and start < be for bs, be in blocked):
+        if blocked.overlaps(start, end):
             continue
         if not _word_boundary(s, start, end, label):
             continue

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .memo import backwards
 from .model import Span, TableLayout, Text
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -93,20 +94,22 @@ def _spans_of_lines(text: str, start: int = 0, end: int | None = None):
 
 def _strip(text: Text, start: int, end: int) -> Span:
     """The span between start and end without surrounding white space."""
-    s = text.text
-    while start < end and s[start].isspace():
-        start += 1
-    while end > start and s[end - 1].isspace():
-        end -= 1
-    return text.span(start, end)
+    if end <= start:
+        return text.span(start, end)
+    stretch = text.text[start:end]
+    kept = stretch.strip()
+    start += len(stretch) - len(stretch.lstrip())
+    return Span(start, start + len(kept), kept)
+
+
+FIRST_STOP_RE = re.compile("[。！？\n]")
 
 
 def first_sentence(text: Text, start: int, end: int) -> Span:
     """The first sentence of a stretch (up to and including 。), or the whole stretch."""
-    s = text.text
-    for i in range(start, end):
-        if s[i] in "。！？\n":
-            return _strip(text, start, i + (s[i] != "\n"))
+    m = FIRST_STOP_RE.search(text.text, start, end)
+    if m:
+        return _strip(text, start, m.end() if m.group() != "\n" else m.start())
     return _strip(text, start, end)
 
 
@@ -190,7 +193,13 @@ def _flattened_tables(text: Text) -> list[TableLayout]:
     tables: list[TableLayout] = []
     rows: list[list[Span]] = []
     row: list[Span] = []
-    for start, end in _spans_of_lines(s):
+    if s.startswith("\t"):
+        first = 0
+    elif "\n\t" in s:
+        first = s.index("\n\t") + 1         # the lines before the first tab-led one hold no table
+    else:
+        return []
+    for start, end in _spans_of_lines(s, first):
         line = s[start:end]
         if line.startswith("\t"):
             row.append(_strip(text, start + 1, end) if line[1:].strip() else text.span(start + 1, start + 1))
@@ -250,14 +259,15 @@ def parse_layout(text: Text) -> Layout:
     s = text.text
 
     def in_table(pos: int) -> bool:
-        return any(a - 1 <= pos <= b for a, b in table_zone)
+        return bool(table_zone) and any(a - 1 <= pos <= b for a, b in table_zone)
 
     marks: list[tuple[int, str, re.Match]] = []
     for m in SECTION_RE.finditer(s, body_start):
         if not in_table(m.start()) and len(m.group(2)) <= 80:
             marks.append((m.start(), "section", m))
+    section_starts = {p for p, _, _ in marks}
     for m in ITEM_RE.finditer(s, body_start):
-        if not in_table(m.start()) and not any(p == m.start() for p, _, _ in marks):
+        if not in_table(m.start()) and m.start() not in section_starts:
             marks.append((m.start(), "item", m))
     marks.extend(_unnumbered_sections(text, body_start, marks, in_table))
     marks.sort(key=lambda x: x[0])
@@ -308,10 +318,10 @@ def _unnumbered_sections(text: Text, start: int, marks, in_table) -> list[tuple[
     """
     s = text.text
     items = sorted((p, m) for p, k, m in marks if k == "item")
+    numbers = [_item_number(m) for _, m in items]
     sections = [p for p, k, _ in marks if k == "section"]
     found = []
-    for (p0, m0), (p1, m1) in zip(items, items[1:]):
-        n0, n1 = _item_number(m0), _item_number(m1)
+    for (p0, _), (p1, _), n0, n1 in zip(items, items[1:], numbers, numbers[1:]):
         if not n1 or n1 not in ("1", "一") or not n0 or n0 in ("1", "一"):
             continue
         if any(p0 < q < p1 for q in sections):
@@ -337,18 +347,15 @@ CLAUSE_BREAK_RE = re.compile("[，,；;。！？\n]")
 
 def _stretch(text: str, pos: int, lo: int, hi: int, breaks: re.Pattern) -> tuple[int, int]:
     """From just after the last break before pos (or lo) to the first break at or after pos (or
-    hi): what a walk character by character finds, with the scans done by the regex engine."""
-    a = pos
-    end = pos
-    while end > lo:                       # backwards, a short stretch at a time
-        start = max(lo, end - 64)
-        m = breaks.search(text[start:end][::-1])
-        if m:
-            a = end - m.start()
-            break
-        a = end = start
+    hi): the backward scan is a forward one in the reversed text."""
+    if pos > lo:
+        n = len(text)
+        m = breaks.search(backwards(text), n - pos, n - lo)
+        a = n - m.start() if m else lo
+    else:
+        a = pos
     m = breaks.search(text, pos, hi) if pos < hi else None
-    return a, m.start() if m else max(pos, hi)
+    return a, m.start() if m else (pos if pos > hi else hi)
 
 
 def sentence_bounds(text: str, pos: int, lo: int = 0, hi: int | None = None) -> tuple[int, int]:

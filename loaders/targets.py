@@ -7,20 +7,26 @@ after, which is several times faster than a pattern that starts with the optiona
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
 from . import lexicon
+from .intervals import Intervals
+from .memo import last_text
 from .model import Span, Text
 from .numerals import CHINESE_NUMERAL_CHARS, to_decimal
 from .structure import clause_bounds, sentence_bounds
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER_RE = re.compile(r"(?<![0-9.\-+])(\d+(?:[.,]\d+)?)(?![0-9])")
+# A number not preceded by a digit, point or sign; the check sits after the first digit so that
+# the scan jumps from digit to digit.
+NUMBER_RE = re.compile(r"(\d(?<![0-9.\-+]\d)\d*(?:[.,]\d+)?)(?![0-9])")
 CN_NUMBER_RE = re.compile(f"[{CHINESE_NUMERAL_CHARS}]+")
 NOUN_BREAK_RE = re.compile(r"[、]|和(?!谐)|及(?!时)")
 BREAK_AFTER_RE = re.compile(r"[，。；：、,;:！？\n（(“”《》]")
@@ -44,6 +50,12 @@ def _cue() -> dict:
 
 
 @functools.lru_cache(maxsize=None)
+def _word_tuple(name: str) -> tuple[str, ...]:
+    """A list of target cue words as a tuple, for ``str.startswith`` and ``str.endswith``."""
+    return tuple(_cue()[name])
+
+
+@functools.lru_cache(maxsize=None)
 def _comparators() -> tuple[tuple[str, str], ...]:
     """(word, comparator) pairs, longest word first."""
     c = _cue()
@@ -62,26 +74,75 @@ def _deadline_res() -> tuple[re.Pattern, ...]:
     return tuple(re.compile(p) for p in lexicon.cues()["deadlines"]["patterns"])
 
 
+@functools.lru_cache(maxsize=None)
+def _deadline_needs() -> tuple[tuple[re.Pattern, frozenset[str]], ...]:
+    """Each deadline pattern with the characters any match of it holds."""
+    return tuple((rx, lexicon.required_chars(rx)) for rx in _deadline_res())
+
+
+@functools.lru_cache(maxsize=None)
+def _fillers() -> tuple[str, ...]:
+    """The metric fillers, longest first."""
+    return tuple(sorted(_cue()["metric_fillers"], key=len, reverse=True))
+
+
 COUNT_UNITS = {"个", "家", "所", "支", "场", "次", "期", "项", "篇", "部", "件", "户", "村", "座",
                "处", "批", "条", "份", "本", "套", "台", "场次", "人次"}
 PEOPLE_UNITS = {"人", "名", "位"}
 UNIT_ALIASES = {"％": "%"}
 
 
+AFTER_WORDS = ("以上", "以内", "以下", "左右", "上下")     # comparator words written after the number
+
+
+@functools.lru_cache(maxsize=None)
+def _comparator_of() -> dict[str, str]:
+    return dict(_comparators())
+
+
+@functools.lru_cache(maxsize=None)
+def _unit_re() -> re.Pattern:
+    """Spaces, a scale (万 / 亿 / 千, not 万余) and a unit word, longest first, after a number.
+
+    万 alone is a scale, never a unit.
+    """
+    units = "|".join(re.escape(u) for u in _units() if u != "万") or "(?!)"
+    return re.compile(f" *(?P<scale>[万亿千](?![余多]))?(?P<unit>{units})?")
+
+
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
+def _value(number: str, scale: str) -> Decimal | None:
+    return to_decimal(number, scale)
+
+
 def _read_unit(s: str, pos: int) -> tuple[str, str, int]:
     """(scale, unit, end) of what follows a number at pos: 万 / 亿 and a unit word."""
-    scale = ""
-    p = pos
-    while p < len(s) and s[p] == " ":
-        p += 1
-    if p < len(s) and s[p] in "万亿千" and not (p + 1 < len(s) and s[p + 1] in "余多"):
-        scale, p = s[p], p + 1
-    for unit in _units():
-        if s.startswith(unit, p):
-            if unit == "万":
-                continue
-            return scale, unit, p + len(unit)
-    return scale, "", p
+    m = _unit_re().match(s, pos)
+    return m.group("scale") or "", m.group("unit") or "", m.end()
+
+
+@functools.lru_cache(maxsize=None)
+def _comparator_reach() -> int:
+    """How far before a number the words of :func:`_comparator_ending` may start."""
+    return max([len(w) for w, _ in _comparators()] + [3 + len(w) for w in _cue()["at_least_with_verb"]],
+               default=0)
+
+
+@functools.lru_cache(maxsize=lexicon.NAME_CACHE)
+def _comparator_ending(tail: str) -> tuple[str | None, int]:
+    """The comparator word that ends ``tail``, or stands a short verb before its end:
+    (comparator, how far before the end the word starts)."""
+    for word, comp in _comparators():
+        if word not in AFTER_WORDS and tail.endswith(word):
+            return comp, len(word)
+    # 至少新建1个: a comparator word a short verb away from the number.
+    for gap in (1, 2, 3):
+        for word in _cue()["at_least_with_verb"]:
+            w_start = len(tail) - gap - len(word)
+            if w_start >= 0 and tail.startswith(word, w_start) \
+                    and all(CJK_RE.match(ch) for ch in tail[w_start + len(word):]):
+                return ">=", gap + len(word)
+    return None, 0
 
 
 def _comparator_before(s: str, start: int, lo: int) -> tuple[str | None, int]:
@@ -89,25 +150,16 @@ def _comparator_before(s: str, start: int, lo: int) -> tuple[str | None, int]:
     p = start
     while p > lo and s[p - 1] == " ":
         p -= 1
-    for word, comp in _comparators():
-        if word in ("以上", "以内", "以下", "左右", "上下"):
-            continue
-        if s.startswith(word, p - len(word)) and p - len(word) >= lo:
-            return comp, p - len(word)
-    # 至少新建1个: a comparator word a short verb away from the number.
-    for gap in (1, 2, 3):
-        for word in _cue()["at_least_with_verb"]:
-            w_start = p - gap - len(word)
-            if w_start >= lo and s.startswith(word, w_start) \
-                    and all(CJK_RE.match(ch) for ch in s[w_start + len(word):p]):
-                return ">=", w_start
-    return None, start
+    comp, back = _comparator_ending(s[max(lo, p - _comparator_reach()):p])
+    return (comp, p - back) if comp else (None, start)
 
 
 def _comparator_after(s: str, end: int) -> tuple[str | None, int]:
-    for word in ("以上", "以内", "以下", "左右", "上下"):
+    if not s.startswith(AFTER_WORDS, end):
+        return None, end
+    for word in AFTER_WORDS:
         if s.startswith(word, end):
-            return dict(_comparators())[word], end + len(word)
+            return _comparator_of()[word], end + len(word)
     return None, end
 
 
@@ -115,10 +167,10 @@ def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int
     """Not an ordinal, date, anniversary, name or count of the plan's own parts."""
     c = _cue()
     before = s[max(lo, start - 2):start]
-    if any(before.endswith(w) for w in c["not_quantity_before"]):
+    if before.endswith(_word_tuple("not_quantity_before")):
         return False
     after = s[end:end + 4].lstrip(" ")
-    if any(after.startswith(w) for w in c["not_quantity_after"]):
+    if after.startswith(_word_tuple("not_quantity_after")):
         return False
     if unit in ("届",):
         return False
@@ -127,24 +179,21 @@ def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int
     following = s[unit_end:unit_end + 10]
     stop = BREAK_AFTER_RE.search(following)
     noun = following[:stop.start()] if stop else following
-    if unit in COUNT_UNITS | {"大"} and any(w in noun for w in c["scope_nouns"]):
+    if (unit in COUNT_UNITS or unit == "大") and any(w in noun for w in c["scope_nouns"]):
         return False
     return True
 
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | None = None) -> list[TargetMention]:
-    """The targets stated between lo and hi."""
+def parse_targets(text: Text, lo: int, hi: int,
+                  quoted: Intervals | Iterable[tuple[int, int]] | None = None) -> list[TargetMention]:
+    """The targets stated between lo and hi, leaving out numbers inside the ``quoted`` spans."""
     s = text.text
-    # Only quotes reaching into [lo, hi) can hold a number found there; the plan's others are many.
-    quoted = [(a, b) for a, b in quoted or () if a < hi and b > lo]
+    if not isinstance(quoted, Intervals):
+        quoted = Intervals(quoted or ())
     out: list[TargetMention] = []
     for m in _numbers(s, lo, hi):
         start, end, number = m
-        if _inside(quoted, start):
+        if quoted.holds(start):
             continue
         scale, unit, unit_end = _read_unit(s, end)
         comp_before, comp_start = _comparator_before(s, start, lo)
@@ -158,7 +207,7 @@ def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | 
             continue
         if not unit and not scale and not comp_before and not comp_after:
             continue
-        value = to_decimal(number, scale)
+        value = _value(number, scale)
         if value is None:
             continue
         comparator = comp_after or comp_before or "="
@@ -175,17 +224,53 @@ def parse_targets(text: Text, lo: int, hi: int, quoted: list[tuple[int, int]] | 
 
 
 @functools.lru_cache(maxsize=None)
-def _numeral_after(word: str) -> re.Pattern:
-    return re.compile(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)")
+def _numeral_words() -> tuple[tuple[str, re.Pattern], ...]:
+    """The comparator words written before a number, each with the pattern of it and a numeral."""
+    return tuple((word, re.compile(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)"))
+                 for word, _ in _comparators() if word not in AFTER_WORDS)
 
 
-def _numbers(s: str, lo: int, hi: int):
+@functools.lru_cache(maxsize=None)
+def _any_numeral_word() -> re.Pattern | None:
+    """A pattern that finds something exactly where one of :func:`_numeral_words` does."""
+    words = [word for word, _ in _numeral_words()]
+    if not words:
+        return None
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))})[{CHINESE_NUMERAL_CHARS}]")
+
+
+@last_text
+def _all_numbers(s: str) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Every Arabic number of the text, (start, end, digits), and their starts."""
+    found = [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_RE.finditer(s)]
+    return [a for a, _, _ in found], found
+
+
+def _arabic_numbers(s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The Arabic numbers a scan of the text between lo and hi finds: those of the whole text
+    that lie there, unless one reaches over lo or hi (then the stretch is scanned itself)."""
+    starts, found = _all_numbers(s)
+    i, j = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+    if (i > 0 and found[i - 1][1] > lo) or (j > 0 and found[j - 1][1] > hi):
+        return [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_RE.finditer(s, lo, hi)]
+    return found[i:j]
+
+
+@last_text
+def _numeral_word_spans(s: str) -> Intervals:
+    """Where the text has a comparator word and a Chinese numeral: every match of
+    :func:`_numeral_words` between lo and hi overlaps one of these spans."""
+    any_word = _any_numeral_word()
+    return Intervals((m.start(), m.end()) for m in any_word.finditer(s)) if any_word else Intervals()
+
+
+def _numbers(s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """Arabic numbers, and Chinese numerals that a comparator word introduces (至少一次, 破亿)."""
-    found = [(m.start(1), m.end(1), m.group(1)) for m in NUMBER_RE.finditer(s, lo, hi)]
-    for word, _ in _comparators():
-        if word in ("以上", "以内", "以下", "左右", "上下"):
-            continue
-        for m in _numeral_after(word).finditer(s, lo, hi):
+    found = list(_arabic_numbers(s, lo, hi))
+    if not _numeral_word_spans(s).overlaps(lo, hi):
+        return sorted(set(found))
+    for _, pattern in _numeral_words():
+        for m in pattern.finditer(s, lo, hi):
             a, b = m.start(1), m.end(1)
             digits = m.group(1)
             if digits in ("万", "亿", "千"):
@@ -221,13 +306,16 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
 
 def _trim(phrase: str) -> str:
     """A metric phrase without deadlines, fillers and leading particles."""
-    for rx in _deadline_res():
-        phrase = rx.sub("", phrase)
+    for rx, needs in _deadline_needs():
+        if all(ch in phrase for ch in needs):
+            phrase = rx.sub("", phrase)
     phrase = phrase.strip(" \t")
-    fillers = sorted(_cue()["metric_fillers"], key=len, reverse=True)
+    fillers = _fillers()
     changed = True
     while changed and phrase:
         changed = False
+        if not phrase.startswith(fillers):
+            break                           # no filler to take off
         for f in fillers:
             if phrase.startswith(f) and len(phrase) > len(f):
                 phrase = phrase[len(f):].lstrip(" ")
@@ -239,7 +327,9 @@ def _deadline(text: Text, pos: int, lo: int, hi: int) -> Span | None:
     """The deadline wording in the sentence, the nearest before the number first."""
     s = text.text
     best = None
-    for rx in _deadline_res():
+    for rx, needs in _deadline_needs():
+        if not all(s.find(ch, lo, hi) >= 0 for ch in needs):
+            continue                        # no match can lie between lo and hi
         for m in rx.finditer(s, lo, hi):
             if m.start() <= pos and (best is None or m.start() > best.start):
                 best = text.span(m.start(), m.end())
