@@ -40,8 +40,35 @@ STAMP = "cypher.json"
 LOCK = ".cypher.lock"
 
 STATE = "cypher.state"
-# A buffer pool of its own size: by default Ladybug takes most of the machine's memory.
-_DATABASE_OPTIONS = {"buffer_pool_size": 1 << 30}
+# A buffer pool sized to the database (buffer_pool_for): by default Ladybug takes most of the
+# machine's memory.
+MIN_BUFFER_POOL = 1 << 30
+BYTES_PER_ROW = 512          # of buffer pool a loaded row may need (a node with its texts, or an edge)
+
+
+def buffer_pool_for(rows: int = 0, database: Path | None = None) -> int:
+    """The buffer pool to open a database with: 1 GiB, or more for a large one.
+
+    The database holds every row it writes in its pool until the closing checkpoint, and that
+    checkpoint needs room to rewrite the tables: a pool of a fixed size overflows on a workspace
+    of thousands of plans ("the buffer pool is full"). The pool is a ceiling, not an allocation;
+    what a load really takes is measured by ``python -m kg.bench``.
+
+    >>> buffer_pool_for(1_000) == MIN_BUFFER_POOL
+    True
+    >>> buffer_pool_for(10_000_000) // (1 << 20)
+    4882
+    """
+    need = rows * BYTES_PER_ROW
+    if database is not None and database.exists():
+        need = max(need, 2 * _size_on_disk(database))
+    return max(MIN_BUFFER_POOL, need)
+
+
+def _size_on_disk(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 UPDATE_AT_MOST = 0.05      # beyond this share of the plans changed, a rebuild is faster than an update
 
 LADYBUG_TYPES = {"string": "STRING", "long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN",
@@ -195,7 +222,8 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
             entry = tables["relationships"].setdefault(rel_type, {"columns": parts.rel_columns[rel_type], "pairs": []})
             entry["pairs"].append(list(pair))
         # One checkpoint at the end: checkpointing after every COPY costs ~80 ms a table.
-        db = ladybug.Database(str(path), auto_checkpoint=False, **_DATABASE_OPTIONS)
+        db = ladybug.Database(str(path), auto_checkpoint=False,
+                               buffer_pool_size=buffer_pool_for(parts.nodes + parts.relationships))
         conn = ladybug.Connection(db)
         try:
             for (_, label), files in sorted((k, v) for k, v in parts.files.items() if k[0] == "node"):
@@ -419,7 +447,7 @@ def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_docum
     """Write the difference into the database; (nodes, relationships) it holds then."""
     import ladybug
 
-    db = ladybug.Database(str(database), **_DATABASE_OPTIONS)
+    db = ladybug.Database(str(database), buffer_pool_size=buffer_pool_for(database=database))
     conn = ladybug.Connection(db)
     try:
         # One transaction: all of the difference or none of it; and statements in a transaction
