@@ -40,6 +40,7 @@ STAMP = "cypher.json"
 LOCK = ".cypher.lock"
 
 STATE = "cypher.state"
+
 # A buffer pool sized to the database (buffer_pool_for): by default Ladybug takes most of the
 # machine's memory.
 MIN_BUFFER_POOL = 1 << 30
@@ -69,6 +70,8 @@ def _size_on_disk(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
 UPDATE_AT_MOST = 0.05      # beyond this share of the plans changed, a rebuild is faster than an update
 
 LADYBUG_TYPES = {"string": "STRING", "long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN",
