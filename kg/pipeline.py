@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import functools
+import gc
 import os
 import queue
 import signal
@@ -17,14 +18,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
 from . import iri
 from .build import document_graph
-from .workspace import BuildReport, Workspace, manifest_entry, sha256_of
+from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path, sha256_of
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
@@ -43,25 +44,50 @@ class Job:
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files named and files of a known kind inside folders named; missing paths as errors."""
+    """Files named and files of a known kind inside folders named; missing paths as errors.
+
+    Inside folders, hidden files and folders are skipped and symlinked folders not followed.
+    The files' real paths are worked out on the way (see :func:`kg.workspace.real_path`).
+    """
     files, errors = [], []
+    real: dict[str, str] = {}
     known = set(suffixes())
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in known
-                                and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            found = sorted(_files_under(p, os.path.realpath(p), known))
+            files.extend(f for f, _ in found)
+            real.update((str(f), r) for f, r in found)
         elif p.is_file():
             files.append(p)
         else:
             errors.append((str(p), "no such file or folder"))
+    know_real_paths(real)
     seen, unique = set(), []
     for f in files:
-        r = f.resolve()
+        r = real_path(f)
         if r not in seen:
             seen.add(r)
             unique.append(f)
     return unique, errors
+
+
+def _files_under(folder: Path, real: str, known: set[str]) -> Iterator[tuple[Path, str]]:
+    """(path, real path) of the files of a known kind under a folder, from one directory
+    listing per folder: a symlinked file is resolved, any other has its folder's real path."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(path, os.path.join(real, entry.name), known)
+            elif os.path.splitext(entry.name)[1].lower() in known and entry.is_file():
+                yield path, (os.path.realpath(path) if entry.is_symlink() else os.path.join(real, entry.name))
+        except OSError:         # gone or unreadable while listed: as if it were not there
+            continue
 
 
 def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
@@ -91,7 +117,8 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
         from .project import gather_triples, version, write_cached
 
         fragment = gather_triples(graph.triples, iri.graph(job.key), iri.document(job.key), _per_document())
-        write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment)
+        write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment,
+                     iri.document(job.key))
     if stages is not None:
         stages["read"] += read_at - started
         stages["extract"] += extracted_at - read_at
@@ -297,7 +324,10 @@ def _results(todo: list[Job], workers: int):
         _prepare()
     size = max(1, min(16, len(todo) // (workers * 8) or 1))
     chunks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
-    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+    # What a worker starts with (the lexicon above all) lives as long as it does: frozen out of
+    # the collector's sight, full collections stop walking it over and over (a quarter of a
+    # worker's time went to them).
+    with cf.ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as pool:
         # A few chunks in flight per worker, no more: results wait here while the store is
         # written, and 10,000 of them at once would hold gigabytes.
         pending = collections.deque(pool.submit(_run_chunk, c) for c in _take(chunks, workers * 4))

@@ -29,7 +29,6 @@ import os
 import pickle
 import re
 import tomllib
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -510,44 +509,32 @@ class _Collector:
         return ({p: set(c) for p, c in self.datatypes.items() if c},
                 {label: set(c) for label, c in self.own_predicates.items() if c}, self.stated > 0)
 
-    def add(self, f: _Statements, document: str | None) -> None:
-        self._count(f, document, 1)
+    def add(self, f: "_Statements | _Summary", document: str | None) -> None:
+        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, 1)
 
-    def remove(self, f: _Statements, document: str | None) -> None:
+    def remove(self, f: "_Statements | _Summary", document: str | None) -> None:
         """Take out what :meth:`add` put in for this plan's statements."""
-        self._count(f, document, -1)
+        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, -1)
 
-    def _count(self, f: _Statements, document: str | None, sign: int) -> None:
-        own = _owned_by(document)
-        self.stated += sign * bool(f.stated)
+    def _count(self, summary: "_Summary", document: str | None, sign: int) -> None:
+        self.stated += sign * summary.stated
         if document is not None:
-            if sign > 0 and document in f.literals:
-                self.plans[document] = f.literals[document]
+            if sign > 0 and summary.plan is not None:
+                self.plans[document] = summary.plan
             elif sign < 0:
                 self.plans.pop(document, None)
-        for s, by_predicate in f.literals.items():
-            for p, raws in by_predicate.items():
-                known = self.datatypes.setdefault(p, {})
-                for lexical, _, datatype in raws:
-                    kind = _kind(datatype)
-                    if kind != "string":
-                        try:
-                            _convert(lexical, kind)
-                        except (ValueError, InvalidOperation):
-                            datatype = ""          # a value that is not of its kind: the property is text
-                    _bump(known, datatype, sign)
-        for s in f.nodes:
-            if own(s):
-                predicates = self.own_predicates.setdefault(self.labels(f.types.get(s))[0], {})
-                for p in f.literals.get(s, ()):
-                    _bump(predicates, p, sign)
-                continue
+        for (p, datatype), n in summary.datatypes.items():
+            _bump(self.datatypes.setdefault(p, {}), datatype, sign * n)
+        for (classes, p), n in summary.own.items():
+            _bump(self.own_predicates.setdefault(self.labels(classes)[0], {}), p, sign * n)
+        shared = summary.shared
+        for s in shared.nodes:
             _bump(self.nodes, s, sign)
-            for c in f.types.get(s, ()):
+            for c in shared.types.get(s, ()):
                 _bump(self.types.setdefault(s, {}), intern(c), sign)
             if s in self.types and not self.types[s]:
                 del self.types[s]
-            by_predicate = f.literals.get(s)
+            by_predicate = shared.literals.get(s)
             if by_predicate:
                 mine = self.literals.setdefault(s, {})
                 for p, raws in by_predicate.items():
@@ -559,9 +546,55 @@ class _Collector:
                         del mine[p]
                 if not mine:
                     del self.literals[s]
-        for e in f.edges:
-            if not own(e[0]) and not own(e[2]):
-                _bump(self.edges, (e[0], intern(e[1]), e[2]), sign)
+        for e in shared.edges:
+            _bump(self.edges, (e[0], intern(e[1]), e[2]), sign)
+
+
+@dataclass
+class _Summary:
+    """What one graph's statements add to the collector, counted once: the worker that gathers
+    a plan's statements summarizes them too, and the first pass of a projection then reads
+    these summaries instead of the statements (most of which are the plan's own nodes)."""
+
+    plan: dict[str, list] | None                  # the plan node's literals
+    datatypes: dict[tuple[str, str], int]         # (predicate, datatype or "" when not of it) -> values
+    own: dict[tuple[frozenset[str], str], int]    # (classes of an own node, predicate) -> own nodes
+    shared: "_Statements"                         # what the graph says of shared nodes, and their edges
+    stated: bool                                  # whether it states per-plan relationships
+
+
+def summarize(f: "_Statements", document: str | None) -> _Summary:
+    """The :class:`_Summary` of one graph's statements (``document``: the plan, None for the
+    reference graphs)."""
+    own = _owned_by(document)
+    datatypes: dict[tuple[str, str], int] = {}
+    for by_predicate in f.literals.values():
+        for p, raws in by_predicate.items():
+            for lexical, _, datatype in raws:
+                kind = _kind(datatype)
+                if kind != "string":
+                    try:
+                        _convert(lexical, kind)
+                    except (ValueError, InvalidOperation):
+                        datatype = ""          # a value that is not of its kind: the property is text
+                key = (intern(p), intern(datatype))
+                datatypes[key] = datatypes.get(key, 0) + 1
+    owned: dict[tuple[frozenset[str], str], int] = {}
+    shared = _Statements()
+    for s in f.nodes:
+        if own(s):
+            classes = frozenset(f.types.get(s) or ())
+            for p in f.literals.get(s, ()):
+                owned[classes, p] = owned.get((classes, p), 0) + 1
+            continue
+        shared.nodes.add(s)
+        if s in f.types:
+            shared.types[s] = f.types[s]
+        if s in f.literals:
+            shared.literals[s] = f.literals[s]
+    shared.edges = {e for e in f.edges if not own(e[0]) and not own(e[2])}
+    plan = f.literals.get(document) if document is not None else None
+    return _Summary(plan, datatypes, owned, shared, bool(f.stated))
 
 
 def _bump(counts: dict, key, sign: int) -> None:
@@ -631,7 +664,9 @@ class _Mapping:
         uris = sorted(u for u in f.nodes if own(u))
         nodes = _nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
                        self.lists, self.config.language)
-        rels = [Relationship(self.rel_name(p), s, o, {}) for s, p, o in f.edges if own(s) or own(o)]
+        # Sorted: the statements come from sets, and what is made from them must not vary from run to run.
+        rels = [Relationship(t, s, o, {}) for t, s, o in sorted((self.rel_name(p), s, o) for s, p, o in f.edges
+                                                                 if own(s) or own(o))]
         if f.stated:
             rels.extend(_per_document(f, self.rel_name, self.config, self.names, self.kind_of))
         return nodes, rels
@@ -651,7 +686,7 @@ class _Mapping:
         return dict(out)
 
 
-def collect(fragments: Iterable[tuple[str | None, _Statements]], subclass_of) -> _Collector:
+def collect(fragments: Iterable[tuple[str | None, "_Statements | _Summary"]], subclass_of) -> _Collector:
     """The first pass over the graphs' statements: what they share and the schema."""
     collector = _Collector(_ancestors(subclass_of))
     for document, fragment in fragments:
@@ -660,12 +695,16 @@ def collect(fragments: Iterable[tuple[str | None, _Statements]], subclass_of) ->
 
 
 def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subclass_of, classes,
-            documents: list[str], config: Config, collector: _Collector | None = None) -> Stream:
+            documents: list[str], config: Config, collector: _Collector | None = None,
+            summaries: list[Callable[[], _Summary]] | None = None) -> Stream:
     """Two passes over the graphs' statements: the first (here, unless the collector is given)
-    collects what they share and the schema; the second (the stream's parts) makes each plan's
-    own nodes and relationships."""
+    collects what they share and the schema, from the graphs' summaries when given; the second
+    (the stream's parts) makes each plan's own nodes and relationships."""
     if collector is None:
-        collector = collect(((d, f()) for d, f in fragments), subclass_of)
+        if summaries is not None:
+            collector = collect(((d, summary()) for (d, _), summary in zip(fragments, summaries)), subclass_of)
+        else:
+            collector = collect(((d, f()) for d, f in fragments), subclass_of)
     mapping = _Mapping(collector, classes, config)
     shared_nodes = mapping.shared_nodes(collector.nodes)
     shared_relationships = mapping.shared_relationships(collector.edges)
@@ -774,27 +813,45 @@ def cache_file(cache: Path, graph: str, version: str) -> Path:
     """Where the projection cache keeps one version of a graph's statements (the old version of
     a changed plan stays until the embedded database no longer holds it)."""
     name = hashlib.sha1(graph.encode("utf-8")).hexdigest()[:20] + "-" + hashlib.sha1(version.encode("utf-8")).hexdigest()[:12]
-    return cache / (name + ".pickle.z")
+    return cache / (name + ".pickle")
+
+
+# A cache file holds two pickles: (key, summary), then the statements, so that the first pass of
+# a projection reads a plan's summary alone. Not compressed: compressing and decompressing took
+# longer than writing and reading the bytes.
+
+def _read(cache: Path, graph: str, version: str, whole: bool):
+    try:
+        with open(cache_file(cache, graph, version), "rb") as f:
+            key, summary = pickle.load(f)
+            if key != (_code_stamp(), graph, version):
+                return None
+            return pickle.load(f) if whole else summary
+    except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
+        return None
 
 
 def read_cached(cache: Path, graph: str, version: str) -> _Statements | None:
     """A graph's cached statements if the cache holds this version of it."""
-    try:
-        stored_key, fragment = pickle.loads(zlib.decompress(cache_file(cache, graph, version).read_bytes()))
-    except (OSError, ValueError, EOFError, zlib.error, pickle.UnpicklingError):
-        return None
-    return fragment if stored_key == (_code_stamp(), graph, version) else None
+    return _read(cache, graph, version, whole=True)
 
 
-def write_cached(cache: Path, graph: str, version: str, fragment: _Statements) -> None:
-    """Keep a graph's statements for the projections to come (atomically; quietly not at all
-    where the workspace may not be written)."""
+def read_summary(cache: Path, graph: str, version: str) -> _Summary | None:
+    """The :class:`_Summary` of a graph's cached statements, if the cache holds this version."""
+    return _read(cache, graph, version, whole=False)
+
+
+def write_cached(cache: Path, graph: str, version: str, fragment: _Statements, document: str | None) -> None:
+    """Keep a graph's statements, and their summary, for the projections to come (atomically;
+    quietly not at all where the workspace may not be written)."""
     file = cache_file(cache, graph, version)
     try:
         file.parent.mkdir(exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        data = pickle.dumps(((_code_stamp(), graph, version), fragment), protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.write_bytes(zlib.compress(data, 1))
+        with open(tmp, "wb") as f:
+            pickle.dump(((_code_stamp(), graph, version), summarize(fragment, document)), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(fragment, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
     except OSError:
         pass
@@ -810,8 +867,18 @@ def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mappi
             return fragment
     fragment = _gather(ws.quads(graph), documents, config.per_document)
     if cache is not None and version is not None:
-        write_cached(cache, graph, version, fragment)
+        write_cached(cache, graph, version, fragment, documents.get(graph))
     return fragment
+
+
+def _summary(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
+             cache: Path | None) -> _Summary:
+    """One graph's summary: from the cache, else made from its statements (and both cached)."""
+    if cache is not None and version is not None:
+        summary = read_summary(cache, graph, version)
+        if summary is not None:
+            return summary
+    return summarize(_fragment(ws, graph, version, documents, config, cache), documents.get(graph))
 
 
 def versions(ws: "Workspace") -> dict[str, str]:
@@ -857,9 +924,12 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     def fragment(graph: str) -> Callable[[], _Statements]:
         return lambda: _fragment(ws, graph, graph_versions.get(graph), documents, config, folder)
 
+    def summary(graph: str) -> Callable[[], _Summary]:
+        return lambda: _summary(ws, graph, graph_versions.get(graph), documents, config, folder)
+
     with _no_gc():
         return _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
-                       sorted(documents.values()), config)
+                       sorted(documents.values()), config, summaries=[summary(g) for g in graphs])
 
 
 def project(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Projection:

@@ -84,9 +84,28 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+_REAL_PATHS: dict[str, str] = {}
+
+
+def real_path(path: Path | str) -> str:
+    """A file's absolute path with symlinks resolved, remembered for the rest of the build:
+    resolving costs a system call per folder of the path, and each file is named several times."""
+    text = str(path)
+    found = _REAL_PATHS.get(text)
+    if found is None:
+        found = _REAL_PATHS[text] = str(Path(path).resolve())
+    return found
+
+
+def know_real_paths(paths: dict[str, str]) -> None:
+    """Start a build afresh: forget what was resolved before, and take these (path -> real path)."""
+    _REAL_PATHS.clear()
+    _REAL_PATHS.update(paths)
+
+
 def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
     """What the manifest records of a built document."""
-    return {"path": str(Path(path).resolve()), "sha256": sha256, "graph": iri.graph(key), "source": Path(path).name}
+    return {"path": real_path(path), "sha256": sha256, "graph": iri.graph(key), "source": Path(path).name}
 
 
 class Workspace:
@@ -208,7 +227,7 @@ class Workspace:
 
     def key_for(self, path: Path) -> str:
         """The document key: its file name, made unique when two folders hold the same name."""
-        resolved = str(path.resolve())
+        resolved = real_path(path)
         if self._keys is None or self._keys_size != len(self.documents):
             # An index instead of a scan of the manifest per file: building 10,000 files was quadratic.
             self._keys, self._keys_size = {}, len(self.documents)
@@ -276,7 +295,7 @@ class Workspace:
         self.store.flush()
         with self._manifest_lock:
             for key, path, sha256, _ in documents:
-                resolved = str(path.resolve())
+                resolved = real_path(path)
                 if key in self.documents and self.documents[key]["path"] != resolved:
                     self._keys = None          # a key moved to another file: index afresh on next use
                 self.documents[key] = manifest_entry(key, path, sha256)

@@ -367,7 +367,7 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
         f = read_cached(cache, g, versions[g])
         if f is None:
             f = _gather(ws.quads(g), documents, config.per_document)
-            write_cached(cache, g, versions[g], f)
+            write_cached(cache, g, versions[g], f, documents[g])
         new.append((documents[g], f))
 
     collector = state["collector"]

@@ -80,3 +80,20 @@ def test_values_of_every_kind_have_a_literal():
     assert literal([1, 2.5, True, None, dt.date(2021, 3, 1), "x"]) == '[1, 2.5, true, null, date("2021-03-01"), "x"]'
     assert literal(5e-7) == "0.0000005"
     assert literal({"uri": "u", "odd key": 1}) == '{`odd key`: 1, uri: "u"}'
+
+
+def test_the_script_is_byte_identical_whatever_the_hash_seed(corpus_db, tmp_path):
+    """Sets order their strings by a hash seeded afresh in every process: nothing exported may
+    depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    scripts = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.cypher"
+        subprocess.run([sys.executable, "-m", "kg.cli", "export", "--format", "cypher", "-o", str(out),
+                        "--db", str(corpus_db)], check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        scripts.append(out.read_bytes())
+    assert len(scripts[0]) > 100_000
+    assert scripts[0] == scripts[1]

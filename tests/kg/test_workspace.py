@@ -124,6 +124,28 @@ def test_rebuild_skips_unchanged_and_replaces_changed(tmp_path):
     assert "800000" in values and "500000" not in values
 
 
+def test_folders_are_walked_without_hidden_parts_symlinked_folders_or_twins(tmp_path):
+    from kg.pipeline import expand
+
+    src = tmp_path / "docs"
+    (src / "city" / "county").mkdir(parents=True)
+    (src / ".drafts").mkdir()
+    shutil.copy(JILIN, src / "city" / "county" / JILIN.name)
+    shutil.copy(PINGLUO, src / ".drafts" / PINGLUO.name)
+    (src / "city" / ".old.txt").write_text("旧稿", "utf-8")
+    (src / "notes.xyz").write_text("not a plan", "utf-8")
+    (src / "twin.txt").symlink_to(src / "city" / "county" / JILIN.name)
+    (src / "linked").symlink_to(src / "city", target_is_directory=True)
+    files, errors = expand([src, src / "city" / "county" / JILIN.name, tmp_path / "missing"])
+    assert [f.relative_to(src).as_posix() for f in files] == [f"city/county/{JILIN.name}"]
+    assert errors == [(str(tmp_path / "missing"), "no such file or folder")]
+    with Workspace(tmp_path / "db", create=True) as ws:
+        report = build(ws, [src / "twin.txt"], jobs=1)
+        [entry] = ws.documents.values()
+    assert entry["path"] == str((src / "city" / "county" / JILIN.name).resolve())
+    assert len(report.built) == 1
+
+
 def test_a_bad_file_is_reported_and_the_rest_built(tmp_path):
     src = tmp_path / "docs"
     src.mkdir()
