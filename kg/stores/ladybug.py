@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from .. import project as projection_module
-from ..project import Node, Projection, Relationship, Stream, stream_of
+from ..project import Node, Part, Projection, Relationship, Stream, stream_of
 from .cypher_text import identifier
 
 if TYPE_CHECKING:
@@ -409,21 +409,24 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
             return _rebuild("relationship table new")
 
     _forget_state(folder)          # from here on, a failure leaves a database to rebuild
-    old_own, old_rels = [], 0
-    for document, f in old:
-        nodes, rels = before.part(document, f)
-        old_own.extend(nodes)
-        old_rels += len(rels)
+    old_parts = {document: before.part(document, f) for document, f in old}
+    new_parts = {document: part for (document, _), part in zip(new, parts)}
+    difference = Difference()
+    for document in sorted(old_parts.keys() | new_parts.keys(), key=lambda d: d or ""):
+        difference.add(old_parts.get(document, ([], [])), new_parts.get(document, ([], [])),
+                       after.per_document_types)
     gone_shared = [n for u, n in old_shared.items() if u not in new_shared]
     gone_rels = before.shared_relationships(old_edges - new_edges)
-    fresh = _apply(folder / DATABASE, tables, before, old_own, [d for d, _ in old], gone_shared,
-                   [new_shared[u] for u in sorted(new_shared)], gone_rels, shared_rels, parts, label_of, collector)
+    # Shared nodes whose merged properties the change leaves as they were are left alone.
+    shared = [n for u, n in sorted(new_shared.items()) if u not in old_shared or old_shared[u].properties != n.properties]
+    fresh = _apply(folder / DATABASE, tables, difference, gone_shared, shared, gone_rels, shared_rels, label_of,
+                   collector)
     # The totals follow from the difference (a plan's relationships are those of its part: shared
     # relationships join shared nodes only); counting them in the database scans every table.
-    nodes_total = (state["counts"][0] - len(old_own) - len(gone_shared) + fresh
-                   + sum(len(nodes) for nodes, _ in parts))
-    rels_total = (state["counts"][1] - old_rels - len(gone_rels) + len(shared_rels)
-                  + sum(len(rels) for _, rels in parts))
+    nodes_total = (state["counts"][0] - len(difference.gone_nodes) - len(gone_shared) + fresh
+                   + len(difference.new_nodes))
+    rels_total = (state["counts"][1] - difference.gone_count - len(gone_rels) + len(shared_rels)
+                  + len(difference.new_rels))
     collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
     state.update(versions=versions, collector=collector, documents=documents, counts=[nodes_total, rels_total])
     projection_module.prune_cache(ws)
@@ -451,9 +454,61 @@ def _label(uri: str, label_of: dict[str, str], collector) -> str:
     return found
 
 
-def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_documents: list[str | None],
-           gone_shared: list[Node], shared: list[Node], gone_edges: list[Relationship],
-           new_edges: list[Relationship], parts: list, label_of: dict[str, str], collector) -> int:
+class Difference:
+    """What the database must lose and gain to hold changed plans' new parts instead of their old
+    ones: only the nodes and relationships that differ, since every change to a table costs its
+    share of the closing checkpoint (a changed string rewrites its whole column, a deleted
+    relationship its adjacency lists, whatever their size)."""
+
+    def __init__(self) -> None:
+        self.gone_nodes: list[Node] = []         # own nodes no longer there (DETACH DELETE)
+        self.changed_nodes: list[Node] = []      # own nodes there before and after, with other properties
+        self.new_nodes: list[Node] = []
+        self.gone_rels: list[tuple[Relationship, str | None]] = []   # to delete a pair (and plan) at a time
+        self.gone_count = 0                      # relationships gone, those of gone nodes included
+        self.new_rels: list[Relationship] = []
+
+    def add(self, old: Part, new: Part, per_document_types: set[str]) -> None:
+        """Add the difference between one plan's old part and its new one (either may be empty)."""
+        old_nodes = {n.uri: n for n in old[0]}
+        new_nodes = {n.uri: n for n in new[0]}
+        gone = {uri for uri, n in old_nodes.items() if uri not in new_nodes or new_nodes[uri].label != n.label}
+        self.gone_nodes.extend(old_nodes[u] for u in sorted(gone))
+        for uri in sorted(new_nodes):
+            node = new_nodes[uri]
+            if uri in gone or uri not in old_nodes:
+                self.new_nodes.append(node)
+            elif node.properties != old_nodes[uri].properties:
+                self.changed_nodes.append(node)
+        # Relationships go by (type, start, end), and by plan too for a type stated per plan (two
+        # plans may state it between the same two shared nodes); a pair whose relationships
+        # differ in any way has all of them replaced.
+        old_rels, new_rels = _by_pair(old[1], per_document_types), _by_pair(new[1], per_document_types)
+        for k in sorted(old_rels.keys() | new_rels.keys()):
+            before, after = old_rels.get(k, []), new_rels.get(k, [])
+            if sorted(map(_properties_key, before)) == sorted(map(_properties_key, after)):
+                continue
+            self.gone_count += len(before)
+            if before and k[1] not in gone and k[2] not in gone:     # else DETACH DELETE takes them
+                self.gone_rels.append((before[0], k[3] or None))
+            self.new_rels.extend(after)
+
+
+def _by_pair(rels: list[Relationship], per_document_types: set[str]) -> dict[tuple, list[Relationship]]:
+    out: dict[tuple, list[Relationship]] = defaultdict(list)
+    for rel in rels:
+        document = str(rel.properties.get("document") or "") if rel.type in per_document_types else ""
+        out[(rel.type, rel.start, rel.end, document)].append(rel)
+    return out
+
+
+def _properties_key(rel: Relationship) -> str:
+    return repr(sorted(rel.properties.items()))
+
+
+def _apply(database: Path, tables: dict, difference: Difference, gone_shared: list[Node], shared: list[Node],
+           gone_edges: list[Relationship], new_edges: list[Relationship], label_of: dict[str, str],
+           collector) -> int:
     """Write the difference into the database; how many shared nodes it created."""
     import ladybug
 
@@ -463,35 +518,30 @@ def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_docum
         # One transaction: all of the difference or none of it; and statements in a transaction
         # cost a fifth of what they cost committed one by one.
         conn.execute("BEGIN TRANSACTION")
+        for rel, document in difference.gone_rels:
+            _delete_relationships(conn, rel, label_of, collector, document)
         by_label: dict[str, list[str]] = defaultdict(list)
-        for node in old_own + gone_shared:
+        for node in difference.gone_nodes + gone_shared:
             by_label[node.label].append(node.uri)
         for label, uris in sorted(by_label.items()):
             conn.execute(f"UNWIND $uris AS u MATCH (n:{identifier(label)} {{uri: u}}) DETACH DELETE n", {"uris": uris})
-        for rel_type in sorted(mapping.per_document_types):
-            if rel_type in tables["relationships"] and old_documents:
-                conn.execute(f"MATCH ()-[r:{identifier(rel_type)}]->() WHERE r.document IN $documents DELETE r",
-                             {"documents": [d for d in old_documents if d]})
         for rel in gone_edges:
-            conn.execute(f"MATCH (a:{identifier(_label(rel.start, label_of, collector))} {{uri: $s}})"
-                         f"-[r:{identifier(rel.type)}]->(b:{identifier(_label(rel.end, label_of, collector))} "
-                         f"{{uri: $o}}) DELETE r", {"s": rel.start, "o": rel.end})
+            _delete_relationships(conn, rel, label_of, collector, None)
         existing = set()
         for label in sorted({n.label for n in shared}):
             uris = [n.uri for n in shared if n.label == label]
             result = conn.execute(f"UNWIND $uris AS u MATCH (n:{identifier(label)} {{uri: u}}) RETURN n.uri", {"uris": uris})
             while result.has_next():
                 existing.add(result.get_next()[0])
-        for node in shared:
-            if node.uri in existing:
-                _set_properties(conn, node, tables["nodes"][node.label])
+        for node in [n for n in shared if n.uri in existing] + difference.changed_nodes:
+            _set_properties(conn, node, tables["nodes"][node.label])
         fresh = [n for n in shared if n.uri not in existing]
         # Statements, not COPY: a COPY costs 60-200 ms whatever its size, and a plan's difference
         # touches a hundred (label, relationship) tables.
         rows: dict[tuple, list] = defaultdict(list)
-        for node in fresh + [n for nodes, _ in parts for n in nodes]:
+        for node in fresh + difference.new_nodes:
             rows[("node", node.label)].append(node)
-        for rel in new_edges + [r for _, rels in parts for r in rels]:
+        for rel in new_edges + difference.new_rels:
             rows[("rel", rel.type, _label(rel.start, label_of, collector),
                   _label(rel.end, label_of, collector))].append(rel)
         for key in sorted(k for k in rows if k[0] == "node"):
@@ -509,6 +559,17 @@ def _apply(database: Path, tables: dict, mapping, old_own: list[Node], old_docum
     finally:
         conn.close()
         db.close()
+
+
+def _delete_relationships(conn, rel: Relationship, label_of: dict[str, str], collector,
+                          document: str | None) -> None:
+    """Delete the relationships of rel's type from its start to its end (those this plan states,
+    when a document is given)."""
+    where = " WHERE r.document = $document" if document is not None else ""
+    conn.execute(f"MATCH (a:{identifier(_label(rel.start, label_of, collector))} {{uri: $s}})"
+                 f"-[r:{identifier(rel.type)}]->(b:{identifier(_label(rel.end, label_of, collector))} "
+                 f"{{uri: $o}}){where} DELETE r",
+                 {"s": rel.start, "o": rel.end, **({"document": document} if document is not None else {})})
 
 
 def _create_relationships(conn, rel_type: str, start: str, end: str, items: list[Relationship],

@@ -67,6 +67,25 @@ def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_brings_i
     assert (before, after) == ([["1"]], [["2"]])
 
 
+def _contents(db) -> tuple[list, list]:
+    """Every node and relationship in the database with its properties, in a canonical order."""
+    def plain(value: dict) -> str:
+        return repr(sorted((k, v) for k, v in value.items() if not k.startswith("_")))
+
+    import ladybug as lb
+
+    database = lb.Database(str(db / ladybug.DATABASE), read_only=True)
+    conn = lb.Connection(database)
+    try:
+        nodes = conn.execute("MATCH (n) RETURN label(n), n.uri, n").get_all()
+        rels = conn.execute("MATCH (a)-[r]->(b) RETURN label(r), a.uri, b.uri, r").get_all()
+    finally:
+        conn.close()
+        database.close()
+    return (sorted((label, uri, plain(n)) for label, uri, n in nodes),
+            sorted((label, a, b, plain(r)) for label, a, b, r in rels))
+
+
 def _canned_rows(db) -> dict:
     import queries
 
@@ -91,14 +110,18 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
     heading = "一、打牢听党话、跟党走的思想根基，提升团的引领力\n"
     changed.write_text(changed.read_text("utf-8").replace(heading, heading + "——组织“挑战杯”竞赛，开展“三下乡”社会实践，"
                                                           "覆盖青年不少于500人。\n", 1), "utf-8")
+    shortened = src / NINGBO.name                  # the last third of a plan gone: its nodes and relationships
+    lines = shortened.read_text("utf-8").splitlines(keepends=True)
+    shortened.write_text("".join(lines[: 2 * len(lines) // 3]), "utf-8")
     shutil.copy(SICHUAN, src)
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
-    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"].startswith("updated")
+    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"].startswith("updated (3 plans)")
     assert runner.invoke(main, ["build", str(src), "--db", str(fresh), "-q", "-j", "1"]).exit_code == 0
     assert json.loads((fresh / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
     assert ladybug.counts(db / ladybug.DATABASE) == ladybug.counts(fresh / ladybug.DATABASE)
     stamp = json.loads((db / ladybug.STAMP).read_text("utf-8"))
     assert (stamp["nodes"], stamp["relationships"]) == ladybug.counts(db / ladybug.DATABASE)
+    assert _contents(db) == _contents(fresh)
     updated, rebuilt = _canned_rows(db), _canned_rows(fresh)
     assert updated == rebuilt
     assert any("挑战杯" in "".join(row) and PINGLUO.name in "".join(row) for row in updated["pursues"])
