@@ -25,7 +25,7 @@ from loaders.readers import suffixes
 
 from . import iri
 from .build import document_graph
-from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path, sha256_of
+from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
@@ -180,7 +180,7 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     for f in files:
         key = workspace.key_for(f)
         try:
-            digest = sha256_of(f)
+            digest = workspace.digest_of(f)
         except OSError as err:
             report.failed.append((str(f), f"cannot be read ({err.strerror or err})"))
             continue

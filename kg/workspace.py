@@ -43,6 +43,8 @@ LOCK = ".lock"
 SNAPSHOTS = "snapshots"
 READERS = ".readers"      # readers of a snapshot hold a shared lock on this file
 CURRENT = "current"
+FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
+RACY_SECONDS = 2.0               # a file changed this recently may change again within the same timestamp
 
 
 class WorkspaceError(Exception):
@@ -131,6 +133,8 @@ class Workspace:
             self._unlock()
             raise WorkspaceError(f"{self.path}: cannot open the store ({err})") from err
         self.manifest = self._read_manifest(self.path / MANIFEST)
+        self._file_stats: dict[str, list] | None = None
+        self._file_stats_changed = False
 
     def _open_snapshot(self) -> None:
         """Open the last finished build's snapshot, read-only, holding a shared lock on it so
@@ -180,6 +184,8 @@ class Workspace:
     def close(self) -> None:
         if not self.read_only:
             self.store.flush()
+            if self._file_stats_changed:
+                self._write_file_stats()
             if self._changed or not (self.path / CURRENT).exists():
                 self._snapshot()
         del self.store
@@ -304,6 +310,38 @@ class Workspace:
                     self._keys_size = len(self.documents)
             self._write_manifest()
             self._changed = True
+
+    def digest_of(self, path: Path) -> str:
+        """The file's sha256, taken from an earlier build's record when the file's size, times
+        and inode are those recorded then (as git's index does): an unchanged corpus of 10,000
+        plans is not read again to find the one that changed."""
+        resolved = real_path(path)
+        st = os.stat(resolved)
+        signature = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        if self._file_stats is None:
+            self._file_stats = self._read_file_stats()
+        known = self._file_stats.get(resolved)
+        if known is not None and known[:4] == signature:
+            return known[4]
+        digest = sha256_of(path)
+        # A file written within the last moments could be written again with the same times.
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_SECONDS * 1e9:
+            self._file_stats[resolved] = [*signature, digest]
+            self._file_stats_changed = True
+        return digest
+
+    def _read_file_stats(self) -> dict[str, list]:
+        try:
+            stats = json.loads((self.path / FILE_STATS).read_text("utf-8"))
+            return stats if isinstance(stats, dict) else {}
+        except (OSError, ValueError):       # missing or torn: every file is hashed again
+            return {}
+
+    def _write_file_stats(self) -> None:
+        built = {entry["path"] for entry in self.documents.values()}
+        stats = {path: known for path, known in self._file_stats.items() if path in built}   # files gone are forgotten
+        data = json.dumps(stats, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        write_atomically(self.path / FILE_STATS, data.encode("utf-8"))
 
     def is_current(self, key: str, sha256: str) -> bool:
         entry = self.documents.get(key)

@@ -429,7 +429,10 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
                   + len(difference.new_rels))
     collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
     state.update(versions=versions, collector=collector, documents=documents, counts=[nodes_total, rels_total])
-    projection_module.prune_cache(ws)
+    for g in changed + removed:         # the old versions' cache files (not a walk of the whole cache)
+        if g in old_versions and versions.get(g) != old_versions[g]:
+            with contextlib.suppress(OSError):
+                projection_module.cache_file(cache, g, old_versions[g]).unlink()
     _write_state(folder, state)
     return _stamp_it(ws, folder, nodes_total, rels_total, started, f"updated ({len(changed) + len(removed)} plans)")
 

@@ -124,6 +124,38 @@ def test_rebuild_skips_unchanged_and_replaces_changed(tmp_path):
     assert "800000" in values and "500000" not in values
 
 
+def test_unchanged_files_are_not_read_again_and_a_same_size_rewrite_is_still_seen(tmp_path, monkeypatch):
+    import os
+
+    import kg.workspace
+
+    monkeypatch.setattr(kg.workspace, "RACY_SECONDS", 0.0)
+    src, db = tmp_path / "docs", tmp_path / "db"
+    src.mkdir()
+    plan = src / JILIN.name
+    shutil.copy(JILIN, plan)
+    with Workspace(db, create=True) as ws:
+        assert len(build(ws, [src], jobs=1).built) == 1
+    hashed = []
+    real_sha256_of = kg.workspace.sha256_of
+    monkeypatch.setattr(kg.workspace, "sha256_of",
+                        lambda path: (src in path.parents and hashed.append(path)) or real_sha256_of(path))
+    with Workspace(db) as ws:                      # a new build: the record is read back from the workspace
+        again = build(ws, [src], jobs=1)
+    assert (len(again.built), len(again.unchanged), hashed) == (0, 1, [])
+    before = plan.stat()
+    text = plan.read_text("utf-8")
+    assert "不少于50万" in text
+    plan.write_text(text.replace("不少于50万", "不少于80万"), "utf-8")       # same size, times put back
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (plan.stat().st_size, plan.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with Workspace(db) as ws:
+        changed = build(ws, [src], jobs=1)
+        _, found = ws.query(queries.text("targets"))
+    assert len(changed.built) == 1 and len(hashed) == 1
+    assert "800000" in {r[6] for r in found}
+
+
 def test_folders_are_walked_without_hidden_parts_symlinked_folders_or_twins(tmp_path):
     from kg.pipeline import expand
 
