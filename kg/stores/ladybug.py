@@ -338,21 +338,8 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
     be rebuilt instead (no state, other code, too many plans changed, a table would change)."""
     # The state holds a million small objects: with the collector on, reading it took 2.5 times
     # as long (each generation-2 pass walks all of them), and nothing here makes cycles to collect.
-    with _collector_paused():
+    with projection_module._no_gc():
         return _update(ws, folder)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _update(ws: "Workspace", folder: Path | None) -> dict | None:
