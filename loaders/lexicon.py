@@ -103,9 +103,10 @@ class SchemeProgram:
 def program_scheme() -> dict[str, SchemeProgram]:
     """The programs of the SKOS scheme by key, with every label they go by."""
     import pyoxigraph
+    from rdflib.namespace import RDF, SKOS
 
-    skos, rdf_type = "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    label_kinds = {skos + "prefLabel", skos + "altLabel", skos + "hiddenLabel"}
+    rdf_type, pref_label = str(RDF.type), str(SKOS.prefLabel)
+    label_kinds = {pref_label, str(SKOS.altLabel), str(SKOS.hiddenLabel)}
     program, program_type = str(ontology.CYL.Program), str(ontology.CYL.programType)
     concepts: set[str] = set()
     pref: dict[str, list[str]] = {}
@@ -118,7 +119,7 @@ def program_scheme() -> dict[str, SchemeProgram]:
             concepts.add(s)
         elif p in label_kinds:
             labels.setdefault(s, set()).add(squeeze(o))
-            if p == skos + "prefLabel":
+            if p == pref_label:
                 pref.setdefault(s, []).append(o)
         elif p == program_type:
             types.setdefault(s, []).append(o)
