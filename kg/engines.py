@@ -14,7 +14,7 @@ Engine = Callable[[Path, str, dict], tuple[list[str], list[list[str]]]]
 
 ENGINES: dict[str, str | Engine] = {
     "sparql": "kg.engines:run_sparql",
-    "cypher": "kg.stores.ladybug:run_cypher",
+    "cypher": "kg.stores.ladybug_query:run_cypher",
 }
 
 

@@ -116,7 +116,7 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
     if job.cache is not None:
         from .project import gather_triples, version, write_cached
 
-        fragment = gather_triples(graph.triples, iri.graph(job.key), iri.document(job.key), _per_document())
+        fragment = gather_triples(graph.triples, iri.graph(job.key), iri.document(job.key), _projection_config())
         write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment,
                      iri.document(job.key))
     if stages is not None:
@@ -127,10 +127,10 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
 
 
 @functools.lru_cache(maxsize=1)
-def _per_document() -> frozenset[str]:
+def _projection_config():
     from .project import Config
 
-    return Config.load().per_document
+    return Config.load()
 
 
 class _TimeLimit:
@@ -311,7 +311,7 @@ def _prepare() -> None:
     lexicon.organization_automaton()
     lexicon.non_programs()
     regions.names_index()
-    _per_document()
+    _projection_config()
 
 
 def _results(todo: list[Job], workers: int):

@@ -77,6 +77,7 @@ class Config:
     reference_graphs: tuple[str, ...] = ()
     per_document: frozenset[str] = frozenset()
     from_plan: tuple[tuple[str, str], ...] = ()
+    omit_props: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = CONFIG) -> "Config":
@@ -86,7 +87,8 @@ class Config:
                    language=data.get("language", "zh"),
                    reference_graphs=tuple(data.get("reference_graphs", ())),
                    per_document=frozenset(per_doc.get("properties", ())),
-                   from_plan=tuple(sorted(per_doc.get("from_plan", {}).items())))
+                   from_plan=tuple(sorted(per_doc.get("from_plan", {}).items())),
+                   omit_props=frozenset(data.get("omit_props", ())))
 
 
 @dataclass
@@ -273,15 +275,18 @@ class _Statements:
     nodes: set[str] = field(default_factory=set)
 
 
-def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], per_document: frozenset[str]) -> _Statements:
+def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], config: Config) -> _Statements:
     """One pass over the quads; written for speed, since a large workspace has millions."""
     out = _Statements()
     types, literals, edges, stated, nodes = out.types, out.literals, out.edges, out.stated, out.nodes
     literal_type, named_type = ox.Literal, ox.NamedNode
+    per_document, omit = config.per_document, config.omit_props
     for subject, predicate, obj, graph in quads:
         s = subject.value if type(subject) is named_type else "bnode://" + subject.value
         p = predicate.value
         nodes.add(s)
+        if p in omit:
+            continue
         if type(obj) is literal_type:
             by_predicate = literals.get(s)
             if by_predicate is None:
@@ -336,16 +341,20 @@ def _term(text: str) -> str | tuple[str, str | None, str]:
 
 
 def gather_triples(triples: Iterable[tuple[str, str, str]], graph: str, document: str | None,
-                   per_document: frozenset[str]) -> _Statements:
+                   config: Config) -> _Statements:
     """What :func:`_gather` finds in one plan's graph, from its triples written as N-Triples terms
     (as :class:`kg.build.GraphWriter` holds them): the worker that built the graph gathers it,
     so a projection never reads the plans back from the store."""
     out = _Statements()
     types, literals, edges, stated, nodes = out.types, out.literals, out.edges, out.stated, out.nodes
     term = _term
+    per_document, omit = config.per_document, config.omit_props
     for subject, predicate, obj in triples:
-        s, p, o = term(subject), term(predicate), term(obj)
+        s, p = term(subject), term(predicate)
         nodes.add(s)
+        if p in omit:
+            continue
+        o = term(obj)
         if type(o) is tuple:
             by_predicate = literals.get(s)
             if by_predicate is None:
@@ -385,7 +394,7 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
     config = config or Config.load()
     documents = dict(documents or {})
     with _no_gc():
-        gathered = _gather(quads, documents, config.per_document)
+        gathered = _gather(quads, documents, config)
         return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
                        config).projection()
 
@@ -865,7 +874,7 @@ def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mappi
         fragment = read_cached(cache, graph, version)
         if fragment is not None:
             return fragment
-    fragment = _gather(ws.quads(graph), documents, config.per_document)
+    fragment = _gather(ws.quads(graph), documents, config)
     if cache is not None and version is not None:
         write_cached(cache, graph, version, fragment, documents.get(graph))
     return fragment

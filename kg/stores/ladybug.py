@@ -14,7 +14,6 @@ about 20 times faster than batches of ``UNWIND … MERGE``.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import hashlib
 import importlib.metadata
@@ -24,7 +23,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -371,7 +369,7 @@ def _update(ws: "Workspace", folder: Path | None) -> dict | None:
     for g in changed:
         f = read_cached(cache, g, versions[g])
         if f is None:
-            f = _gather(ws.quads(g), documents, config.per_document)
+            f = _gather(ws.quads(g), documents, config)
             write_cached(cache, g, versions[g], f, documents[g])
         new.append((documents[g], f))
 
@@ -470,7 +468,7 @@ class Difference:
 
     def __init__(self) -> None:
         self.gone_nodes: list[Node] = []         # own nodes no longer there (DETACH DELETE)
-        self.changed_nodes: list[Node] = []      # own nodes there before and after, with other properties
+        self.changed_nodes: list[Node] = []      # own nodes kept, with other numbers or dates (SET)
         self.new_nodes: list[Node] = []
         self.gone_rels: list[tuple[Relationship, str | None]] = []   # to delete a pair (and plan) at a time
         self.gone_count = 0                      # relationships gone, those of gone nodes included
@@ -480,7 +478,8 @@ class Difference:
         """Add the difference between one plan's old part and its new one (either may be empty)."""
         old_nodes = {n.uri: n for n in old[0]}
         new_nodes = {n.uri: n for n in new[0]}
-        gone = {uri for uri, n in old_nodes.items() if uri not in new_nodes or new_nodes[uri].label != n.label}
+        gone = {uri for uri, n in old_nodes.items()
+                if uri not in new_nodes or new_nodes[uri].label != n.label or _strings_differ(n, new_nodes[uri])}
         self.gone_nodes.extend(old_nodes[u] for u in sorted(gone))
         for uri in sorted(new_nodes):
             node = new_nodes[uri]
@@ -494,12 +493,22 @@ class Difference:
         old_rels, new_rels = _by_pair(old[1], per_document_types), _by_pair(new[1], per_document_types)
         for k in sorted(old_rels.keys() | new_rels.keys()):
             before, after = old_rels.get(k, []), new_rels.get(k, [])
-            if sorted(map(_properties_key, before)) == sorted(map(_properties_key, after)):
+            replaced = k[1] in gone or k[2] in gone       # DETACH DELETE takes them: made again
+            if not replaced and sorted(map(_properties_key, before)) == sorted(map(_properties_key, after)):
                 continue
             self.gone_count += len(before)
             if before and k[1] not in gone and k[2] not in gone:     # else DETACH DELETE takes them
                 self.gone_rels.append((before[0], k[3] or None))
             self.new_rels.extend(after)
+
+
+def _strings_differ(old: Node, new: Node) -> bool:
+    """Whether a text or list property changed: such a node is deleted and made again rather than
+    updated, since an updated string rewrites at the checkpoint the whole column of its node group
+    (3.3 s for one plan's text among 10,000), a deleted node only its relationships' lists."""
+    return any(isinstance(value, (str, list)) and new.properties.get(key) != value
+               for key, value in old.properties.items()) or any(
+        isinstance(value, (str, list)) and key not in old.properties for key, value in new.properties.items())
 
 
 def _by_pair(rels: list[Relationship], per_document_types: set[str]) -> dict[tuple, list[Relationship]]:
@@ -671,73 +680,3 @@ def ensure(folder: Path) -> Path:
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
     return folder / DATABASE
-
-
-# -- querying ------------------------------------------------------------------------------------
-
-def plain(value) -> str:
-    """A Cypher result value as plain text, the way SPARQL results print.
-
-    >>> [plain(v) for v in (None, True, 3, 500000.0, 0.5, 1e-05, dt.date(2021, 3, 1), ["a", "b"])]
-    ['', 'true', '3', '500000', '0.5', '0.00001', '2021-03-01', 'a|b']
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        d = Decimal(repr(value))
-        return str(int(d)) if d == d.to_integral() else format(d.normalize(), "f")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return "|".join(plain(v) for v in value)
-    if isinstance(value, dict):
-        if "_LABEL" in value and "uri" in value:          # a node: its IRI, as SPARQL prints it
-            return str(value["uri"])
-        shown = {k: v for k, v in value.items() if not k.startswith("_") or k == "_LABEL"}
-        return json.dumps(shown, ensure_ascii=False, sort_keys=True, default=str)
-    return str(value)
-
-
-def query(database: Path, text: str, params: dict | None = None) -> tuple[list[str], list[list]]:
-    """Run Cypher on a database file, read-only: (columns, rows of Python values)."""
-    import ladybug
-
-    db = ladybug.Database(str(database), read_only=True)
-    conn = ladybug.Connection(db)
-    try:
-        result = conn.execute(text, dict(params or {}))
-        if isinstance(result, list):          # several statements: the last one answers
-            result = result[-1]
-        columns = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append(result.get_next())
-        return columns, rows
-    finally:
-        conn.close()
-        db.close()
-
-
-def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
-    """Cypher on the workspace's embedded database (rebuilt first when stale): plain strings.
-
-    Raises LookupError when there is no workspace, RuntimeError when the query fails.
-    """
-    database = ensure(Path(db))
-    try:
-        columns, rows = query(database, text, params)
-    except RuntimeError as err:
-        if "read-only" in str(err):
-            raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so change "
-                               "the plans and run kg build") from err
-        raise
-    return columns, [[plain(v) for v in row] for row in rows]
-
-
-def counts(database: Path) -> tuple[int, int]:
-    """(nodes, relationships) in a database file."""
-    _, n = query(database, "MATCH (n) RETURN count(n)")
-    _, r = query(database, "MATCH ()-[r]->() RETURN count(r)")
-    return int(n[0][0]), int(r[0][0])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.engines import run
 from kg.project import project, project_quads
-from kg.stores import ladybug
+from kg.stores import ladybug, ladybug_query
 from kg.workspace import Workspace
 from samples import JILIN, NINGBO, PINGLUO
 
@@ -22,7 +22,7 @@ def test_kg_build_keeps_a_cypher_database_holding_the_projection(corpus_db):
     with Workspace(corpus_db, read_only=True) as ws:
         expected = project(ws).counts()
     assert (corpus_db / ladybug.DATABASE).is_file()
-    assert ladybug.counts(corpus_db / ladybug.DATABASE) == expected
+    assert ladybug_query.counts(corpus_db / ladybug.DATABASE) == expected
     stamp = json.loads((corpus_db / ladybug.STAMP).read_text("utf-8"))
     assert (stamp["nodes"], stamp["relationships"]) == expected
 
@@ -46,10 +46,10 @@ def test_parameters_carry_hostile_text_as_data(tmp_path):
                      ox.Literal(HOSTILE, language="zh"), ox.DefaultGraph())]
     database = tmp_path / "hostile.lbug"
     ladybug.load(project_quads(quads), database)
-    _, rows = ladybug.query(database, "MATCH (o:Organization) WHERE o.prefLabel = $p RETURN o.uri, o.prefLabel",
+    _, rows = ladybug_query.query(database, "MATCH (o:Organization) WHERE o.prefLabel = $p RETURN o.uri, o.prefLabel",
                             {"p": HOSTILE})
     assert rows == [[node.value, HOSTILE]]
-    assert ladybug.counts(database) == (1, 0)
+    assert ladybug_query.counts(database) == (1, 0)
 
 
 def test_an_unchanged_build_leaves_the_database_alone_and_a_changed_one_brings_it_up_to_date(tmp_path):
@@ -118,9 +118,9 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
     assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"].startswith("updated (3 plans)")
     assert runner.invoke(main, ["build", str(src), "--db", str(fresh), "-q", "-j", "1"]).exit_code == 0
     assert json.loads((fresh / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
-    assert ladybug.counts(db / ladybug.DATABASE) == ladybug.counts(fresh / ladybug.DATABASE)
+    assert ladybug_query.counts(db / ladybug.DATABASE) == ladybug_query.counts(fresh / ladybug.DATABASE)
     stamp = json.loads((db / ladybug.STAMP).read_text("utf-8"))
-    assert (stamp["nodes"], stamp["relationships"]) == ladybug.counts(db / ladybug.DATABASE)
+    assert (stamp["nodes"], stamp["relationships"]) == ladybug_query.counts(db / ladybug.DATABASE)
     assert _contents(db) == _contents(fresh)
     updated, rebuilt = _canned_rows(db), _canned_rows(fresh)
     assert updated == rebuilt
@@ -183,8 +183,21 @@ def test_cli_runs_canned_twins_and_ad_hoc_cypher_with_parameters(corpus_db):
 @pytest.mark.parametrize("value, text", [(None, ""), (False, "false"), (12, "12"), (2.5e6, "2500000"),
                                          (["a", 1.5], "a|1.5")])
 def test_values_print_as_sparql_prints_them(value, text):
-    assert ladybug.plain(value) == text
+    assert ladybug_query.plain(value) == text
 
+
+def test_results_read_a_column_at_a_time_print_as_each_value_would(corpus_db):
+    """Strings, numbers, booleans, dates, lists (with and without nulls), maps and nodes, nulls among them."""
+    database = ladybug.ensure(corpus_db)
+    text = ("UNWIND [1, 2, 3] AS i MATCH (o:Organization) WITH i, o ORDER BY o.uri LIMIT 6 "
+            "RETURN i, o.prefLabel AS label, CASE WHEN i = 2 THEN NULL ELSE o.level END AS level, i * 1.5 AS x, "
+            "i > 1 AS big, date('2021-03-01') AS day, [o.prefLabel, 'b'] AS pair, "
+            "CASE WHEN i = 3 THEN ['a', NULL] WHEN i = 2 THEN NULL ELSE ['c'] END AS gappy, {n: i} AS map, o")
+    columns, rows = ladybug_query.run_cypher(corpus_db, text, {})
+    _, values = ladybug_query.query(database, text)
+    assert len(rows) == 6 and len(columns) == 10
+    assert rows == [[ladybug_query.plain(v) for v in row] for row in values]
+    assert {row[7] for row in rows} == {"c", "", "a|"} and all(row[9].startswith("https://") for row in rows)
 
 def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_db, tmp_path, monkeypatch):
     from kg.project import stream
@@ -194,9 +207,9 @@ def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_
         whole = project(ws)
         assert ladybug.load(stream(ws), tmp_path / "parts.lbug") == whole.counts()
     ladybug.load(whole, tmp_path / "whole.lbug")
-    assert ladybug.counts(tmp_path / "parts.lbug") == ladybug.counts(tmp_path / "whole.lbug") == whole.counts()
+    assert ladybug_query.counts(tmp_path / "parts.lbug") == ladybug_query.counts(tmp_path / "whole.lbug") == whole.counts()
     text = "MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN o.uri, p.uri, r.document, r.evidence"
-    assert sorted(ladybug.query(tmp_path / "parts.lbug", text)[1]) == sorted(ladybug.query(tmp_path / "whole.lbug",
+    assert sorted(ladybug_query.query(tmp_path / "parts.lbug", text)[1]) == sorted(ladybug_query.query(tmp_path / "whole.lbug",
                                                                                              text)[1])
 
 
@@ -219,3 +232,13 @@ def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
     assert run("cypher", db, issuer, {})[1] == [["共青团宁波市委"]]
     assert len(list((db / CACHE).iterdir())) == 2
+
+
+def test_a_plans_whole_text_stays_in_the_rdf_and_out_of_the_property_graph(corpus_db):
+    _, texts = run("sparql", corpus_db, "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
+                                        "SELECT (COUNT(?t) AS ?n) WHERE { ?c nif:isString ?t }", {})
+    _, columns = run("cypher", corpus_db, "CALL table_info('DocumentText') RETURN name", {})
+    _, sentences = run("cypher", corpus_db, "MATCH (e:Evidence)-[:REFERENCE_CONTEXT]->(:DocumentText) "
+                                            "WHERE e.sentence CONTAINS e.anchorOf RETURN count(e)", {})
+    assert int(texts[0][0]) >= 5 and int(sentences[0][0]) > 100
+    assert "isString" not in {c for (c,) in columns} and "uri" in {c for (c,) in columns}

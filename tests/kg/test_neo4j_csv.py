@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import queries
 from kg.cli import main
 from kg.project import project, project_quads
-from kg.stores import ladybug, neo4j_csv
+from kg.stores import ladybug, ladybug_query, neo4j_csv
 from kg.workspace import Workspace
 
 
@@ -54,11 +54,11 @@ def test_the_export_round_trips_into_the_embedded_database_with_equal_counts(exp
     assert read_back.type_counts() == original.type_counts()
     database = tmp_path / "round-trip.lbug"
     ladybug.load(read_back, database)
-    assert ladybug.counts(database) == original.counts()
+    assert ladybug_query.counts(database) == original.counts()
     # and the canned Cypher queries answer the same from it as from the workspace's own database
     def answer(db, text):       # collect() promises no order: lists and rows compared as sets
         return sorted(([sorted(v, key=str) if isinstance(v, list) else v for v in row]
-                       for row in ladybug.query(db, text)[1]), key=repr)
+                       for row in ladybug_query.query(db, text)[1]), key=repr)
     for name in queries.names():
         text = queries.text(name, "cypher")
         assert answer(database, text) == answer(corpus_db / ladybug.DATABASE, text), name

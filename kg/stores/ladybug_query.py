@@ -1,0 +1,123 @@
+"""Reading the embedded Cypher database: run a query, get its rows as Python values or plain text.
+
+Results come over as Arrow columns in one call and are turned into text a column at a time;
+fetching them row by row took longer than running the query itself at ten thousand plans.
+Kept apart from ``ladybug`` (building and updating the database) because the database is
+rebuilt whenever that module's code changes, and how results are read has no bearing on it.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from ..project import _no_gc
+from .ladybug import ensure
+
+
+def plain(value) -> str:
+    """A Cypher result value as plain text, the way SPARQL results print.
+
+    >>> [plain(v) for v in (None, True, 3, 500000.0, 0.5, 1e-05, dt.date(2021, 3, 1), ["a", "b"])]
+    ['', 'true', '3', '500000', '0.5', '0.00001', '2021-03-01', 'a|b']
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        d = Decimal(repr(value))
+        return str(int(d)) if d == d.to_integral() else format(d.normalize(), "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "|".join(plain(v) for v in value)
+    if isinstance(value, dict):
+        if "_LABEL" in value and "uri" in value:          # a node: its IRI, as SPARQL prints it
+            return str(value["uri"])
+        shown = {k: v for k, v in value.items() if not k.startswith("_") or k == "_LABEL"}
+        return json.dumps(shown, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+@contextlib.contextmanager
+def _answer(database: Path, text: str, params: dict | None) -> Iterator[tuple[list[str], list]]:
+    """Run Cypher on a database file, read-only: its column names and its columns as Arrow arrays.
+
+    The whole result comes over in one call rather than one Python call per row, which at ten
+    thousand plans took longer than the query itself.
+    """
+    import ladybug
+
+    db = ladybug.Database(str(database), read_only=True)
+    conn = ladybug.Connection(db)
+    try:
+        result = conn.execute(text, dict(params or {}))
+        if isinstance(result, list):          # several statements: the last one answers
+            result = result[-1]
+        columns = result.get_column_names()
+        empty = not columns or not result.get_num_tuples()
+        yield columns, [] if empty else result.get_as_arrow(0).columns
+    finally:
+        conn.close()
+        db.close()
+
+
+def query(database: Path, text: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+    """Run Cypher on a database file, read-only: (columns, rows of Python values)."""
+    with _answer(database, text, params) as (columns, arrays):
+        values = [array.to_pylist() for array in arrays]
+    return columns, [list(row) for row in zip(*values)]
+
+
+def plain_column(array) -> list[str]:
+    """An Arrow column of a Cypher result as plain text, each value as ``plain`` gives it.
+
+    Strings, integers and booleans are converted by Arrow in one pass, the rest value by value.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = array.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pc.fill_null(array, "").to_pylist()
+    if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
+        return pc.fill_null(pc.cast(array, pa.string()), "").to_pylist()
+    if (pa.types.is_list(kind) and pa.types.is_string(kind.value_type)
+            and not pc.any(pc.is_null(pc.list_flatten(array))).as_py()):
+        return pc.fill_null(pc.binary_join(array, "|"), "").to_pylist()
+    if pa.types.is_floating(kind):      # mostly whole numbers: those print as integers, the rest as plain does
+        return [str(int(v)) if v is not None and v.is_integer() and abs(v) < _EXACT else plain(v)
+                for v in array.to_pylist()]
+    return [plain(value) for value in array.to_pylist()]
+
+
+_EXACT = 2 ** 53       # below it a whole float and the shortest decimal that reads back as it agree
+
+
+def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
+    """Cypher on the workspace's embedded database (rebuilt first when stale): plain strings.
+
+    Raises LookupError when there is no workspace, RuntimeError when the query fails.
+    """
+    database = ensure(Path(db))
+    try:
+        with _answer(database, text, params) as (columns, arrays), _no_gc():
+            values = [plain_column(array) for array in arrays]
+            rows = [list(row) for row in zip(*values)]
+    except RuntimeError as err:
+        if "read-only" in str(err):
+            raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so change "
+                               "the plans and run kg build") from err
+        raise
+    return columns, rows
+
+
+def counts(database: Path) -> tuple[int, int]:
+    """(nodes, relationships) in a database file."""
+    _, n = query(database, "MATCH (n) RETURN count(n)")
+    _, r = query(database, "MATCH ()-[r]->() RETURN count(r)")
+    return int(n[0][0]), int(r[0][0])
