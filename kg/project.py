@@ -498,6 +498,16 @@ class _Collector:
         self.stated = 0
         self.plans: dict[str, dict[str, list]] = {}
 
+    def as_builtins(self) -> dict:
+        """The collector as dicts, sets and tuples only (for marshal)."""
+        return dict(vars(self))
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> "_Collector":
+        collector = cls.__new__(cls)
+        collector.__dict__.update(data)
+        return collector
+
     def labels(self, classes) -> tuple[str, ...]:
         key = frozenset(classes or ())
         found = self.label_sets.get(key)
