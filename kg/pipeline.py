@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from loaders.model import ReadError
 from loaders.readers import suffixes
@@ -26,6 +26,9 @@ from loaders.readers import suffixes
 from . import iri
 from .build import document_graph
 from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path
+
+if TYPE_CHECKING:
+    from .project import Config
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
@@ -127,7 +130,7 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
 
 
 @functools.lru_cache(maxsize=1)
-def _projection_config():
+def _projection_config() -> Config:
     from .project import Config
 
     return Config.load()
