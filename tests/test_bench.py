@@ -34,7 +34,7 @@ def test_the_benchmark_runs_at_a_tiny_n_and_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     for line in ("kg build, RDF (wall)", "ceiling total", "kg build RDF / ceiling", "query pursues sparql",
                  "rebuild, nothing changed", "incremental rebuild, one plan changed",
-                 "peak memory, kg build (process tree)"):
+                 "peak memory, kg build (PSS, process tree)"):
         assert line in out, line
     assert "N = 3" in out
     assert (tmp_path / "b.json").exists()
