@@ -511,7 +511,7 @@ class Difference:
             if not replaced and sorted(map(_properties_key, before)) == sorted(map(_properties_key, after)):
                 continue
             self.gone_count += len(before)
-            if before and k[1] not in gone and k[2] not in gone:     # else DETACH DELETE takes them
+            if before and not replaced:
                 self.gone_rels.append((before[0], k[3] or None))
             self.new_rels.extend(after)
 
@@ -520,9 +520,9 @@ def _strings_differ(old: Node, new: Node) -> bool:
     """Whether a text or list property changed: such a node is deleted and made again rather than
     updated, since an updated string rewrites at the checkpoint the whole column of its node group
     (3.3 s for one plan's text among 10,000), a deleted node only its relationships' lists."""
-    return any(isinstance(value, (str, list)) and new.properties.get(key) != value
-               for key, value in old.properties.items()) or any(
-        isinstance(value, (str, list)) and key not in old.properties for key, value in new.properties.items())
+    before, after = old.properties, new.properties
+    return any(before.get(key) != after.get(key) for key in before.keys() | after.keys()
+               if isinstance(before.get(key), (str, list)) or isinstance(after.get(key), (str, list)))
 
 
 def _by_pair(rels: list[Relationship], per_document_types: set[str]) -> dict[tuple, list[Relationship]]:
