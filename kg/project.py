@@ -486,8 +486,8 @@ class _Collector:
 
     def __init__(self, ancestors: dict[str, set[str]]):
         self.ancestors = ancestors
-        # Counts are plain dicts (key -> how many), not Counters: the collector is pickled with
-        # the embedded database, and a dict pickles several times faster.
+        # Counts are plain dicts (key -> how many), not Counters: the collector is kept with the
+        # embedded database by marshal (see as_builtins), which writes builtin types only.
         self.nodes: dict[str, int] = {}                          # shared node -> plans naming it
         self.types: dict[str, dict[str, int]] = {}
         self.literals: dict[str, dict[str, dict[tuple, int]]] = {}

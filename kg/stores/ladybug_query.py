@@ -7,12 +7,11 @@ rebuilt whenever that module's code changes, and how results are read has no bea
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
+from typing import Callable
 
 from ..project import _no_gc
 from .ladybug import ensure
@@ -43,13 +42,9 @@ def plain(value) -> str:
     return str(value)
 
 
-@contextlib.contextmanager
-def _answer(database: Path, text: str, params: dict | None) -> Iterator[tuple[list[str], list]]:
-    """Run Cypher on a database file, read-only: its column names and its columns as Arrow arrays.
-
-    The whole result comes over in one call rather than one Python call per row, which at ten
-    thousand plans took longer than the query itself.
-    """
+def _read(database: Path, text: str, params: dict | None, convert: Callable) -> tuple[list[str], list[list]]:
+    """Run Cypher on a database file, read-only: its column names and its rows, each Arrow
+    column of the result turned into a list of values by ``convert``."""
     import ladybug
 
     db = ladybug.Database(str(database), read_only=True)
@@ -59,8 +54,11 @@ def _answer(database: Path, text: str, params: dict | None) -> Iterator[tuple[li
         if isinstance(result, list):          # several statements: the last one answers
             result = result[-1]
         columns = result.get_column_names()
-        empty = not columns or not result.get_num_tuples()
-        yield columns, [] if empty else result.get_as_arrow(0).columns
+        if not columns or not result.get_num_tuples():
+            return columns, []
+        with _no_gc():                        # a row list per row, and none of them cyclic
+            values = [convert(array) for array in result.get_as_arrow(0).columns]
+            return columns, [list(row) for row in zip(*values)]
     finally:
         conn.close()
         db.close()
@@ -68,9 +66,10 @@ def _answer(database: Path, text: str, params: dict | None) -> Iterator[tuple[li
 
 def query(database: Path, text: str, params: dict | None = None) -> tuple[list[str], list[list]]:
     """Run Cypher on a database file, read-only: (columns, rows of Python values)."""
-    with _answer(database, text, params) as (columns, arrays):
-        values = [array.to_pylist() for array in arrays]
-    return columns, [list(row) for row in zip(*values)]
+    return _read(database, text, params, lambda array: array.to_pylist())
+
+
+_EXACT = 2 ** 53       # below it a whole float and the shortest decimal that reads back as it agree
 
 
 def plain_column(array) -> list[str]:
@@ -95,9 +94,6 @@ def plain_column(array) -> list[str]:
     return [plain(value) for value in array.to_pylist()]
 
 
-_EXACT = 2 ** 53       # below it a whole float and the shortest decimal that reads back as it agree
-
-
 def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
     """Cypher on the workspace's embedded database (rebuilt first when stale): plain strings.
 
@@ -105,15 +101,12 @@ def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[
     """
     database = ensure(Path(db))
     try:
-        with _answer(database, text, params) as (columns, arrays), _no_gc():
-            values = [plain_column(array) for array in arrays]
-            rows = [list(row) for row in zip(*values)]
+        return _read(database, text, params, plain_column)
     except RuntimeError as err:
         if "read-only" in str(err):
             raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so change "
                                "the plans and run kg build") from err
         raise
-    return columns, rows
 
 
 def counts(database: Path) -> tuple[int, int]:
