@@ -82,16 +82,41 @@ def plain_column(array) -> list[str]:
 
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pc.fill_null(array, "").to_pylist()
+        return strings(pc.fill_null(array, ""))
     if pa.types.is_integer(kind) or pa.types.is_boolean(kind):
-        return pc.fill_null(pc.cast(array, pa.string()), "").to_pylist()
+        return strings(pc.fill_null(pc.cast(array, pa.string()), ""))
     if (pa.types.is_list(kind) and pa.types.is_string(kind.value_type)
             and not pc.any(pc.is_null(pc.list_flatten(array))).as_py()):
-        return pc.fill_null(pc.binary_join(array, "|"), "").to_pylist()
+        return strings(pc.fill_null(pc.binary_join(array, "|"), ""))
     if pa.types.is_floating(kind):      # mostly whole numbers: those print as integers, the rest as plain does
         return [str(int(v)) if v is not None and v.is_integer() and abs(v) < _EXACT else plain(v)
                 for v in array.to_pylist()]
     return [plain(value) for value in array.to_pylist()]
+
+
+def strings(array) -> list[str]:
+    """An Arrow column of strings as a list, each distinct string made once.
+
+    Result columns repeat themselves (a body's name on every row of its plans, a plan's file
+    name on every row of the plan): building each distinct string once and sharing it takes
+    half the time of building one per row, and a fraction of the memory.
+
+    >>> import pyarrow as pa
+    >>> names = strings(pa.chunked_array([["团市委", "团县委"], ["团市委", "团市委"]]))
+    >>> names, names[0] is names[2]
+    (['团市委', '团县委', '团市委', '团市委'], True)
+    >>> strings(pa.array(["a", "b", "c"]))
+    ['a', 'b', 'c']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    coded = pc.dictionary_encode(array)
+    if len(coded.dictionary) * 2 > len(coded):      # mostly distinct: nothing to share
+        return array.to_pylist()
+    return list(map(coded.dictionary.to_pylist().__getitem__, coded.indices.to_pylist()))
 
 
 def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
