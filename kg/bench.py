@@ -391,15 +391,12 @@ QUERY_RUNS = 3
 
 
 def _time_query(engine: str, name: str, db: Path, answer) -> None:
-    import queries as canned
-
     from . import engines
 
-    text = canned.text(name, engine)
     try:
         for _ in range(QUERY_RUNS):
             start = time.perf_counter()
-            _, rows = engines.run(engine, db, text, {})
+            _, rows = engines.run_canned(name, engine, db, {})
             answer.put({"s": time.perf_counter() - start, "rows": len(rows)})
     except Exception as err:       # a broken engine is a line of the table, not the end of the run
         answer.put({"error": f"{type(err).__name__}: {err}"})

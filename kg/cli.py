@@ -127,7 +127,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
                --param p=青年大学习 --db kg-db
     """
     import queries
-    from .engines import run
+    from .engines import run, run_canned
     from .results import FORMATS
 
     if list_names:
@@ -142,11 +142,14 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         engine, text = "cypher", cypher
     else:
         try:
-            text = queries.text(name, engine)
+            queries.text(name, engine)
         except KeyError as err:
             raise click.UsageError(err.args[0]) from err
     try:
-        columns, rows = run(engine, db, text, _params(param_values))
+        if name:
+            columns, rows = run_canned(name, engine, db, _params(param_values))
+        else:
+            columns, rows = run(engine, db, text, _params(param_values))
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:

@@ -40,6 +40,18 @@ def run(name: str, db: Path, text: str, params: dict | None = None) -> tuple[lis
     return engine(name)(db, text, params or {})
 
 
+def run_canned(name: str, engine: str, db: Path, params: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    """A canned query by name (``queries/NAME.rq`` or ``.cypher``), its set-valued lists in order.
+
+    Raises KeyError when there is no such query for the engine.
+    """
+    import queries
+
+    text = queries.text(name, engine)
+    columns, rows = run(engine, db, text, params)
+    return columns, queries.in_set_order(columns, rows, queries.set_columns(name, engine))
+
+
 def run_sparql(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
     """SPARQL over the union of the documents' graphs; parameters are not used."""
     from .workspace import Workspace, WorkspaceError

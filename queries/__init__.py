@@ -1,7 +1,14 @@
-"""Canned queries: ``NAME.rq`` (SPARQL) and ``NAME.cypher`` twins returning the same columns."""
+"""Canned queries: ``NAME.rq`` (SPARQL) and ``NAME.cypher`` twins returning the same columns.
+
+A query whose columns hold lists that are sets (the bodies pursuing a program, its aliases) says
+so in a header line, ``# sets: organizations source`` (``//`` in Cypher): neither GROUP_CONCAT
+nor collect() promises an order, and the embedded Cypher database gathers a list in a different
+order on every run, so those lists are printed in code-point order (:func:`in_set_order`).
+"""
 from __future__ import annotations
 
 import pathlib
+import re
 
 HERE = pathlib.Path(__file__).resolve().parent
 ENGINES = {"sparql": ".rq", "cypher": ".cypher"}
@@ -18,3 +25,27 @@ def text(name: str, engine: str = "sparql") -> str:
     if not path.is_file():
         raise KeyError(f"no {engine} query named {name!r} (choose from: {', '.join(names())})")
     return path.read_text("utf-8")
+
+
+_SETS = re.compile(r"^(?:#|//)\s*sets:\s*(.+)$", re.MULTILINE)
+
+
+def set_columns(name: str, engine: str = "sparql") -> tuple[str, ...]:
+    """The columns of a canned query whose lists are sets, as its header declares them."""
+    return tuple(column for line in _SETS.findall(text(name, engine)) for column in line.split())
+
+
+def in_set_order(columns: list[str], rows: list[list[str]], sets: tuple[str, ...]) -> list[list[str]]:
+    """Rows with the lists ("a|b|c") of the set columns in code-point order.
+
+    >>> in_set_order(["program", "source"], [["希望工程", "b.txt|a.txt"]], ("source",))
+    [['希望工程', 'a.txt|b.txt']]
+    """
+    where = [i for i, column in enumerate(columns) if column in sets]
+    if not where:
+        return rows
+    for row in rows:
+        for i in where:
+            if "|" in row[i]:
+                row[i] = "|".join(sorted(row[i].split("|")))
+    return rows
