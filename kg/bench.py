@@ -8,7 +8,8 @@ several years), then times, for each corpus size N:
 - ``kg build`` into a fresh workspace, with where the time goes: reading, extraction and graph
   building (CPU seconds summed over the worker processes), store writes (the main process) and
   the projection into the embedded Cypher database;
-- every canned query in both engines (``queries/NAME.rq`` and ``NAME.cypher``), median of 3;
+- every canned query in both engines (``queries/NAME.rq`` and ``NAME.cypher``), median of 3,
+  checking that each returns the same rows on every run and in both engines;
 - a rebuild with nothing changed, then an incremental rebuild after one plan changed;
 - the peak memory of the build's process tree (its main process and workers, by PSS);
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import random
@@ -397,7 +399,9 @@ def _time_query(engine: str, name: str, db: Path, answer) -> None:
         for _ in range(QUERY_RUNS):
             start = time.perf_counter()
             _, rows = engines.run_canned(name, engine, db, {})
-            answer.put({"s": time.perf_counter() - start, "rows": len(rows)})
+            seconds = time.perf_counter() - start
+            digest = hashlib.sha256("\x1e".join("\x1f".join(row) for row in rows).encode("utf-8")).hexdigest()
+            answer.put({"s": seconds, "rows": len(rows), "digest": digest})
     except Exception as err:       # a broken engine is a line of the table, not the end of the run
         answer.put({"error": f"{type(err).__name__}: {err}"})
 
@@ -429,7 +433,8 @@ def time_query(engine: str, name: str, db: Path, timeout: float) -> dict:
         if child.is_alive():
             child.kill()
             child.join()
-    return {"s": statistics.median(r["s"] for r in runs), "rows": runs[-1]["rows"]}
+    return {"s": statistics.median(r["s"] for r in runs), "rows": runs[-1]["rows"],
+            "same": len({r["digest"] for r in runs}) == 1, "digest": runs[-1]["digest"]}
 
 
 def _build(db: Path, paths: list[Path], jobs: int | None) -> tuple[object, dict[str, float]]:
@@ -569,6 +574,8 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
     names = sorted({q for r in results for q in r.get("queries", {})})
     for q in names:
         lines.append((f"query {q}", col(lambda r, q=q: r["queries"][q].get("s") or -r["queries"][q]["timeout"]), "s"))
+    for name in sorted({q.rsplit(" ", 1)[0] for q in names}):
+        lines.append((f"rows of {name}", col(lambda r, name=name: r["queries"][f"{name} sparql"]["rows"]), "n"))
     lines += [
         ("rebuild, nothing changed", col(lambda r: r["unchanged_s"]), "s"),
         ("incremental rebuild, one plan changed", col(lambda r: r["incremental_s"]), "s"),
@@ -578,6 +585,22 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
         ("peak memory, ceiling bulk load (PSS)", col(lambda r: r["ceiling_peak_mb"]), "MB"),
     ]
     return lines
+
+
+def disagreements(results: list[dict]) -> list[str]:
+    """Where a canned query's answer changed from one run to the next, or its twins differ."""
+    out = []
+    for r in results:
+        queries = r.get("queries", {})
+        for q, v in sorted(queries.items()):
+            if v.get("same") is False:
+                out.append(f"query {q} at N = {r['n']:,}: the rows changed between runs")
+        for q, v in sorted(queries.items()):
+            name, engine = q.rsplit(" ", 1)
+            twin = queries.get(f"{name} cypher")
+            if engine == "sparql" and twin and "digest" in v and "digest" in twin and v["digest"] != twin["digest"]:
+                out.append(f"query {name} at N = {r['n']:,}: SPARQL and Cypher return different rows")
+    return out
 
 
 def table(results: list[dict]) -> str:
@@ -597,6 +620,7 @@ def table(results: list[dict]) -> str:
             for row in body]
     errors = [f"query {q} at N = {r['n']:,}: {v['error']}" for r in results for q, v in r.get("queries", {}).items()
               if "error" in v]
+    errors += disagreements(results)
     return "\n".join(out + [f"error: {e}" for e in errors]) + "\n"
 
 

@@ -5,4 +5,6 @@ OPTIONAL MATCH (a)<-[:RESPONSIBLE_FOR]-(o:Organization)
 WITH w.source AS source, a.itemNumber AS item, a.label AS activity, o.prefLabel AS organization,
      a.deadline AS deadline, min(a.ordinal) AS n
 RETURN source, item, activity, organization, deadline
-ORDER BY source, n, organization
+// A row without a unit sorts first, as an unbound value does in SPARQL; the embedded database also
+// put rows out of order by n where the last sort key was null (seen at 10,000 plans).
+ORDER BY source, n, coalesce(organization, '')

@@ -34,7 +34,18 @@ def test_the_benchmark_runs_at_a_tiny_n_and_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     for line in ("kg build, RDF (wall)", "ceiling total", "kg build RDF / ceiling", "query pursues sparql",
                  "rebuild, nothing changed", "incremental rebuild, one plan changed",
-                 "peak memory, kg build (PSS, process tree)"):
+                 "peak memory, kg build (PSS, process tree)", "rows of pursues"):
         assert line in out, line
     assert "N = 3" in out
+    assert "return different rows" not in out and "changed between runs" not in out
     assert (tmp_path / "b.json").exists()
+
+
+def test_the_table_names_queries_whose_answers_differ():
+    same = {"s": 0.1, "rows": 2, "same": True, "digest": "a"}
+    results = [{"n": 10, "queries": {"pursues sparql": same, "pursues cypher": {**same, "digest": "b"},
+                                     "programs sparql": same, "programs cypher": {**same, "same": False}}}]
+    assert bench.disagreements(results) == [
+        "query programs cypher at N = 10: the rows changed between runs",
+        "query pursues at N = 10: SPARQL and Cypher return different rows",
+    ]
