@@ -142,7 +142,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         engine, text = "cypher", cypher
     else:
         try:
-            queries.text(name, engine)
+            queries.text(name, engine)          # that there is such a query, before any work
         except KeyError as err:
             raise click.UsageError(err.args[0]) from err
     try:
