@@ -84,9 +84,16 @@ class GraphWriter:
 
     def nquads(self) -> bytes:
         """The graph as N-Quads sorted by subject, predicate, object: the bytes pyoxigraph writes
-        for the quads sorted by ``(str(q.subject), str(q.predicate), str(q.object))``."""
+        for the quads sorted by ``(str(q.subject), str(q.predicate), str(q.object))``.
+
+        Sorting the lines as UTF-8 bytes gives that order: bytes order as code points do, and
+        where one term is the start of another (``"5"`` and ``"5"^^<…>``), the space after the
+        shorter one sorts below whatever the longer one goes on with.
+        """
         tail = f" {self.graph} .\n"
-        return "".join(f"{s} {p} {o}{tail}" for s, p, o in sorted(self.triples)).encode("utf-8")
+        lines = [f"{s} {p} {o}{tail}".encode("utf-8") for s, p, o in self.triples]
+        lines.sort()
+        return b"".join(lines)
 
 
 def document_quads(facts: DocumentFacts, key: str) -> list[Quad]:
