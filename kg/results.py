@@ -37,31 +37,36 @@ def width(s: str) -> int:
     return len(s) + len(_wide().findall(s))
 
 
-def _clip(s: str, limit: int) -> str:
+def _clip(s: str, limit: int) -> tuple[str, int]:
+    """s on one line, cut to fit ``limit`` columns with "…" at the end when it is wider; and the
+    columns it takes.
+
+    >>> _clip("青年马克思主义者培养工程", 9), _clip("青年大学习", 10), _clip("团委 office", 6)
+    (('青年马克…', 9), ('青年大学习', 10), ('团委 …', 6))
+    """
     s = s.replace("\n", " ")
-    if len(s) * 2 <= limit or width(s) <= limit:
-        return s
-    out, used = [], 0
-    for ch in s:
-        w = width(ch)
-        if used + w > limit - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
+    if len(s) <= limit:                       # else it is wider than the limit, wide characters or not
+        columns = width(s)
+        if columns <= limit:
+            return s, columns
+    wide, used = set(_wide().findall(s[:limit])), 0
+    for i, ch in enumerate(s[:limit]):
+        used += 2 if ch in wide else 1
+        if used > limit - 1:
+            return s[:i] + "…", used - (2 if ch in wide else 1) + 1
+    return s[:limit - 1] + "…", limit
 
 
 def as_table(columns: list[str], rows: list[list[str]], max_width: int = 40) -> str:
     """Rows in aligned columns, each cell cut to ``max_width`` terminal columns."""
-    cells = [[_clip(v, max_width) for v in row] for row in rows]
-    sizes = [[width(v) for v in row] for row in cells]
-    widths = [max([width(c)] + [size[i] for size in sizes]) for i, c in enumerate(columns)]
+    clipped = [[_clip(v, max_width) for v in row] for row in rows]
+    widths = [max([width(c)] + [row[i][1] for row in clipped]) for i, c in enumerate(columns)]
 
-    def line(values: list[str], used: list[int]) -> str:
-        return "  ".join(v + " " * (w - n) for v, n, w in zip(values, used, widths)).rstrip()
+    def line(cells) -> str:
+        return "  ".join(v + " " * (w - n) for (v, n), w in zip(cells, widths)).rstrip()
 
-    out = [line(columns, [width(c) for c in columns]), line(["-" * w for w in widths], widths)]
-    out.extend(line(r, n) for r, n in zip(cells, sizes))
+    out = [line([(c, width(c)) for c in columns]), line([("-" * w, w) for w in widths])]
+    out.extend(line(row) for row in clipped)
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
 
