@@ -595,10 +595,9 @@ def disagreements(results: list[dict]) -> list[str]:
         for q, v in sorted(queries.items()):
             if v.get("same") is False:
                 out.append(f"query {q} at N = {r['n']:,}: the rows changed between runs")
-        for q, v in sorted(queries.items()):
             name, engine = q.rsplit(" ", 1)
-            twin = queries.get(f"{name} cypher")
-            if engine == "sparql" and twin and "digest" in v and "digest" in twin and v["digest"] != twin["digest"]:
+            twin = queries.get(f"{name} cypher", {}) if engine == "sparql" else {}
+            if v.get("digest") and twin.get("digest") and v["digest"] != twin["digest"]:
                 out.append(f"query {name} at N = {r['n']:,}: SPARQL and Cypher return different rows")
     return out
 
