@@ -49,12 +49,14 @@ def _clip(s: str, limit: int) -> tuple[str, int]:
         columns = width(s)
         if columns <= limit:
             return s, columns
-    wide, used = set(_wide().findall(s[:limit])), 0
-    for i, ch in enumerate(s[:limit]):
-        used += 2 if ch in wide else 1
-        if used > limit - 1:
-            return s[:i] + "…", used - (2 if ch in wide else 1) + 1
-    return s[:limit - 1] + "…", limit
+    head = s[:limit]                          # more than fits, so the loop stops inside it
+    wide, used = set(_wide().findall(head)), 0
+    for i, ch in enumerate(head):
+        step = 2 if ch in wide else 1
+        if used + step > limit - 1:           # a column stays for "…"
+            break
+        used += step
+    return s[:i] + "…", used + 1
 
 
 def as_table(columns: list[str], rows: list[list[str]], max_width: int = 40) -> str:

@@ -36,7 +36,7 @@ def set_columns(name: str, engine: str = "sparql") -> tuple[str, ...]:
 
 
 def in_set_order(columns: list[str], rows: list[list[str]], sets: tuple[str, ...]) -> list[list[str]]:
-    """Rows with the lists ("a|b|c") of the set columns in code-point order.
+    """The rows, their lists ("a|b|c") in the set columns put in code-point order (in place).
 
     >>> in_set_order(["program", "source"], [["希望工程", "b.txt|a.txt"]], ("source",))
     [['希望工程', 'a.txt|b.txt']]
