@@ -49,7 +49,7 @@ def run_canned(name: str, engine: str, db: Path, params: dict | None = None) -> 
 
     text = queries.text(name, engine)
     columns, rows = run(engine, db, text, params)
-    return columns, queries.in_set_order(columns, rows, queries.set_columns(name, engine))
+    return columns, queries.in_set_order(columns, rows, queries.sets_declared(text))
 
 
 def run_sparql(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:

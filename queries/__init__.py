@@ -32,7 +32,12 @@ _SETS = re.compile(r"^(?:#|//)\s*sets:\s*(.+)$", re.MULTILINE)
 
 def set_columns(name: str, engine: str = "sparql") -> tuple[str, ...]:
     """The columns of a canned query whose lists are sets, as its header declares them."""
-    return tuple(column for line in _SETS.findall(text(name, engine)) for column in line.split())
+    return sets_declared(text(name, engine))
+
+
+def sets_declared(query: str) -> tuple[str, ...]:
+    """The set columns a query's ``sets:`` header lines name."""
+    return tuple(column for line in _SETS.findall(query) for column in line.split())
 
 
 def in_set_order(columns: list[str], rows: list[list[str]], sets: tuple[str, ...]) -> list[list[str]]:
