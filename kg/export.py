@@ -5,7 +5,7 @@ Every writer sorts what it writes, so the same workspace always gives byte-ident
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -17,16 +17,39 @@ from .workspace import Workspace, write_atomically
 Writer = Callable[[Workspace], "bytes | dict[str, bytes]"]
 
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def with_superclasses(quads: Iterable[ox.Quad], ancestors: dict[str, set[str]]) -> Iterator[ox.Quad]:
+    """The quads, and for each ``rdf:type`` the classes its class specialises, in the same graph.
+
+    The store types a node with its own class only (``cyl:Program``); a file read by other tools
+    says ``skos:Concept`` and ``schema:Project`` too, so that none needs the ontology to see them.
+    """
+    for q in quads:
+        yield q
+        if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            for cls in sorted(ancestors.get(q.object.value, ())):
+                yield ox.Quad(q.subject, RDF_TYPE, ox.NamedNode(cls), q.graph_name)
+
+
+def _quads(ws: Workspace) -> Iterator[ox.Quad]:
+    """The document graphs and the program scheme, with every type's superclasses."""
+    from .project import _ancestors, ontology_terms
+
+    ancestors = _ancestors(ontology_terms(ws)[0])
+    for g in ws.document_graphs() + [iri.SCHEME_GRAPH]:
+        yield from with_superclasses(ws.quads(g), ancestors)
+
+
 def _sorted_triples(ws: Workspace) -> list[ox.Triple]:
-    """The document graphs merged into one set of triples, sorted."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object)
-               for g in ws.document_graphs() for q in ws.quads(g)}
+    """The document graphs and the program scheme merged into one set of triples, sorted."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in _quads(ws)}
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _sorted_quads(ws: Workspace) -> list[ox.Quad]:
-    graphs = ws.document_graphs() + [iri.SCHEME_GRAPH]
-    quads = [q for g in graphs for q in ws.quads(g)]
+    quads = set(_quads(ws))
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 

@@ -91,7 +91,7 @@ class _DocumentGraph:
                 self.literals[s][p].add(o.value)
             elif p == NIF + "taIdentRef":
                 spans[s]["ref"] = o.value
-            elif p not in FOLDED and not p.startswith(NIF) and p != CYL + "document":
+            elif p not in FOLDED and not p.startswith(NIF):
                 self.links.append((s, p, o.value))
         plans = [s for s, t in self.types.items() if CYL + "WorkPlan" in t]
         plan = plans[0] if plans else ""
@@ -163,9 +163,18 @@ def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad]
                vocabulary: Iterable[ox.Quad] = ()) -> nx.MultiDiGraph:
     """Build the graph from document graphs (each an iterable of quads).
 
-    reference: quads whose literals add to nodes already present (the program scheme's aliases);
+    reference: quads that describe nodes the documents name (the program scheme: its programs'
+    types, labels and aliases, which no plan repeats);
     vocabulary: the ontology's quads, for the names of classes and relations.
     """
+    reference_types: dict[str, set[str]] = defaultdict(set)
+    reference_literals: list[tuple[str, str, str]] = []
+    for q in reference:
+        s = q.subject.value
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            reference_types[s].add(q.object.value)
+        elif isinstance(q.object, ox.Literal) and q.object.language in ("zh", None):
+            reference_literals.append((s, q.predicate.value, q.object.value))
     G = nx.MultiDiGraph()
     node_literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     node_types: dict[str, set[str]] = defaultdict(set)
@@ -176,8 +185,9 @@ def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad]
     for quads in graphs:
         d = _DocumentGraph(quads)
         entities = set(d.entities())
+        entities.update(o for _, _, o in d.links if o not in d.types and o in reference_types)
         for s in sorted(entities):
-            node_types[s] |= d.types[s]
+            node_types[s] |= d.types.get(s) or reference_types[s]
             for p, values in d.literals[s].items():
                 node_literals[s][p] |= values
             node_evidence[s].update(d.node_evidence(s))
@@ -195,10 +205,9 @@ def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad]
                 "issuer": _one(d.literals[issuer].get(SKOS + "prefLabel")) if issuer else "",
                 "level": _one(d.literals[issuer].get(CYL + "level")) if issuer else "",
                 "region": _one(d.literals[region].get(RDFS + "label")) if region else ""}
-    for q in reference:
-        s = q.subject.value
-        if s in node_types and isinstance(q.object, ox.Literal) and q.object.language in ("zh", None):
-            node_literals[s][q.predicate.value].add(q.object.value)
+    for s, p, value in reference_literals:
+        if s in node_types:
+            node_literals[s][p].add(value)
     for s in sorted(node_types):
         attrs = {"cls": _class(node_types[s]), "label": _label(node_literals[s], s)}
         for p in sorted(node_literals[s]):

@@ -57,7 +57,8 @@ NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 TA_IDENT_REF = NIF + "taIdentRef"
 BEGIN_INDEX = NIF + "beginIndex"
 END_INDEX = NIF + "endIndex"
-IN_DOCUMENT = OWN_NAMESPACE + "document"
+REFERENCE_CONTEXT = NIF + "referenceContext"
+TEXT_OF = OWN_NAMESPACE + "text"
 SENTENCE = OWN_NAMESPACE + "sentence"
 
 # n10s maps every xsd integer type to a long, decimal/double/float to a double (getObjectValue).
@@ -250,12 +251,15 @@ def _ancestors(subclass_of: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 
 def _labels(classes: frozenset[str], ancestors: dict[str, set[str]]) -> tuple[str, ...]:
+    """A node's labels: its classes and every class they specialise (a plan states only
+    ``cyl:WorkPlan``; the node is labelled ``WorkPlan`` and ``Plan``), the most specific first."""
     if not classes:
         return (RESOURCE,)
     specific = [c for c in classes if not any(c in ancestors.get(d, ()) for d in classes if d != c)]
     primary = min(specific, key=lambda c: (not c.startswith(OWN_NAMESPACE), label_name(c), c))
     first = label_name(primary)
-    return (first, *sorted({label_name(c) for c in classes} - {first}))
+    every = set(classes).union(*(ancestors.get(c, ()) for c in classes))
+    return (first, *sorted({label_name(c) for c in every} - {first}))
 
 
 def _preference(raw: tuple[str, str | None, str], language: str) -> tuple:
@@ -763,7 +767,9 @@ def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, li
 def _per_document(gathered: _Statements, rel_name, config: Config, names, kind_of) -> list[Relationship]:
     """One relationship per plan for each per-document triple, with the plan's evidence."""
     literals = gathered.literals
-    document_of = {s: o for s, p, o in gathered.edges if p == IN_DOCUMENT}
+    plan_of_text = {o: s for s, p, o in gathered.edges if p == TEXT_OF}
+    document_of = {s: plan_of_text[o] for s, p, o in gathered.edges
+                   if p == REFERENCE_CONTEXT and o in plan_of_text}
     first: dict[tuple[str, str], tuple[int, int, str]] = {}
     for s, p, o in gathered.edges:
         if p != TA_IDENT_REF or s not in document_of:

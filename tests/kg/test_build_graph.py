@@ -26,3 +26,21 @@ def test_a_term_that_starts_another_sorts_first():
     objects = [line.split(" ", 2)[2].rsplit(" <", 1)[0] for line in g.nquads().decode().splitlines()]
     assert objects == sorted(objects)         # as the terms themselves sort
     assert objects.index('"5"') < objects.index('"5"@zh') < objects.index('"5"^^<http://www.w3.org/2001/XMLSchema#integer>')
+
+
+def test_a_plan_types_each_node_with_its_own_class_and_leaves_the_schemes_programs_to_the_scheme():
+    path = CORPUS / "000_973257c0ce08f055.txt"
+    facts = load(path)
+    quads = list(ox.parse(document_graph(facts, path.name).nquads(), format=ox.RdfFormat.N_QUADS))
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    classes = {q.object.value for q in quads if q.predicate.value == rdf_type}
+    assert classes and all(c.startswith("https://w3id.org/cyl-kg/def#") for c in classes)
+    assert {"https://w3id.org/cyl-kg/def#Evidence", "https://w3id.org/cyl-kg/def#Program"} <= classes
+    programs = {p for a in facts.activities for p, _ in a.programs}
+    known = {"https://w3id.org/cyl-kg/id/program/" + p.key for p in programs if p.in_scheme}
+    found = {"https://w3id.org/cyl-kg/id/program/" + p.key for p in programs if not p.in_scheme}
+    assert known and found
+    described = {q.subject.value for q in quads}
+    assert not known & described                  # named (served, pursued, mentioned), never described
+    assert found <= described                     # a program found in the text: its label, type, flag
+    assert known <= {q.object.value for q in quads}

@@ -18,8 +18,11 @@ def graph_and_store(corpus_db):
         _, texts = ws.query(CYL + """PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 SELECT ?src ?text WHERE { ?d dct:source ?src ; cyl:text/nif:isString ?text }""")
+        # Nodes a plan types, and the scheme's programs a plan names (no plan repeats their type).
         _, classes = ws.query(CYL + """SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?d a cyl:WorkPlan . ?s a ?t } FILTER(STRSTARTS(STR(?t), STR(cyl:)))
+  { GRAPH ?g { ?d a cyl:WorkPlan . ?s a ?t } }
+  UNION { GRAPH ?g { ?d a cyl:WorkPlan . ?x ?named ?s } GRAPH <https://w3id.org/cyl-kg/id/graph/scheme> { ?s a ?t } }
+  FILTER(STRSTARTS(STR(?t), STR(cyl:)))
   BIND(STRAFTER(STR(?t), "#") AS ?c) } GROUP BY ?c""")
         _, pursues = ws.query(CYL + "SELECT DISTINCT ?o ?p WHERE { GRAPH ?g { ?o cyl:pursues ?p } }")
     return G, dict(texts), {c: int(n) for c, n in classes}, {tuple(r) for r in pursues}

@@ -89,13 +89,15 @@ def test_a_body_pursuing_a_program_in_two_plans_gets_two_relationships():
         graph, plan = EX + f"graph/doc/{key}", ox.NamedNode(EX + f"doc/{key}")
         quads += [_q(plan, CYL + "planYear", ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear")), graph),
                   _q(plan, "http://purl.org/dc/terms/source", ox.Literal(f"{key}.txt"), graph),
+                  _q(plan, CYL + "text", ox.NamedNode(plan.value + "/text"), graph),
                   _q(body, CYL + "pursues", program, graph)]
         for begin, sentence in sentences.items():
             span = ox.NamedNode(EX + f"doc/{key}/text#char={begin},{begin + 2}")
             quads += [_q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#taIdentRef", program, graph),
                       _q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex",
                          ox.Literal(str(begin), datatype=ox.NamedNode(XSD + "integer")), graph),
-                      _q(span, CYL + "document", plan, graph),
+                      _q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext",
+                         ox.NamedNode(plan.value + "/text"), graph),
                       _q(span, CYL + "sentence", ox.Literal(sentence), graph)]
     documents = {EX + "graph/doc/a": EX + "doc/a", EX + "graph/doc/b": EX + "doc/b"}
     p = project_quads(quads, documents=documents, config=Config.load())
