@@ -35,9 +35,9 @@ def with_superclasses(quads: Iterable[ox.Quad], ancestors: dict[str, set[str]]) 
 
 def _quads(ws: Workspace) -> Iterator[ox.Quad]:
     """The document graphs and the program scheme, with every type's superclasses."""
-    from .project import _ancestors, ontology_terms
+    from .project import superclasses
 
-    ancestors = _ancestors(ontology_terms(ws)[0])
+    ancestors = superclasses(ws)
     for g in ws.document_graphs() + [iri.SCHEME_GRAPH]:
         yield from with_superclasses(ws.quads(g), ancestors)
 

@@ -826,6 +826,11 @@ def ontology_terms(ws: "Workspace") -> tuple[list[tuple[str, str]], list[str]]:
     return [(c, d) for c, d in pairs], [c for (c,) in classes]
 
 
+def superclasses(ws: "Workspace") -> dict[str, set[str]]:
+    """Each class of the workspace's ontology -> every class it specialises (by rdfs:subClassOf)."""
+    return _ancestors(ontology_terms(ws)[0])
+
+
 CACHE = "projection-cache"
 
 
