@@ -1,6 +1,8 @@
 """The benchmark runs end to end at a tiny N; its figures are printed, not checked here."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kg import bench
@@ -34,11 +36,14 @@ def test_the_benchmark_runs_at_a_tiny_n_and_prints_the_table(tmp_path, capsys):
     out = capsys.readouterr().out
     for line in ("kg build, RDF (wall)", "ceiling total", "kg build RDF / ceiling", "query pursues sparql",
                  "rebuild, nothing changed", "incremental rebuild, one plan changed",
-                 "peak memory, kg build (PSS, process tree)", "rows of pursues"):
+                 "peak memory, kg build (PSS, process tree)", "rows of pursues",
+                 "kg build, with projection (CPU s, every process)", "ceiling: bulk load (CPU s)"):
         assert line in out, line
     assert "N = 3" in out
     assert "return different rows" not in out and "changed between runs" not in out
-    assert (tmp_path / "b.json").exists()
+    figures = json.loads((tmp_path / "b.json").read_text("utf-8"))
+    run = figures[0]
+    assert run["build_cpu_s"] > 0 and run["ceiling_load_cpu_s"] > 0
 
 
 def test_the_table_names_queries_whose_answers_differ():
