@@ -9,7 +9,6 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from . import iri
 from .build import PREFIXES
 from .workspace import Workspace, write_atomically
 
@@ -26,11 +25,12 @@ def with_superclasses(quads: Iterable[ox.Quad], ancestors: dict[str, set[str]]) 
     The store types a node with its own class only (``cyl:Program``); a file read by other tools
     says ``skos:Concept`` and ``schema:Project`` too, so that none needs the ontology to see them.
     """
+    above = {c: [ox.NamedNode(d) for d in sorted(ds)] for c, ds in ancestors.items()}
     for q in quads:
         yield q
         if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            for cls in sorted(ancestors.get(q.object.value, ())):
-                yield ox.Quad(q.subject, RDF_TYPE, ox.NamedNode(cls), q.graph_name)
+            for cls in above.get(q.object.value, ()):
+                yield ox.Quad(q.subject, RDF_TYPE, cls, q.graph_name)
 
 
 def _quads(ws: Workspace) -> Iterator[ox.Quad]:
@@ -38,7 +38,7 @@ def _quads(ws: Workspace) -> Iterator[ox.Quad]:
     from .project import superclasses
 
     ancestors = superclasses(ws)
-    for g in ws.document_graphs() + [iri.SCHEME_GRAPH]:
+    for g in ws.data_graphs():
         yield from with_superclasses(ws.quads(g), ancestors)
 
 

@@ -6,14 +6,12 @@ from rdflib import Graph
 
 import ontology
 
-from . import iri
 from .workspace import Workspace
 
 
 def data_graph(ws: Workspace) -> Graph:
     """The document graphs and the program scheme merged into one rdflib graph."""
-    graphs = ws.document_graphs() + [iri.SCHEME_GRAPH]
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for g in graphs for q in ws.quads(g)}
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for g in ws.data_graphs() for q in ws.quads(g)}
     g = Graph()
     g.parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
     return g

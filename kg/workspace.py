@@ -373,6 +373,10 @@ class Workspace:
     def document_graphs(self) -> list[str]:
         return sorted(entry["graph"] for entry in self.documents.values())
 
+    def data_graphs(self) -> list[str]:
+        """The plans' graphs and the program scheme's, which describes the programs they name."""
+        return self.document_graphs() + [iri.SCHEME_GRAPH]
+
 
 def _remove_unread(snapshot: Path) -> None:
     """Delete an old snapshot unless a reader still has it open (then a later build will)."""
