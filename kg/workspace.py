@@ -119,6 +119,8 @@ class Workspace:
         self._lock_file = None
         self._changed = False
         self._keys: dict[str, str] | None = None      # resolved path -> document key, made on first use
+        self._given: dict[str, str] = {}              # resolved path -> key given to a file not yet built
+        self._given_keys: set[str] = set()
         self._manifest_lock = threading.Lock()        # batches may be written by several threads
         if read_only:
             self._open_snapshot()
@@ -232,7 +234,11 @@ class Workspace:
         return self.manifest["documents"]
 
     def key_for(self, path: Path) -> str:
-        """The document key: its file name, made unique when two folders hold the same name."""
+        """The document key: its file name, made unique when two folders hold the same name.
+
+        A file keeps the key it was first given, in the manifest or earlier in this session, so
+        two files of one name built together get two keys, the same ones in every build.
+        """
         resolved = real_path(path)
         if self._keys is None or self._keys_size != len(self.documents):
             # An index instead of a scan of the manifest per file: building 10,000 files was quadratic.
@@ -241,9 +247,13 @@ class Workspace:
                 self._keys.setdefault(entry["path"], key)
         if resolved in self._keys:
             return self._keys[resolved]
+        if resolved in self._given:
+            return self._given[resolved]
         key = path.name
-        if key in self.documents:
+        if key in self.documents or key in self._given_keys:
             key = f"{path.name}~{hashlib.sha1(resolved.encode('utf-8')).hexdigest()[:8]}"
+        self._given[resolved] = key
+        self._given_keys.add(key)
         return key
 
     # -- writing -----------------------------------------------------------------------------
@@ -281,6 +291,12 @@ class Workspace:
         last graph, as one replacement after the other would.
         """
         documents = list({key: (key, *rest) for key, *rest in documents}.values())
+        self.load_documents([(key, path, sha256) for key, path, sha256, _ in documents],
+                            b"".join(nquads for *_, nquads in documents), bulk=bulk)
+
+    def load_documents(self, documents: list[tuple[str, Path, str]], nquads: bytes, *, bulk: bool = False) -> None:
+        """:meth:`replace_documents` with the documents (key, path, sha256, each key once) apart
+        from the N-Quads of all their graphs."""
         if not documents:
             return
         with self._manifest_lock:
@@ -293,14 +309,13 @@ class Workspace:
             graph = ox.NamedNode(iri.graph(key))
             if self.store.contains_named_graph(graph):
                 self.store.remove_graph(graph)
-        data = b"".join(nquads for *_, nquads in documents)
         if bulk:
-            self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         else:
-            self.store.load(data, format=ox.RdfFormat.N_QUADS)
+            self.store.load(nquads, format=ox.RdfFormat.N_QUADS)
         self.store.flush()
         with self._manifest_lock:
-            for key, path, sha256, _ in documents:
+            for key, path, sha256 in documents:
                 resolved = real_path(path)
                 if key in self.documents and self.documents[key]["path"] != resolved:
                     self._keys = None          # a key moved to another file: index afresh on next use
