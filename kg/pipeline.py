@@ -1,9 +1,10 @@
 """``kg build``: files and folders -> facts -> named graphs in the workspace.
 
-Extraction runs in worker processes (each returns its document's graph as N-Quads); the store
-is written by this process alone, in batches of documents: a big build goes through Oxigraph's
-bulk loader, a small one (a few changed files) through transactions, and the manifest is
-written once a batch (see :meth:`Workspace.replace_documents` for what a killed build leaves).
+Extraction runs in worker processes, each making its documents' graphs as N-Quads; the store
+is written by this process alone, in batches of documents: a small build (a few changed files)
+through transactions while the workers run, a big one through Oxigraph's bulk loader once they
+are done (see :class:`_Writes`), and the manifest is written once a batch (see
+:meth:`Workspace.replace_documents` for what a killed build leaves).
 """
 from __future__ import annotations
 
@@ -46,6 +47,15 @@ class Job:
     path: Path
     sha256: str
     cache: Path | None = None      # where the plan's property-graph fragment goes (the projection cache)
+
+
+@dataclass(frozen=True)
+class Spooled:
+    """Where a worker put a document's N-Quads: a byte range of a file in the build's spool."""
+
+    file: Path
+    offset: int
+    length: int
 
 
 def expand(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -198,7 +208,7 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
     with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
-        for job, nquads, error, stages in _results(todo, workers):
+        for job, nquads, error, stages in _results(todo, workers, writes.spool):
             for stage, seconds in stages.items():
                 report.seconds[stage] += seconds
             if error is not None:
@@ -222,33 +232,36 @@ class _Writes:
     and rewriting it after every document made a big build quadratic.
 
     A small build writes each batch in a transaction, from a thread of its own, while the
-    workers go on. A big one (``bulk``) spools each batch's N-Quads to a file in the workspace
-    while the workers run, then loads the spooled batches through Oxigraph's bulk loader, two
-    at a time to keep both cores busy. Extraction and bulk loading side by side took half as
-    much CPU again as one after the other (each evicts the other's data from the caches), and
-    bulk loading is what bounds a big build. A build killed before its batches are loaded
-    leaves those documents unrecorded, and its spool, which the next build removes before it
-    redoes them.
+    workers go on. In a big one (``bulk``) the workers write their documents' N-Quads to files
+    in the workspace's spool folder (``spool``), and once they are done the batches are loaded
+    from there through Oxigraph's bulk loader, two at a time to keep both cores busy.
+    Extraction and bulk loading side by side took half as much CPU again as one after the
+    other (each evicts the other's data from the caches), and bulk loading is what bounds a
+    big build. A build killed before its batches are loaded leaves those documents
+    unrecorded, and its spool, which the next build removes before it redoes them.
     """
 
     def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool):
         self.workspace, self.report, self.bulk = workspace, report, bulk
-        self.pending: list[tuple[str, Path, str, bytes]] = []      # key, path, sha256, N-Quads
+        self.pending: list[tuple[str, Path, str, bytes | Spooled]] = []      # key, path, sha256, N-Quads
         self.size = 0
         self.written: dict[int, list[str]] = {}  # batch number -> its files, reported in order
         self.count = 0
         self.error: BaseException | None = None
         self.lock = threading.Lock()
+        self.spool: Path | None = workspace.path / SPOOL if bulk else None
+        self.spooled: list[tuple[int, list[tuple[str, Path, str]], list[Spooled]]] = []
         shutil.rmtree(workspace.path / SPOOL, ignore_errors=True)   # a killed build's; the lock is ours now
-        self.spool = _Spool(workspace.path / SPOOL) if bulk else None
+        if self.spool is not None:
+            self.spool.mkdir()
         self.batches: queue.Queue = queue.Queue(maxsize=1)        # a queue of one bounds the memory held
         self.threads = [] if bulk else [threading.Thread(target=self._write, name="kg-store-writer", daemon=True)]
         for thread in self.threads:
             thread.start()
 
-    def add(self, job: Job, nquads: bytes) -> None:
+    def add(self, job: Job, nquads: bytes | Spooled) -> None:
         self.pending.append((job.key, job.path, job.sha256, nquads))
-        self.size += len(nquads)
+        self.size += nquads.length if isinstance(nquads, Spooled) else len(nquads)
         if self.size >= BATCH_BYTES:
             self._send()
 
@@ -256,11 +269,10 @@ class _Writes:
         self._check()
         if self.pending:
             documents = [(key, path, sha256) for key, path, sha256, _ in self.pending]
-            nquads = b"".join(nquads for *_, nquads in self.pending)
             if self.spool is not None:
-                self.spool.put(self.count, documents, nquads)
+                self.spooled.append((self.count, documents, [nquads for *_, nquads in self.pending]))
             else:
-                self.batches.put((self.count, documents, nquads))
+                self.batches.put((self.count, documents, b"".join(nquads for *_, nquads in self.pending)))
             self.count += 1
         self.pending, self.size = [], 0
 
@@ -289,23 +301,22 @@ class _Writes:
     def _load_spooled(self) -> None:
         """Load the spooled batches, WRITERS at a time."""
         work: queue.SimpleQueue = queue.SimpleQueue()
-        for item in self.spool.batches:
+        for item in self.spooled:
             work.put(item)
 
         def load() -> None:
             while self.error is None:
                 try:
-                    number, documents, file = work.get_nowait()
+                    number, documents, parts = work.get_nowait()
                 except queue.Empty:
                     return
                 try:
-                    self._store(number, documents, file.read_bytes())
-                    file.unlink()
+                    self._store(number, documents, _read_spooled(parts))
                 except BaseException as err:        # raised in the building thread
                     self.error = err
 
         threads = [threading.Thread(target=load, name=f"kg-store-loader-{i}", daemon=True)
-                   for i in range(min(WRITERS, len(self.spool.batches)))]
+                   for i in range(min(WRITERS, len(self.spooled)))]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -325,34 +336,35 @@ class _Writes:
                 thread.join()
             if kind is None:
                 self._check()
-                if self.spool is not None:
-                    self._load_spooled()
+                self._load_spooled()
         finally:
             if self.spool is not None:
-                self.spool.remove()
+                shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):
                 self.report.built.extend(self.written[number])
 
 
-class _Spool:
-    """Batches of N-Quads waiting on disk for the bulk loader: (number, documents, file)."""
+def _read_spooled(parts: list[Spooled]) -> bytes:
+    """The N-Quads of spooled documents, one read for each run of them in a file."""
+    runs: list[list] = []
+    for part in parts:
+        last = runs[-1] if runs else None
+        if last and last[0] == part.file and last[1] + last[2] == part.offset:
+            last[2] += part.length
+        else:
+            runs.append([part.file, part.offset, part.length])
+    out = []
+    for file, offset, length in runs:
+        with open(file, "rb") as f:
+            f.seek(offset)
+            out.append(f.read(length))
+    return b"".join(out)
 
-    def __init__(self, folder: Path):
-        self.folder = folder
-        folder.mkdir()
-        self.batches: list[tuple[int, list[tuple[str, Path, str]], Path]] = []
 
-    def put(self, number: int, documents: list[tuple[str, Path, str]], nquads: bytes) -> None:
-        file = self.folder / f"{number:06d}.nq"
-        file.write_bytes(nquads)
-        self.batches.append((number, documents, file))
-
-    def remove(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _run_chunk(jobs: list[Job]) -> list[tuple[Job, bytes | None, str | None, dict[str, float]]]:
-    """Build a few documents (in a worker); each with the seconds its stages took."""
+def _run_chunk(jobs: list[Job], spool: Path | None = None
+               ) -> list[tuple[Job, bytes | Spooled | None, str | None, dict[str, float]]]:
+    """Build a few documents (in a worker); each with the seconds its stages took. With
+    ``spool``, a file to write, the N-Quads go there and where they are comes back instead."""
     out = []
     for job in jobs:
         stages = dict.fromkeys(("read", "extract", "graph"), 0.0)
@@ -361,10 +373,19 @@ def _run_chunk(jobs: list[Job]) -> list[tuple[Job, bytes | None, str | None, dic
         # every 700 allocations during it.
         gc.disable()
         try:
-            out.append((*_run(job, stages=stages), stages))
+            job, nquads, error = _run(job, stages=stages)
         finally:
             gc.enable()
             gc.collect(0)
+        out.append((job, nquads, error, stages))
+    if spool is not None:
+        offset = 0
+        with open(spool, "wb") as f:
+            for i, (job, nquads, error, stages) in enumerate(out):
+                if nquads is not None:
+                    f.write(nquads)
+                    out[i] = (job, Spooled(spool, offset, len(nquads)), error, stages)
+                    offset += len(nquads)
     return out
 
 
@@ -381,26 +402,30 @@ def _prepare() -> None:
     _projection_config()
 
 
-def _results(todo: list[Job], workers: int):
-    """(job, N-Quads, error, stage seconds) for each job, in order."""
+def _results(todo: list[Job], workers: int, spool: Path | None = None):
+    """(job, N-Quads, error, stage seconds) for each job, in order; with ``spool``, a folder,
+    the N-Quads are written to files there and each comes back as :class:`Spooled`."""
+    def file(number: int) -> Path | None:
+        return spool / f"{number:06d}.nq" if spool is not None else None
+
     if workers <= 1 or len(todo) < 4:
-        for job in todo:
-            yield from _run_chunk([job])
+        for number, job in enumerate(todo):
+            yield from _run_chunk([job], file(number))
         return
     if _forks():
         _prepare()
     size = max(1, min(16, len(todo) // (workers * 8) or 1))
-    chunks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
+    chunks = iter([(todo[i:i + size], file(i)) for i in range(0, len(todo), size)])
     # What a worker starts with (the lexicon above all) lives as long as it does: frozen out of
     # the collector's sight, full collections stop walking it over and over (a quarter of a
     # worker's time went to them).
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as pool:
         # A few chunks in flight per worker, no more: results wait here while the store is
         # written, and 10,000 of them at once would hold gigabytes.
-        pending = collections.deque(pool.submit(_run_chunk, c) for c in _take(chunks, workers * 4))
+        pending = collections.deque(pool.submit(_run_chunk, *c) for c in _take(chunks, workers * 4))
         while pending:
             done = pending.popleft().result()
-            pending.extend(pool.submit(_run_chunk, c) for c in _take(chunks, 1))
+            pending.extend(pool.submit(_run_chunk, *c) for c in _take(chunks, 1))
             yield from done
 
 
