@@ -420,8 +420,8 @@ def _results(todo: list[Job], workers: int, spool: Path | None = None):
     # the collector's sight, full collections stop walking it over and over (a quarter of a
     # worker's time went to them).
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as pool:
-        # A few chunks in flight per worker, no more: results wait here while the store is
-        # written, and 10,000 of them at once would hold gigabytes.
+        # A few chunks in flight per worker, no more: in a small build the results wait here,
+        # N-Quads and all, while the store is written.
         pending = collections.deque(pool.submit(_run_chunk, *c) for c in _take(chunks, workers * 4))
         while pending:
             done = pending.popleft().result()
@@ -438,4 +438,3 @@ def _forks() -> bool:
     import multiprocessing
 
     return multiprocessing.get_start_method() == "fork"
-
