@@ -282,7 +282,7 @@ class _Writes:
 
     def _store(self, number: int, documents: list[tuple[str, Path, str]], nquads: bytes) -> None:
         started = time.perf_counter()
-        self.workspace.load_documents(documents, nquads, bulk=self.bulk)
+        self.workspace.replace_documents(documents, nquads, bulk=self.bulk)
         with self.lock:
             self.written[number] = [str(path) for _, path, _ in documents]
             self.report.seconds["store"] += time.perf_counter() - started

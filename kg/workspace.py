@@ -272,13 +272,10 @@ class Workspace:
             self._write_manifest()
             self._changed = True
 
-    def replace_document(self, key: str, path: Path, sha256: str, nquads: bytes) -> None:
-        """Put a document's graph in place of its old one, then record it in the manifest."""
-        self.replace_documents([(key, path, sha256, nquads)])
-
-    def replace_documents(self, documents: list[tuple[str, Path, str, bytes]], *, bulk: bool = False) -> None:
-        """Put several documents' graphs (key, path, sha256, N-Quads) in place of their old ones,
-        then record them all in the manifest with one write.
+    def replace_documents(self, documents: list[tuple[str, Path, str]], nquads: bytes, *, bulk: bool = False) -> None:
+        """Put several documents' graphs in place of their old ones, then record them all in the
+        manifest with one write: ``documents`` are (key, path, sha256), each key once, and
+        ``nquads`` their graphs.
 
         With ``bulk`` the graphs go in through Oxigraph's bulk loader: several times faster than
         a transaction, but not atomic. Either way a replaced document is first marked unfinished
@@ -287,16 +284,8 @@ class Workspace:
         redoes exactly those.
 
         Threads may write batches of different documents at once: the store takes concurrent
-        loads, and the manifest is changed and written under a lock. A key given twice keeps its
-        last graph, as one replacement after the other would.
+        loads, and the manifest is changed and written under a lock.
         """
-        documents = list({key: (key, *rest) for key, *rest in documents}.values())
-        self.load_documents([(key, path, sha256) for key, path, sha256, _ in documents],
-                            b"".join(nquads for *_, nquads in documents), bulk=bulk)
-
-    def load_documents(self, documents: list[tuple[str, Path, str]], nquads: bytes, *, bulk: bool = False) -> None:
-        """:meth:`replace_documents` with the documents (key, path, sha256, each key once) apart
-        from the N-Quads of all their graphs."""
         if not documents:
             return
         with self._manifest_lock:
