@@ -9,7 +9,10 @@ several years), then times, for each corpus size N:
   building (CPU seconds summed over the worker processes), store writes (the main process) and
   the projection into the embedded Cypher database;
 - every canned query in both engines (``queries/NAME.rq`` and ``NAME.cypher``), median of 3,
-  checking that each returns the same rows on every run and in both engines;
+  checking that each returns the same rows on every run and in both engines, and beside it the
+  engine's *floor* for an answer that long: as many rows read by a single pattern, no join and
+  no sort (a statement per row in SPARQL, a relationship's two ends in Cypher), turned into
+  text the same way;
 - a rebuild with nothing changed, then an incremental rebuild after one plan changed;
 - the peak memory of the build's process tree (its main process and workers, by PSS);
 
@@ -409,14 +412,28 @@ def dump(db: Path, out: Path) -> int:
 
 QUERY_RUNS = 3
 
+# The cheapest query with an answer of a given length: one pattern, read as it is stored.
+FLOOR_QUERIES = {
+    "sparql": "SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {rows}",
+    "cypher": "MATCH (a)-[r]->(b) RETURN a.uri AS a, b.uri AS b LIMIT {rows}",
+}
 
-def _time_query(engine: str, name: str, db: Path, answer) -> None:
+
+def floor_query(engine: str, rows: int) -> str:
+    """The engine's floor for an answer of ``rows`` rows: one pattern, no join, no sort."""
+    return FLOOR_QUERIES[engine].format(rows=max(1, rows))
+
+
+def _time_query(engine: str, name: str, db: Path, answer, floor: int | None = None) -> None:
     from . import engines
 
     try:
         for _ in range(QUERY_RUNS):
             start = time.perf_counter()
-            _, rows = engines.run_canned(name, engine, db, {})
+            if floor is None:
+                _, rows = engines.run_canned(name, engine, db, {})
+            else:
+                _, rows = engines.run(engine, db, floor_query(engine, floor))
             seconds = time.perf_counter() - start
             digest = hashlib.sha256("\x1e".join("\x1f".join(row) for row in rows).encode("utf-8")).hexdigest()
             answer.put({"s": seconds, "rows": len(rows), "digest": digest})
@@ -424,8 +441,9 @@ def _time_query(engine: str, name: str, db: Path, answer) -> None:
         answer.put({"error": f"{type(err).__name__}: {err}"})
 
 
-def time_query(engine: str, name: str, db: Path, timeout: float) -> dict:
-    """The median seconds of 3 runs of a canned query, and its row count.
+def time_query(engine: str, name: str, db: Path, timeout: float, floor: int | None = None) -> dict:
+    """The median seconds of 3 runs of a canned query, and its row count; with ``floor``, of
+    the engine's floor query for that many rows instead (:func:`floor_query`).
 
     The query runs in a process of its own, stopped when one run takes more than ``timeout``
     seconds: a query that scales badly must not stall the benchmark.
@@ -435,7 +453,7 @@ def time_query(engine: str, name: str, db: Path, timeout: float) -> dict:
 
     context = multiprocessing.get_context("spawn")
     answer = context.Queue()
-    child = context.Process(target=_time_query, args=(engine, name, db, answer), daemon=True)
+    child = context.Process(target=_time_query, args=(engine, name, db, answer, floor), daemon=True)
     child.start()
     runs = []
     try:
@@ -521,7 +539,10 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
                 engines.engine(engine)
             except (KeyError, LookupError):
                 continue
-            r["queries"][f"{name} {engine}"] = time_query(engine, name, db, query_timeout)
+            r["queries"][f"{name} {engine}"] = got = time_query(engine, name, db, query_timeout)
+            if "rows" in got:
+                r.setdefault("floors", {})[f"{name} {engine}"] = time_query(
+                    engine, name, db, query_timeout, floor=got["rows"])
 
     # Nothing changed: every file is known by its size and times, but for those written in the
     # moments before the first build saw them (the whole synthetic corpus, seconds old), which
@@ -594,6 +615,8 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
     names = sorted({q for r in results for q in r.get("queries", {})})
     for q in names:
         lines.append((f"query {q}", col(lambda r, q=q: r["queries"][q].get("s") or -r["queries"][q]["timeout"]), "s"))
+        lines.append(("  floor: as many rows from one pattern",
+                      col(lambda r, q=q: r["floors"][q].get("s") or -r["floors"][q]["timeout"]), "s"))
     for name in sorted({q.rsplit(" ", 1)[0] for q in names}):
         lines.append((f"rows of {name}", col(lambda r, name=name: r["queries"][f"{name} sparql"]["rows"]), "n"))
     lines += [
@@ -639,6 +662,8 @@ def table(results: list[dict]) -> str:
             for row in body]
     errors = [f"query {q} at N = {r['n']:,}: {v['error']}" for r in results for q, v in r.get("queries", {}).items()
               if "error" in v]
+    errors += [f"floor of query {q} at N = {r['n']:,}: {v['error']}" for r in results
+               for q, v in r.get("floors", {}).items() if "error" in v]
     errors += disagreements(results)
     return "\n".join(out + [f"error: {e}" for e in errors]) + "\n"
 

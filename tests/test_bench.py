@@ -37,13 +37,16 @@ def test_the_benchmark_runs_at_a_tiny_n_and_prints_the_table(tmp_path, capsys):
     for line in ("kg build, RDF (wall)", "ceiling total", "kg build RDF / ceiling", "query pursues sparql",
                  "rebuild, nothing changed", "incremental rebuild, one plan changed",
                  "peak memory, kg build (PSS, process tree)", "rows of pursues",
-                 "kg build, with projection (CPU s, every process)", "ceiling: bulk load (CPU s)"):
+                 "kg build, with projection (CPU s, every process)", "ceiling: bulk load (CPU s)",
+                 "floor: as many rows from one pattern"):
         assert line in out, line
     assert "N = 3" in out
     assert "return different rows" not in out and "changed between runs" not in out
     figures = json.loads((tmp_path / "b.json").read_text("utf-8"))
     run = figures[0]
     assert run["build_cpu_s"] > 0 and run["ceiling_load_cpu_s"] > 0
+    for q, timed in run["queries"].items():     # each floor reads as many rows as its query returns
+        assert run["floors"][q]["rows"] == timed["rows"] > 0, q
 
 
 def test_the_table_names_queries_whose_answers_differ():
