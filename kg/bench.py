@@ -612,11 +612,13 @@ def rows(results: list[dict]) -> list[tuple[str, list[float | None], str]]:
         ("kg build RDF / ceiling", col(lambda r: rdf_build(r) / ceiling(r)), "x"),
         ("kg build with projection / ceiling", col(lambda r: r["build_s"] / ceiling(r)), "x"),
     ]
+    def seconds(timed: dict) -> float:
+        return timed.get("s") or -timed["timeout"]
+
     names = sorted({q for r in results for q in r.get("queries", {})})
     for q in names:
-        lines.append((f"query {q}", col(lambda r, q=q: r["queries"][q].get("s") or -r["queries"][q]["timeout"]), "s"))
-        lines.append(("  floor: as many rows from one pattern",
-                      col(lambda r, q=q: r["floors"][q].get("s") or -r["floors"][q]["timeout"]), "s"))
+        lines.append((f"query {q}", col(lambda r, q=q: seconds(r["queries"][q])), "s"))
+        lines.append(("  floor: as many rows from one pattern", col(lambda r, q=q: seconds(r["floors"][q])), "s"))
     for name in sorted({q.rsplit(" ", 1)[0] for q in names}):
         lines.append((f"rows of {name}", col(lambda r, name=name: r["queries"][f"{name} sparql"]["rows"]), "n"))
     lines += [
@@ -660,10 +662,9 @@ def table(results: list[dict]) -> str:
     out.append("-|-".join("-" * w for w in widths))
     out += [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
             for row in body]
-    errors = [f"query {q} at N = {r['n']:,}: {v['error']}" for r in results for q, v in r.get("queries", {}).items()
-              if "error" in v]
-    errors += [f"floor of query {q} at N = {r['n']:,}: {v['error']}" for r in results
-               for q, v in r.get("floors", {}).items() if "error" in v]
+    errors = [f"{what}query {q} at N = {r['n']:,}: {v['error']}" for r in results
+              for what, timings in (("", "queries"), ("floor of ", "floors"))
+              for q, v in r.get(timings, {}).items() if "error" in v]
     errors += disagreements(results)
     return "\n".join(out + [f"error: {e}" for e in errors]) + "\n"
 
