@@ -19,6 +19,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -38,6 +39,7 @@ STAMP = "cypher.json"
 LOCK = ".cypher.lock"
 
 STATE = "cypher.state"
+SCRATCH = ".cypher-"         # a rebuild's folder in the workspace: the new database and its Parquet parts
 
 # A buffer pool sized to the database (buffer_pool_for): by default Ladybug takes most of the
 # machine's memory.
@@ -210,7 +212,9 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
     stream = projection if isinstance(projection, Stream) else stream_of(projection)
     if path.exists():
         raise CypherStoreError(f"{path}: already exists")
-    with tempfile.TemporaryDirectory(prefix="kg-cypher-") as tmp:
+    # The Parquet parts go beside the database, not in the system's temporary folder: a build
+    # killed while loading leaves them in the workspace, where the next one removes them.
+    with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as tmp:
         parts = _Parts(Path(tmp), stream)
         parts.add_nodes(stream.shared_nodes)
         parts.add_relationships(stream.shared_relationships, stream.shared_labels.__getitem__)
@@ -260,16 +264,15 @@ def build(ws: "Workspace", folder: Path | None = None) -> dict:
     folder = Path(folder or ws.path)
     started = time.perf_counter()
     _forget_state(folder)
+    for leftover in folder.glob(SCRATCH + "*"):     # a killed rebuild's; the rebuild lock is ours
+        shutil.rmtree(leftover, ignore_errors=True)
     stream = projection_module.stream(ws)        # one plan at a time: memory stays bounded
-    tmp = Path(tempfile.mkdtemp(prefix=".cypher-", dir=folder))
+    tmp = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=folder))
     try:
         nodes, relationships, tables = _load(stream, tmp / DATABASE)
         os.replace(tmp / DATABASE, folder / DATABASE)
     finally:
-        for leftover in tmp.iterdir() if tmp.exists() else ():
-            leftover.unlink()
-        with contextlib.suppress(OSError):
-            tmp.rmdir()
+        shutil.rmtree(tmp, ignore_errors=True)
     projection_module.prune_cache(ws)
     _write_state(folder, {"code": _code_stamp(), "reference": ws.manifest.get("reference", {}),
                           "versions": projection_module.versions(ws), "classes": stream.mapping.label_set,

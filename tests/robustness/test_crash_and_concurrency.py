@@ -1,4 +1,5 @@
 """Builds killed halfway, run twice, or run side by side lose nothing and duplicate nothing."""
+import os
 import random
 import shutil
 import signal
@@ -95,3 +96,33 @@ def test_the_same_input_twice_gives_the_same_bytes(batch, tmp_path):
     kg("build", docs, "--db", tmp_path / "db", "-q")
     kg("build", docs, "--db", tmp_path / "db", "-q")
     assert export(tmp_path / "db") == reference
+
+
+def test_a_build_killed_while_loading_its_cypher_database_leaves_nothing_once_run_again(batch, tmp_path):
+    """The new database and its Parquet parts are made in one folder in the workspace, which the
+    next rebuild removes: nothing is left in the workspace or the system's temporary folder."""
+    docs, reference = batch
+    db, scratch = tmp_path / "db", tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    for _ in range(20):                  # until a kill lands while the database is being loaded
+        shutil.rmtree(db, ignore_errors=True)
+        build = subprocess.Popen(KG + ["build", str(docs), "--db", str(db), "-q"], cwd=ROOT, env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while build.poll() is None and not list(db.glob(".cypher-*/.parts-*/*.parquet")):
+            time.sleep(0.005)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        if list(db.glob(".cypher-*/.parts-*")):
+            break
+    else:
+        pytest.fail("no build was caught loading its Cypher database")
+    again = subprocess.run(KG + ["build", str(docs), "--db", str(db), "-q"], cwd=ROOT, env=env, capture_output=True)
+    assert again.returncode == 0, again.stderr.decode()
+    assert list(db.glob(".cypher-*")) == []
+    done = subprocess.run(KG + ["query", "documents", "--db", str(db), "--engine", "cypher", "--format", "csv"],
+                          cwd=ROOT, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    assert len(done.stdout.decode().strip().splitlines()) == 21
+    assert list(scratch.iterdir()) == []
+    assert export(db) == reference
