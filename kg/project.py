@@ -192,12 +192,14 @@ def relationship_name(predicate: str, labels: Iterable[str] = ()) -> str:
 
 # -- values --------------------------------------------------------------------------------------
 
+_KINDS = {**dict.fromkeys(_LONG, "long"), **dict.fromkeys(_DOUBLE, "double"),
+          XSD + "boolean": "boolean", XSD + "date": "date", XSD + "dateTime": "datetime"}
+
+
 def _kind(datatype: str) -> str:
-    if datatype in _LONG:
-        return "long"
-    if datatype in _DOUBLE:
-        return "double"
-    return {XSD + "boolean": "boolean", XSD + "date": "date", XSD + "dateTime": "datetime"}.get(datatype, "string")
+    """The kind of value a literal of the datatype becomes: long, double, boolean, date,
+    datetime, or string for every other datatype."""
+    return _KINDS.get(datatype, "string")
 
 
 def _convert(lexical: str, kind: str) -> Value:
@@ -330,7 +332,7 @@ def _unescape(lexical: str) -> str:
     return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), lexical)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)   # as kg.build.TERM_CACHE, for the same reason
 def _term(text: str) -> str | tuple[str, str | None, str]:
     """An N-Triples term: an IRI's value, or a literal's (lexical form, language, datatype)."""
     if text[0] == "<":
@@ -590,18 +592,20 @@ def summarize(f: "_Statements", document: str | None) -> _Summary:
     """The :class:`_Summary` of one graph's statements (``document``: the plan, None for the
     reference graphs)."""
     own = _owned_by(document)
-    datatypes: dict[tuple[str, str], int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    kinds = _KINDS
     for by_predicate in f.literals.values():
         for p, raws in by_predicate.items():
             for lexical, _, datatype in raws:
-                kind = _kind(datatype)
-                if kind != "string":
+                kind = kinds.get(datatype)
+                if kind is not None:
                     try:
                         _convert(lexical, kind)
                     except (ValueError, InvalidOperation):
                         datatype = ""          # a value that is not of its kind: the property is text
-                key = (intern(p), intern(datatype))
-                datatypes[key] = datatypes.get(key, 0) + 1
+                key = (p, datatype)
+                counts[key] = counts.get(key, 0) + 1
+    datatypes = {(intern(p), intern(datatype)): n for (p, datatype), n in counts.items()}
     owned: dict[tuple[frozenset[str], str], int] = {}
     shared = _Statements()
     for s in f.nodes:
@@ -836,6 +840,8 @@ CACHE = "projection-cache"
 
 @functools.lru_cache(maxsize=1)
 def _code_stamp() -> str:
+    """What the cache's contents depend on: this module and the projection's configuration, as
+    this process loaded them (a worker writes a plan's statements for each plan it builds)."""
     return hashlib.sha256(Path(__file__).read_bytes() + CONFIG.read_bytes()).hexdigest()
 
 
