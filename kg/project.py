@@ -433,12 +433,13 @@ class Stream:
     shared_nodes: list[Node]
     shared_relationships: list[Relationship]
     documents: list[str]
-    parts: Callable[[], Iterator[Part]]
+    parts: Callable[..., Iterator[Part]]           # parts(start=0, stop=None): those of a slice of the plans
     shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
     plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
     per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
     mapping: "_Mapping | None" = None          # how it was made (for updating a database in place)
     collector: "_Collector | None" = None
+    part_count: int = 0                        # how many parts parts() yields
 
     def projection(self) -> Projection:
         nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
@@ -468,9 +469,10 @@ def stream_of(projection: Projection) -> Stream:
     keys = sorted(set(own_nodes) | set(own_relationships))
     return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
                   shared_nodes, shared_relationships, projection.documents,
-                  lambda: ((own_nodes[k], own_relationships[k]) for k in keys), projection.primary_labels(),
+                  lambda start=0, stop=None: ((own_nodes[k], own_relationships[k]) for k in keys[start:stop]),
+                  projection.primary_labels(),
                   {n.uri: n.properties for n in projection.nodes if n.uri in documents},
-                  {r.type for r in projection.relationships if "document" in r.properties})
+                  {r.type for r in projection.relationships if "document" in r.properties}, part_count=len(keys))
 
 
 def _owned_by(document: str | None):
@@ -736,9 +738,9 @@ def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subcl
     shared_nodes = mapping.shared_nodes(collector.nodes)
     shared_relationships = mapping.shared_relationships(collector.edges)
 
-    def parts() -> Iterator[Part]:
+    def parts(start: int = 0, stop: int | None = None) -> Iterator[Part]:
         with _no_gc():
-            for document, fragment in fragments:
+            for document, fragment in fragments[start:stop]:
                 yield mapping.part(document, fragment())
 
     plans = _Statements(literals=collector.plans)
@@ -747,7 +749,7 @@ def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subcl
                                                           config.language)}
     return Stream(mapping.node_types, mapping.rel_kinds, mapping.label_properties(shared_nodes), shared_nodes,
                   shared_relationships, documents, parts, {n.uri: n.label for n in shared_nodes},
-                  plan_properties, mapping.per_document_types, mapping, collector)
+                  plan_properties, mapping.per_document_types, mapping, collector, len(fragments))
 
 
 def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, lists, language) -> list[Node]:
@@ -845,6 +847,15 @@ def _code_stamp() -> str:
     return hashlib.sha256(Path(__file__).read_bytes() + CONFIG.read_bytes()).hexdigest()
 
 
+# False in a process forked to write a projection's parts: it must not use the store its parent
+# opened, and a graph missing from the cache sends the work back to the parent.
+STORE_READS = True
+
+
+class NotCached(LookupError):
+    """A graph's statements are not in the projection cache, and the store may not be read."""
+
+
 def cache_file(cache: Path, graph: str, version: str) -> Path:
     """Where the projection cache keeps one version of a graph's statements (the old version of
     a changed plan stays until the embedded database no longer holds it)."""
@@ -901,6 +912,8 @@ def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mappi
         fragment = read_cached(cache, graph, version)
         if fragment is not None:
             return fragment
+    if not STORE_READS:
+        raise NotCached(graph)
     fragment = _gather(ws.quads(graph), documents, config)
     if cache is not None and version is not None:
         write_cached(cache, graph, version, fragment, documents.get(graph))

@@ -202,7 +202,7 @@ def test_results_read_a_column_at_a_time_print_as_each_value_would(corpus_db):
 def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_db, tmp_path, monkeypatch):
     from kg.project import stream
 
-    monkeypatch.setattr(ladybug._Parts, "ROWS", 300)        # dozens of Parquet files per table
+    monkeypatch.setattr(ladybug, "ROWS", 300)        # dozens of Parquet files per table
     with Workspace(corpus_db, read_only=True) as ws:
         whole = project(ws)
         assert ladybug.load(stream(ws), tmp_path / "parts.lbug") == whole.counts()
@@ -211,6 +211,29 @@ def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_
     text = "MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN o.uri, p.uri, r.document, r.evidence"
     assert sorted(ladybug_query.query(tmp_path / "parts.lbug", text)[1]) == sorted(ladybug_query.query(tmp_path / "whole.lbug",
                                                                                              text)[1])
+
+
+def _every_row(database):
+    text = "MATCH (a)-[r]->(b) RETURN a.uri, label(r), b.uri, r.document, r.evidence"
+    nodes = "MATCH (n) RETURN n.uri, label(n)"
+    return sorted(map(repr, ladybug_query.query(database, text)[1])), sorted(map(repr, ladybug_query.query(database, nodes)[1]))
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_worker_processes_write_the_plans_parts_and_load_what_one_process_loads(corpus_db, tmp_path, monkeypatch, cached):
+    from kg.project import stream
+
+    with Workspace(corpus_db, read_only=True) as ws:
+        monkeypatch.setattr(ladybug, "PARALLEL_PARTS", 10 ** 9)
+        assert ladybug.load(stream(ws, cache=cached), tmp_path / "one.lbug") == project(ws).counts()
+        monkeypatch.setattr(ladybug, "PARALLEL_PARTS", 2)
+        written = ladybug._plan_parts(stream(ws, cache=cached), tmp_path / "parts")
+        # Without the cache a forked worker may not read the store: the parts are made here instead.
+        assert len(written) == (2 if cached else 1)
+        assert sum(w["nodes"] for w in written) > 0
+        assert ladybug.load(stream(ws, cache=cached), tmp_path / "two.lbug") == project(ws).counts()
+    assert _every_row(tmp_path / "two.lbug") == _every_row(tmp_path / "one.lbug")
+    assert len(_every_row(tmp_path / "one.lbug")[0]) > 1000
 
 
 def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_path):
