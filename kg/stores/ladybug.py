@@ -327,13 +327,24 @@ def _in_workers(stream: Stream, folder: Path, workers: int) -> list[dict]:
     _FORKED = stream
     gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
     try:
-        with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                    initializer=_die_with_parent) as pool:
             slices = [pool.submit(_write_slice, str(folder / f"plans-{i}"), bounds[i], bounds[i + 1], ROWS // workers)
                       for i in range(workers)]
             return [s.result() for s in slices]
     finally:
         _FORKED = None
         gc.unfreeze()
+
+
+def _die_with_parent() -> None:
+    """A worker ends with the build that forked it: a killed build leaves no writer behind in
+    the scratch folder the next build removes (Linux; elsewhere it ends at its next task)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
 
 
 def _can_fork() -> bool:

@@ -109,7 +109,7 @@ def test_a_build_killed_while_loading_its_cypher_database_leaves_nothing_once_ru
         shutil.rmtree(db, ignore_errors=True)
         build = subprocess.Popen(KG + ["build", str(docs), "--db", str(db), "-q"], cwd=ROOT, env=env,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while build.poll() is None and not list(db.glob(".cypher-*/.parts-*/*.parquet")):
+        while build.poll() is None and not list(db.glob(".cypher-*/.parts-*/*/*.parquet")):
             time.sleep(0.005)
         build.send_signal(signal.SIGKILL)
         build.wait()
