@@ -243,7 +243,7 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
     # The Parquet parts go beside the database, not in the system's temporary folder: a build
     # killed while loading leaves them in the workspace, where the next one removes them.
     with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as tmp:
-        plans = _plan_parts(stream, Path(tmp))       # first: no Arrow thread may run when it forks
+        plans = _plan_parts(stream, Path(tmp))       # first: it forks before this process writes Parquet
         parts = _Parts(Path(tmp) / "shared", stream)
         parts.add_nodes(stream.shared_nodes)
         parts.add_relationships(stream.shared_relationships, stream.shared_labels.__getitem__)
@@ -297,7 +297,7 @@ def _plan_parts(stream: Stream, folder: Path) -> list[dict]:
     """Write the plans' own nodes and relationships as Parquet parts under ``folder``: what
     each slice of the plans wrote (:meth:`_Parts.written`), in the plans' order."""
     workers = min(2, os.cpu_count() or 1)
-    if stream.part_count >= PARALLEL_PARTS and workers > 1 and _can_fork():
+    if len(stream.documents) >= PARALLEL_PARTS and workers > 1 and _can_fork():
         try:
             return _in_workers(stream, folder, workers)
         except projection_module.NotCached:
