@@ -12,19 +12,21 @@ from kg.cli import DB_OPTION
 @click.argument("gold", type=click.Path(path_type=Path))
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: the figures, then each document's misses and extras; json: the figures under "
-                   "the gold scorer's names (pursues_f1, targets_f1, …) and the details under per_document.")
+              help="table: the figures, then each document's misses and extras; json: the figures by name "
+                   "(documents, pursues_p, pursues_r, pursues_f1, …, responsibilities_f1) and each document's "
+                   "under per_document.")
 def eval_(gold: Path, db: Path, fmt: str) -> None:
     """Score the workspace at --db against gold annotations of its plans.
 
-    GOLD is a folder holding one JSON file per annotated document and programs.json (the
-    programs the annotations name, each with an id, a label and aliases), or one document's
-    gold file with programs.json beside it. A document's file names the plan (`file`, matched
-    to the workspace by its file name up to the first dot) and gives its issuer (label and
-    aliases), plan_year, doc_number and issued_date (YYYY-MM-DD), the programs the issuer
-    pursues (ids from programs.json, tier "core" for the well-known ones), its targets
-    (metric, comparator, value, unit, program, deadline, evidence) and its task table
-    (item and units of each row).
+    GOLD is a folder holding one JSON file per annotated document and programs.json
+    (a list of programs, each with an id, a label and aliases), or one document's gold file
+    with programs.json beside it. A document's gold names its plan in `file` (matched to the
+    workspace by the file name up to its first dot) and gives `issuer` (label and aliases),
+    `plan_year`, `doc_number` and `issued_date` (YYYY-MM-DD) or null, `programs` (the ids of
+    the programs the issuer pursues, tier "core" for the well-known ones, and the wordings
+    the plan uses as `surface`), `neutral` (names that count neither way), `targets` (metric,
+    comparator, value, unit, program, deadline, evidence) and `task_table` (each row's item
+    and responsible units).
 
     Scored: document metadata (issuer, year, 文号, issue date: accuracy); pursues (precision,
     recall, F1), the recall of core programs and one label per program across documents;
