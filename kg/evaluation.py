@@ -46,6 +46,7 @@ SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 # plan); gold writes the unit as the table does, and the issuer's names count for it.
 ISSUER_IN_TABLE = ("县团委", "团县委", "团市委", "团省委")
 FIELDS = ("issuer", "year", "doc_number", "issued")
+COMPARATORS = (">=", ">", "<=", "<", "=", "~")
 
 Rows = dict[str, list[dict[str, str]]]
 
@@ -214,6 +215,14 @@ def _document(path: Path, programs: dict[str, dict]) -> dict:
     doc = _read_json(path)
     if not isinstance(doc, dict):
         check.fail("the file", f"one JSON object per document is needed, not {_kind(doc)}")
+    _check_metadata(check, doc)
+    _check_programs(check, doc, programs)
+    _check_targets(check, doc, programs)
+    _check_task_table(check, doc)
+    return doc
+
+
+def _check_metadata(check: _Checker, doc: dict) -> None:
     check.text(doc, "file", "", blank=False)
     issuer = check.obj(check.key(doc, "issuer", ""), "issuer")
     check.text(issuer, "label", "issuer", blank=False)
@@ -231,40 +240,51 @@ def _document(path: Path, programs: dict[str, dict]) -> dict:
         except ValueError:
             check.fail("issued_date", f"a date as YYYY-MM-DD is needed, not {issued!r}")
 
-    def program_id(mapping: dict, name: str, where: str, optional: bool = False) -> None:
-        pid = check.text(mapping, name, where, optional)
-        if pid is not None and pid not in programs:
-            check.fail(f"{where}.{name}", f"no program {pid!r} in {PROGRAMS_FILE}")
 
+def _check_program_id(check: _Checker, programs: dict, mapping: dict, name: str, where: str,
+                      optional: bool = False) -> None:
+    pid = check.text(mapping, name, where, optional)
+    if pid is not None and pid not in programs:
+        check.fail(f"{where}.{name}", f"no program {pid!r} in {PROGRAMS_FILE}")
+
+
+def _check_programs(check: _Checker, doc: dict, programs: dict) -> None:
     for i, entry in enumerate(check.items(check.key(doc, "programs", ""), "programs")):
         where = f"programs[{i}]"
         check.obj(entry, where)
-        program_id(entry, "id", where)
+        _check_program_id(check, programs, entry, "id", where)
         check.text(entry, "tier", where, optional=True)
         check.texts(entry, "surface", where)
     check.texts(doc, "neutral", "")
+
+
+def _check_targets(check: _Checker, doc: dict, programs: dict) -> None:
     for i, target in enumerate(check.items(check.key(doc, "targets", ""), "targets")):
         where = f"targets[{i}]"
         check.obj(target, where)
         value = check.key(target, "value", where)
         if isinstance(value, bool) or _number(value) is None:
             check.fail(f"{where}.value", f"a number is needed, not {_kind(value)}")
-        check.text(target, "unit", where, optional=True)
         if "unit" not in target:
             check.fail(where, "'unit' is missing (null when the value has none)")
+        check.text(target, "unit", where, optional=True)
         for name in ("metric", "comparator", "evidence"):
             check.text(target, name, where)
-        program_id(target, "program", where, optional=True)
+        if target["comparator"] not in COMPARATORS:
+            check.fail(f"{where}.comparator", f"one of {' '.join(COMPARATORS)} is needed, not {target['comparator']!r}")
+        _check_program_id(check, programs, target, "program", where, optional=True)
         check.text(target, "deadline", where, optional=True)
+
+
+def _check_task_table(check: _Checker, doc: dict) -> None:
     for i, row in enumerate(check.items(doc.get("task_table") or [], "task_table")):
         where = f"task_table[{i}]"
         check.obj(row, where)
         item = check.key(row, "item", where)
         if isinstance(item, bool) or not isinstance(item, (str, int)):
             check.fail(f"{where}.item", f"the row's 序号 is needed, not {_kind(item)}")
-        check.key(row, "units", where)
+        check.items(check.key(row, "units", where), f"{where}.units")
         check.texts(row, "units", where)
-    return doc
 
 
 def _number(value) -> float | None:
