@@ -16,7 +16,7 @@ from kg.cli import DB_OPTION
                    "(documents, pursues_p, pursues_r, pursues_f1, …, responsibilities_f1) and each document's "
                    "under per_document.")
 def eval_(gold: Path, db: Path, fmt: str) -> None:
-    """Score the workspace at --db against gold annotations of its plans.
+    """Score the workspace against gold annotations of its plans.
 
     GOLD is a folder holding one JSON file per annotated document and programs.json
     (a list of programs, each with an id, a label and aliases), or one document's gold file
