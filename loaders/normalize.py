@@ -13,7 +13,8 @@
    table cells).
 3. Page-break cuts: a line cut mid-sentence is joined, with no separator and without the blank
    lines between, to the next non-blank line (see :func:`is_cut` and :func:`starts_item`).
-   Lines starting with a tab (table cells) and the lines of a Table are never joined.
+   Lines starting with a tab (table cells), the lines of a Table and page clutter (a
+   breadcrumb, a navigation or publish line: :mod:`loaders.clutter`) are never joined.
 4. Runs of three or more blank lines become one blank line.
 
 Examples
@@ -31,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
 
+from loaders.clutter import is_clutter
 from loaders.model import RawDocument, Span, Table, TableLayout, Text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -171,7 +173,8 @@ def _next_non_blank(lines: list[_Line]) -> list[int | None]:
 
 def _should_join(line: _Line, following: _Line) -> bool:
     return len(line.text) >= _MIN_CUT_LENGTH and _joinable(line) and _joinable(following) \
-        and is_cut(line.text) and not starts_item(following.text)
+        and is_cut(line.text) and not starts_item(following.text) \
+        and not is_clutter(line.text) and not is_clutter(following.text)
 
 
 def _joinable(line: _Line) -> bool:
