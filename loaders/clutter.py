@@ -23,6 +23,7 @@ from pathlib import Path
 HEADER_CUES = Path(__file__).resolve().parent.parent / "ontology" / "header.toml"
 _SHORT_LINE = 80
 _NAV_PART = 24
+_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @functools.cache
@@ -69,7 +70,8 @@ def clutter_kind(line: str) -> str | None:
         return "publish"
     parts = [part.strip() for part in p["nav_split"].split(text)]
     filled = [part for part in parts if part]
-    if len(filled) >= 3 and all(len(part) <= _NAV_PART and not re.search("[。，；]", part) for part in filled):
+    if len(filled) >= 3 and all(len(part) <= _NAV_PART and len(_CJK.findall(part)) >= 2
+                                and not re.search("[。，；]", part) for part in filled):
         return "navigation"
     return None
 

@@ -22,7 +22,7 @@ SECTION_RE = re.compile(rf"^[ \t\u3000]*([{CN_DIGITS}]{{1,3}})[、，.．][ \u30
 ITEM_RE = re.compile(
     rf"^[ \t\u3000]*(?P<marker>"
     rf"(?P<arabic>\d{{1,3}})(?:[.．、](?!\d)|\s+(?=[\u4e00-\u9fff]))"
-    rf"|(?P<dash>——|—{{1,2}}|－－)"
+    rf"|(?P<dash>——|—{{1,2}}|－－|[★☆●◆■](?=[ \u3000]*[\u4e00-\u9fff“]))"
     rf"|(?P<shi>[{CN_DIGITS}]{{1,3}})是"
     rf"|[（(](?P<paren>[{CN_DIGITS}]{{1,3}})[）)]"
     rf")[ \u3000]*", re.M)
