@@ -63,3 +63,7 @@ def test_a_report_is_typed_with_its_own_class(db):
               "SELECT ?source WHERE { GRAPH ?g { ?d a cyl:WorkPlanReport , cyl:WorkPlan ; dct:source ?source } } "
               "ORDER BY ?source", "--db", db, "--format", "csv")
     assert out.split() == ["source", "news_report_lead.txt", "news_report_meeting.txt"]
+
+
+def test_a_workspace_holding_reports_conforms_to_the_shapes(db):
+    assert run("validate", "--db", db).strip().endswith("conforms")
