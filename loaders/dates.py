@@ -52,6 +52,15 @@ def find_dates(text: str, lo: int = 0, hi: int | None = None) -> list[DateMentio
     return kept
 
 
+def written_year(written: str) -> int | None:
+    """A year written in digits or in Chinese numerals, digit by digit.
+
+    >>> written_year("2021"), written_year("二〇二一"), written_year("二○二○")
+    (2021, 2021, 2020)
+    """
+    return _number(written)
+
+
 def _value(m: re.Match) -> dt.date | None:
     groups = [g for g in m.groups() if g not in ("-", "/", ".")]
     year, month, day = (_number(g) for g in groups)

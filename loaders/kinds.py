@@ -2,7 +2,8 @@
 
 The rules are about forms, in this order (cue words in ``ontology/header.toml``):
 
-1. A plan title (…工作要点, …工作计划; page clutter never counts as one) makes a plan.
+1. A plan title (…工作要点, …工作计划; page clutter never counts as one) makes a plan, unless a
+   news lead under it reports the plan (团市委发布2021年工作要点 / 本报讯…今年全市共青团将…).
 2. A speech (同志们, 谢谢大家, a first line …上的讲话) is refused.
 3. A news lead (本报讯, 记者…获悉, 通讯员) or a meeting report (…召开全体会议…会议要求) is a
    ``report`` when its opening states a league body's plan for a year ("今年全市共青团将…",
@@ -32,10 +33,11 @@ class NotAPlan(Exception):
 def document_kind(layout: Layout) -> str:
     """``"plan"`` or ``"report"``; raises NotAPlan with the reason for any other text."""
     cues = header_cues()["kinds"]
-    if layout.header.title is not None:
-        return PLAN
     text = layout.text.text
     lead = _lead(text, layout.body_start)
+    if layout.header.title is not None:
+        news = any(c in lead for c in cues["news_cues"])
+        return REPORT if news and _states_plan(lead, cues) else PLAN
     if _is_speech(text, lead, cues):
         raise NotAPlan("not a work plan: a speech (addressed to its audience), not a plan or a report of one")
     if any(c in lead for c in cues["news_cues"] + cues["meeting_cues"]):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clutter import clutter_kind, header_cues, is_clutter, publish_date_zone
-from .dates import find_dates
+from .dates import find_dates, written_year
 from .memo import backwards
 from .model import Span, TableLayout, Text
 
@@ -29,7 +29,7 @@ ITEM_RE = re.compile(
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 TITLE_RE = re.compile(r"工作要点|工作计划|工作安排|要点")
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR_RE = re.compile(r"((?:19|20)\d{2}|[一二][〇○零一二三四五六七八九]{3})\s*年")
 # A school year (2022-2023学年第二学期) spans two calendar years.
 SCHOOL_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*学?年")
 # A year at the start of a sentence or clause of the opening (2024年，… / 2023年我校… / 2020年全市…).
@@ -208,7 +208,7 @@ def title_year(title: str, opening: int | None = None) -> int | None:
         return opening if opening in years else max(years)
     m = YEAR_RE.search(title)
     if m:
-        return int(m.group(1))
+        return written_year(m.group(1))
     m = re.search(r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)", title)
     return int(m.group(1)) if m else None
 

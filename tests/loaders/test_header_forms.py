@@ -33,6 +33,7 @@ def test_cover_page_title_split_over_short_lines():
     ("opening_school_year.txt", "2023-2024学年第一学期工作要点", 2023),     # the opening's year of the two
     ("school_year_later.txt", "2022-2023学年第二学期工作要点", 2023),       # no opening year: the later one
     ("opening_this_year.txt", "全市共青团工作要点", 2021),                  # 今年… with the signature date
+    ("title_year_numerals.txt", "共青团青溪县委二〇二一年工作要点", 2021),   # a year in Chinese numerals
 ])
 def test_year_from_the_title_or_the_opening(name, title, year):
     doc = facts(name)
@@ -138,13 +139,14 @@ def test_untitled_excerpt_of_league_tasks_is_a_plan():
 @pytest.mark.parametrize("name, year", [
     ("news_report_lead.txt", 2022),          # 记者从团市委获悉，今年全市共青团将… + the report date
     ("news_report_meeting.txt", 2021),       # 召开全体会议……会议要求，2021年，团市委要…
+    ("news_report_titled.txt", 2022),        # a headline naming the 工作要点 over a news lead
 ])
 def test_news_report_of_a_plan_is_a_report(name, year):
     doc = facts(name)
     assert doc.kind == "report"
     assert doc.year == year
     assert doc.issued is None                # the page's date is the news's, not the plan's
-    assert {"青溪青年说", "青年之家"} <= {p.label for p in doc.programs().values()}
+    assert "青年之家" in {p.label for p in doc.programs().values()}
 
 
 def test_report_tasks_carry_their_targets():
