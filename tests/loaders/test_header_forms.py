@@ -49,6 +49,16 @@ def test_signature_date_in_every_written_form(form):
     assert doc.text.text[doc.issued_span.start:doc.issued_span.end] == doc.issued_span.quote
 
 
+@pytest.mark.parametrize("name, year", [
+    ("december_next_year.txt", 2022),       # issued in December, the opening names the next year
+    ("december_same_year.txt", 2021),       # nothing says so: the year it was issued
+])
+def test_a_plan_issued_in_december_is_for_the_next_year_only_when_it_says_so(name, year):
+    doc = facts(name)
+    assert doc.issued == dt.date(2021, 12, 28)
+    assert doc.year == year
+
+
 def test_publish_line_dates_a_page_without_a_date_of_its_own():
     doc = facts("publish_line.txt")
     assert doc.issued == dt.date(2021, 3, 5)
