@@ -248,14 +248,21 @@ def own_doc_number(text: Text, start: int, end: int) -> Span | None:
     return None
 
 
+# What may stand around a date alone on its line: brackets, and 印发 after it (the footer of a
+# 文件: 2021年3月5日印发).
+DATE_LINE_RE = re.compile(r"[（(]?\s*(.+?)\s*(?:[）)]|印发|印)?")
+
+
 def _date_line(text: Text, a: int, b: int) -> tuple[Span, dt.date] | None:
     """The date of a line that holds nothing but a date."""
     line = text.text[a:b].strip()
     if not line:
         return None
     offset = a + text.text[a:b].index(line)
-    found = find_dates(text.text, offset, offset + len(line))
-    if len(found) == 1 and found[0].start == offset and found[0].end == offset + len(line):
+    m = DATE_LINE_RE.fullmatch(line)
+    lo, hi = offset + m.start(1), offset + m.end(1)
+    found = find_dates(text.text, lo, hi)
+    if len(found) == 1 and found[0].start == lo and found[0].end == hi:
         return text.span(found[0].start, found[0].end), found[0].date
     return None
 

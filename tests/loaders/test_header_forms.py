@@ -41,7 +41,7 @@ def test_year_from_the_title_or_the_opening(name, title, year):
     assert doc.year == year
 
 
-@pytest.mark.parametrize("form", ["cn", "padded", "spaced", "numerals", "iso", "slash", "dot"])
+@pytest.mark.parametrize("form", ["cn", "padded", "spaced", "numerals", "iso", "slash", "dot", "printed"])
 def test_signature_date_in_every_written_form(form):
     doc = facts(f"date_{form}.txt")
     assert doc.issued == dt.date(2021, 3, 5)
