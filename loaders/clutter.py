@@ -62,7 +62,7 @@ def clutter_kind(line: str) -> str | None:
     short = len(text) <= _SHORT_LINE and "。" not in text
     if short and "首页" in text and p["crumb_step"].search(text):
         return "breadcrumb"
-    if p["chrome"].match(text):
+    if short and p["chrome"].match(text):
         return "chrome"
     if short and p["footer"].search(text):
         return "footer"

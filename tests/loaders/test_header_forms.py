@@ -175,3 +175,8 @@ def test_texts_that_are_not_plans_are_refused_with_the_reason(name, reason):
         facts(name)
     assert err.value.path.name == name
     assert reason in err.value.reason
+
+
+@pytest.mark.parametrize("line", ["3.加强技术支持", "今天是五四青年节，团员青年齐聚一堂。", "（三）相关要求"])
+def test_plan_lines_that_only_resemble_page_chrome_are_not_clutter(line):
+    assert clutter_kind(line) is None
