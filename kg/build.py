@@ -14,6 +14,7 @@ quarter fewer quads than with every type and label repeated in every plan.
 from __future__ import annotations
 
 import functools
+import re
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
@@ -124,9 +125,13 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     doc = _iri(iri.document(key))
     ctx = _iri(iri.text(key))
     g.a(doc, _n(CYL, "WorkPlan"))
+    if facts.kind == "report":
+        g.a(doc, _n(CYL, "WorkPlanReport"))
+    g.add(doc, _n(CYL, "documentKind"), _lit(facts.kind))
     g.add(doc, _n(DCT, "source"), _lit(facts.source))
     if facts.title:
-        g.add(doc, _n(DCT, "title"), _zh(facts.title.quote))
+        # A cover page's title split over lines is one title.
+        g.add(doc, _n(DCT, "title"), _zh(re.sub(r"\s*\n\s*", "", facts.title.quote)))
     if facts.year:
         g.add(doc, _n(CYL, "planYear"), _typed(str(facts.year), "gYear"))
     if facts.doc_number:

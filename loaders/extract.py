@@ -10,12 +10,13 @@ import ahocorasick
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
 from .intervals import Intervals
+from .kinds import REPORT, NotAPlan, document_kind
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
 from .programs import POLICY_RE, ProgramMention, find_programs, quotes
 from .readers import read
-from .structure import Layout, clause_bounds, parse_layout, sentence_bounds
+from .structure import Layout, clause_bounds, paragraph_items, parse_layout, sentence_bounds
 from .targets import deadline_date, parse_targets
 
 
@@ -27,17 +28,21 @@ def load(path: Path | str) -> DocumentFacts:
 def extract(raw: RawDocument) -> DocumentFacts:
     text = normalize(raw)
     layout = parse_layout(text)
-    check_work_plan(raw, layout)
+    kind = check_work_plan(raw, layout)
+    if kind == REPORT and all(item.from_table for item in layout.items):
+        layout.items = paragraph_items(text, layout.body_start) + layout.items
     header = layout.header
     found = issuer_of(text, header.issuer_lines, header.title)
     issuer = found.organization
     year = header.year
+    # A report's page date is the news's, not the reported plan's: it dates 今年 only.
+    issued, issued_span = (header.signed_date, header.signed) if kind == REPORT else (header.issued_date, header.issued)
     facts = DocumentFacts(
         source=raw.source.name, path=str(raw.source), sha256=raw.sha256, media_type=raw.media_type,
         encoding=raw.encoding, text=text, layout=layout, issuer=issuer,
         issuer_mention=_mention(text, found.span) if found.span else None, year=year,
-        title=header.title, doc_number=header.doc_number, issued=header.issued_date,
-        issued_span=header.issued, sections=layout.sections, metadata=dict(raw.metadata))
+        title=header.title, doc_number=header.doc_number, issued=issued,
+        issued_span=issued_span, sections=layout.sections, metadata=dict(raw.metadata), kind=kind)
     programs = _with_repeats(text, find_programs(text, layout.body_start), layout.body_start)
     program_starts = [pm.span.start for pm in programs]
     quoted = Intervals([(m.start(), m.end()) for m in quotes(text.text)] +
@@ -70,13 +75,13 @@ def extract(raw: RawDocument) -> DocumentFacts:
     return facts
 
 
-def check_work_plan(raw: RawDocument, layout: Layout) -> None:
-    """Refuse a text that is not a work plan: no plan title and no numbered work items."""
-    body_items = [i for i in layout.items if not i.from_table]
-    table_rows = len(layout.items) - len(body_items)
-    if layout.header.title is None and table_rows < 3 and (len(layout.sections) < 2 or len(body_items) < 3):
-        raise ReadError(raw.source, "not a work plan: no title such as '…工作要点' and no numbered sections "
-                                    "with work items")
+def check_work_plan(raw: RawDocument, layout: Layout) -> str:
+    """The kind of document (``"plan"`` or ``"report"``, see :mod:`loaders.kinds`); a ReadError
+    naming the file and what the text is instead for any other text."""
+    try:
+        return document_kind(layout)
+    except NotAPlan as err:
+        raise ReadError(raw.source, str(err)) from None
 
 
 def _mention(text: Text, span: Span, lo: int = 0, hi: int | None = None) -> Mention:

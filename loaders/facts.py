@@ -98,6 +98,7 @@ class DocumentFacts:
     activities: list[Activity] = field(default_factory=list)
     sections: list = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    kind: str = "plan"            # "plan", or "report": a news report of a body's plan
 
     def programs(self) -> dict[str, Program]:
         return {p.key: p for a in self.activities for p, _ in a.programs}

@@ -9,11 +9,13 @@
 2. Conversion artefacts, line by line: "\\r\\n" and "\\r" become "\\n"; BOM and zero-width
    characters are dropped; NFC (not NFKC: full-width punctuation stays); "[bookmark: …]" markers
    and markdown emphasis markers ``**…**`` / ``__…__`` are removed; "一一" at the start of a
-   line (after spaces) becomes the dash "——"; trailing spaces are stripped (tabs stay, they mark
+   line (after spaces) becomes the dash "——"; decorative symbols (★ ■ ◆ ● …) are removed,
+   except one opening a line (an item's bullet); trailing spaces are stripped (tabs stay, they mark
    table cells).
 3. Page-break cuts: a line cut mid-sentence is joined, with no separator and without the blank
    lines between, to the next non-blank line (see :func:`is_cut` and :func:`starts_item`).
-   Lines starting with a tab (table cells) and the lines of a Table are never joined.
+   Lines starting with a tab (table cells), the lines of a Table and page clutter (a
+   breadcrumb, a navigation or publish line: :mod:`loaders.clutter`) are never joined.
 4. Runs of three or more blank lines become one blank line.
 
 Examples
@@ -31,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
 
+from loaders.clutter import is_clutter
 from loaders.model import RawDocument, Span, Table, TableLayout, Text
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -39,6 +42,9 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]\n]*\]")
 _EMPHASIS = re.compile(r"(\*\*|__)(?=[^\s*_])(.+?)(?<=[^\s*_])\1")
 _DASH = re.compile(r"^([ \u3000\xa0]*)一一(?=\S)")
 _TRAILING_SPACES = re.compile(r"[ \u3000\xa0]+$")
+_DECORATIVE = "★☆■◆◇●▲▼♦"
+_DECORATION = re.compile(f"[{_DECORATIVE}]+")
+_BULLET = re.compile(f"[ \t\u3000\xa0]*[{_DECORATIVE}](?![{_DECORATIVE}])")
 _CELL_SPACE = re.compile(r"\s*[\r\n\t]+\s*")
 
 _MIN_CUT_LENGTH = 25
@@ -48,7 +54,7 @@ _PUNCTUATION = re.compile(r"[，、。；：,;:]")
 _NUMERAL = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^\s*([{_NUMERAL}]+、|[（(][{_NUMERAL}]+[）)]|\d+\s*[.．、])")
 _ITEM = re.compile(
-    rf"^([{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+)"
+    rf"^([{_DECORATIVE}]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+)"
 )
 
 
@@ -90,9 +96,23 @@ def clean_line(line: str) -> str:
         line = _EMPHASIS.sub(r"\2", line)
     if "一一" in line:
         line = _DASH.sub(r"\1——", line)
+    if _DECORATION.search(line):
+        line = drop_decoration(line)
     if line.endswith("\n"):
         return _TRAILING_SPACES.sub("", line)
     return line.rstrip(" \u3000\xa0")
+
+
+def drop_decoration(line: str) -> str:
+    """Remove the decorative symbols (★ ■ ◆ ● …) of a web copy; one such symbol opening the
+    line is an item's bullet and stays.
+
+    >>> drop_decoration("1.深化政治建设★■★。青联◆■◆、学联"), drop_decoration("● 推动培训常态化。")
+    ('1.深化政治建设。青联、学联', '● 推动培训常态化。')
+    """
+    bullet = _BULLET.match(line)
+    keep = bullet.end() if bullet else 0
+    return line[:keep] + _DECORATION.sub("", line[keep:])
 
 
 def is_cut(line: str) -> bool:
@@ -171,7 +191,8 @@ def _next_non_blank(lines: list[_Line]) -> list[int | None]:
 
 def _should_join(line: _Line, following: _Line) -> bool:
     return len(line.text) >= _MIN_CUT_LENGTH and _joinable(line) and _joinable(following) \
-        and is_cut(line.text) and not starts_item(following.text)
+        and is_cut(line.text) and not starts_item(following.text) \
+        and not is_clutter(line.text) and not is_clutter(following.text)
 
 
 def _joinable(line: _Line) -> bool:

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from .clutter import clutter_kind, header_cues, is_clutter, publish_date_zone
+from .dates import find_dates, written_year
 from .memo import backwards
 from .model import Span, TableLayout, Text
 
@@ -20,16 +22,23 @@ SECTION_RE = re.compile(rf"^[ \t\u3000]*([{CN_DIGITS}]{{1,3}})[、，.．][ \u30
 ITEM_RE = re.compile(
     rf"^[ \t\u3000]*(?P<marker>"
     rf"(?P<arabic>\d{{1,3}})(?:[.．、](?!\d)|\s+(?=[\u4e00-\u9fff]))"
-    rf"|(?P<dash>——|—{{1,2}}|－－)"
+    rf"|(?P<dash>——|—{{1,2}}|－－|[★☆●◆■](?=[ \u3000]*[\u4e00-\u9fff“]))"
     rf"|(?P<shi>[{CN_DIGITS}]{{1,3}})是"
     rf"|[（(](?P<paren>[{CN_DIGITS}]{{1,3}})[）)]"
     rf")[ \u3000]*", re.M)
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
-DATE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 TITLE_RE = re.compile(r"工作要点|工作计划|工作安排|要点")
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR_RE = re.compile(r"((?:19|20)\d{2}|[一二][〇○零一二三四五六七八九]{3})\s*年")
+# A school year (2022-2023学年第二学期) spans two calendar years.
+SCHOOL_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*学?年")
+# A year at the start of a sentence or clause of the opening (2024年，… / 2023年我校… / 2020年全市…).
+OPENING_YEAR_RE = re.compile(r"(?:^|(?<=[，,。：:；;\s]))((?:19|20)\d{2})\s*年(?:度)?(?!以来|底|末|前|初|上半|下半)")
 TERMINAL = "。；;！!？?"
+# The lines of a cover page that splits its title (团市委 / 2023 / 工作 / 要点) are this short.
+COVER_FRAGMENT = 6
+# A cited document's 文号 follows its 《》 title or stands in brackets in running text.
+CITED_BEFORE_RE = re.compile(r"(?:》\s*[（(\[［【]?|[（(\[［【])\s*$")
 
 TABLE_HEADERS = {
     "number": ("序号", "编号"),
@@ -41,7 +50,14 @@ TABLE_HEADERS = {
 
 @dataclass
 class Header:
-    """What a plan says about itself before its body."""
+    """What a plan says about itself before its body.
+
+    ``issued`` is the document's own date: the date standing alone on a line of the header or
+    of the signature at the end; only when there is none, the date of the page's publish line
+    (发布时间：…), kept apart in ``published``. ``year`` is the plan year, from the title, else
+    the opening sentence, else 今年 with that date, else the document's own date (never a
+    page's publish date alone: a page may be posted years later).
+    """
 
     title: Span | None = None
     year: int | None = None
@@ -49,6 +65,13 @@ class Header:
     issued: Span | None = None
     issued_date: dt.date | None = None
     issuer_lines: list[Span] = field(default_factory=list)
+    signed: Span | None = None
+    signed_date: dt.date | None = None
+    published: Span | None = None
+    published_date: dt.date | None = None
+    year_span: Span | None = None
+    front_end: int = 0
+    page_lines: list[Span] = field(default_factory=list)   # the page's breadcrumbs and publish lines at the top
 
 
 @dataclass
@@ -113,62 +136,211 @@ def first_sentence(text: Text, start: int, end: int) -> Span:
     return _strip(text, start, end)
 
 
-def find_title(text: Text) -> Span | None:
-    """The plan's own title: a short line naming a 工作要点 (not the 通知 that covers it)."""
-    best = None
-    for start, end in _spans_of_lines(text.text):
-        line = text.text[start:end].strip().strip("\t")
-        if not line or len(line) > 40 or not TITLE_RE.search(line):
+def _content_lines(text: str, start: int = 0, end: int | None = None):
+    """(start, end) of each line that is neither blank nor page clutter."""
+    for a, b in _spans_of_lines(text, start, end):
+        line = text[a:b]
+        if line.strip() and not is_clutter(line):
+            yield a, b
+
+
+def front_matter_end(text: str, lines: int = 20) -> int:
+    """Where the page's own top matter ends: just after the last breadcrumb or navigation line
+    among the first lines, when every line above it is short (column names, a date bar), else 0."""
+    end = 0
+    seen = 0
+    for a, b in _spans_of_lines(text):
+        line = text[a:b].strip()
+        if not line:
             continue
-        if re.search(r"通知|印发|下发|《", line):
+        seen += 1
+        if seen > lines or len(line) > 40 and clutter_kind(line) is None or "。" in line:
+            break
+        if clutter_kind(line) in ("breadcrumb", "navigation"):
+            end = min(b + 1, len(text))
+    return end
+
+
+def find_title(text: Text, start: int = 0) -> Span | None:
+    """The plan's own title: a short line naming a 工作要点 (not the 通知 that covers it), page
+    clutter skipped; a title split over short lines of a cover page is taken whole."""
+    s = text.text
+    for a, b in _content_lines(s, start):
+        line = s[a:b].strip().strip("\t")
+        if len(line) > 40 or not TITLE_RE.search(line) or "。" in line:
             continue
-        best = _strip(text, start, end)
-        break
-    return best
+        if re.search(r"通知|印发|下发|《", line) or SECTION_RE.match(line) or ITEM_RE.match(line):
+            continue
+        title = _strip(text, a, b)
+        if len(title.quote) <= COVER_FRAGMENT:
+            first = _cover_start(s, a, start)
+            title = _strip(text, first, b)
+        return title
+    return None
+
+
+def _cover_start(s: str, line_start: int, lo: int) -> int:
+    """The first of the short lines just above ``line_start`` that carry one title between them."""
+    first = line_start
+    pos = line_start - 1
+    while pos > lo:
+        a = s.rfind("\n", lo, pos) + 1
+        a = max(a, lo)
+        line = s[a:pos].strip()
+        if line:
+            if len(line) > COVER_FRAGMENT or re.search(r"[，。、；：:,.（）()《》“”]", line) or is_clutter(line):
+                break
+            first = a
+        pos = a - 1
+    return first
+
+
+def title_year(title: str, opening: int | None = None) -> int | None:
+    """The year a title names: 2021年工作要点; a cover's year on a line of its own; a school
+    year (2022-2023学年), the year the opening states when it is one of the two, else the later.
+
+    >>> title_year("团市委\\n2023\\n工作\\n要点"), title_year("2022-2023学年第二学期工作要点", 2023)
+    (2023, 2023)
+    """
+    school = SCHOOL_YEAR_RE.search(title)
+    if school:
+        years = (int(school.group(1)), int(school.group(2)))
+        return opening if opening in years else max(years)
+    m = YEAR_RE.search(title)
+    if m:
+        return written_year(m.group(1))
+    m = re.search(r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)", title)
+    return int(m.group(1)) if m else None
+
+
+def opening_year(text: Text, start: int, end: int) -> tuple[int, Span] | tuple[str, Span] | None:
+    """The year the opening statement gives ("2024年，共青团某某区委将…", "2023年我校共青团…",
+    "2020年全市共青团工作的总体思路是…"), or ``"this"`` for 今年 (resolved with the document's
+    date), with its span; page clutter is skipped."""
+    cues = header_cues()["opening"]
+    s = text.text
+    for a, b in _content_lines(s, start, end):
+        found = []
+        for m in OPENING_YEAR_RE.finditer(s, a, b):
+            found.append((m.start(1), m.end(), int(m.group(1))))
+        for word in cues["this_year"]:
+            for m in re.finditer(rf"(?:^|(?<=[，,。：:；;\s])){re.escape(word)}", s[a:b]):
+                found.append((a + m.start(), a + m.end(), "this"))
+        for pos, stop, year in sorted(found, key=lambda f: f[0]):
+            lo, hi = sentence_bounds(s, pos, a, b)
+            sentence = s[pos:hi]
+            if any(c in sentence for c in cues["plan_cues"]) and not any(c in s[lo:hi] for c in cues["review_cues"]):
+                return year, text.span(pos, stop)
+    return None
+
+
+def own_doc_number(text: Text, start: int, end: int) -> Span | None:
+    """The first 文号 between start and end that is not a cited document's: one right after a
+    《》 title or in brackets within running text ("根据《关于…的通知》（某青发〔2019〕12号）")
+    belongs to the document cited."""
+    s = text.text
+    for m in DOC_NUMBER_RE.finditer(s, start, end):
+        line_start = s.rfind("\n", 0, m.start()) + 1
+        before = s[line_start:m.start()]
+        if CITED_BEFORE_RE.search(before) or "《" in before and "》" in before:
+            continue
+        return _strip(text, m.start(), m.end())
+    return None
+
+
+# What may stand around a date alone on its line: brackets, and 印发 after it (the footer of a
+# 文件: 2021年3月5日印发).
+DATE_LINE_RE = re.compile(r"[（(]?\s*(.+?)\s*(?:[）)]|印发|印)?")
+
+
+def _date_line(text: Text, a: int, b: int) -> tuple[Span, dt.date] | None:
+    """The date of a line that holds nothing but a date."""
+    line = text.text[a:b].strip()
+    if not line:
+        return None
+    offset = a + text.text[a:b].index(line)
+    m = DATE_LINE_RE.fullmatch(line)
+    lo, hi = offset + m.start(1), offset + m.end(1)
+    found = find_dates(text.text, lo, hi)
+    if len(found) == 1 and found[0].start == lo and found[0].end == hi:
+        return text.span(found[0].start, found[0].end), found[0].date
+    return None
+
+
+def _publish_date(text: Text, lines: int = 15) -> tuple[Span, dt.date] | None:
+    """The date on the page's publish line among its first lines (发布时间：2021-03-05 10:21)."""
+    s = text.text
+    seen = 0
+    for a, b in _spans_of_lines(s):
+        if not s[a:b].strip():
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        at = publish_date_zone(s[a:b])
+        if at is None:
+            continue
+        found = find_dates(s, a + at, b)
+        if found:
+            return text.span(found[0].start, found[0].end), found[0].date
+    return None
 
 
 def parse_header(text: Text) -> tuple[Header, int]:
-    """The header (title, 文号, issue date, issuer lines) and where the body starts."""
+    """The header (title, 文号, dates, year, issuer lines) and where the body starts."""
     s = text.text
-    header = Header(title=find_title(text))
-    title_end = header.title.end if header.title else 0
-    front = s[:header.title.start] if header.title else s[:400]
-    m = DOC_NUMBER_RE.search(front) or DOC_NUMBER_RE.search(s[:600])
-    if m:
-        header.doc_number = _strip(text, m.start(), m.end())
-    for m in DATE_RE.finditer(front):
-        # The signature date of the covering notice, on a line of its own.
-        line_start = s.rfind("\n", 0, m.start()) + 1
-        line_end = s.find("\n", m.end())
-        line = s[line_start:len(s) if line_end < 0 else line_end].strip()
-        if line == m.group(0).strip():
-            header.issued = text.span(m.start(), m.end())
-            header.issued_date = _date(m)
-    if header.issued is None:
-        # A date standing alone on one of the last lines (a signature at the end of the plan).
-        tail_lines = [(a, b) for a, b in _spans_of_lines(s) if s[a:b].strip()][-4:]
-        for a, b in tail_lines:
-            m = DATE_RE.fullmatch(s[a:b].strip())
-            if m:
-                off = a + s[a:b].index(m.group(0))
-                header.issued = text.span(off, off + len(m.group(0)))
-                header.issued_date = _date(m)
+    front_end = front_matter_end(s)
+    header = Header(title=find_title(text, front_end), front_end=front_end)
+    title_end = header.title.end if header.title else front_end
+    front_stop = header.title.start if header.title else min(len(s), front_end + 400)
+    header.doc_number = own_doc_number(text, front_end, front_stop) or own_doc_number(text, front_end, min(len(s), front_end + 600))
     if header.title:
-        y = YEAR_RE.search(header.title.quote)
-        if y:
-            header.year = int(y.group(1))
-    if header.year is None and header.issued_date:
-        header.year = header.issued_date.year
-    header.issuer_lines = [_strip(text, a, b) for a, b in _spans_of_lines(s, 0, header.title.start if header.title else 0)
-                           if s[a:b].strip()]
+        # The signature date of the covering notice, on a line of its own above the title.
+        for a, b in _content_lines(s, front_end, header.title.start):
+            found = _date_line(text, a, b)
+            if found:
+                header.signed, header.signed_date = found
+    if header.signed is None:
+        # A date standing alone on one of the last lines (a signature at the end of the plan).
+        for a, b in list(_content_lines(s))[-4:]:
+            found = _date_line(text, a, b)
+            if found:
+                header.signed, header.signed_date = found
+    published = _publish_date(text)
+    if published:
+        header.published, header.published_date = published
+    if header.signed is not None:
+        header.issued, header.issued_date = header.signed, header.signed_date
+    elif header.published is not None:
+        header.issued, header.issued_date = header.published, header.published_date
+    header.year, header.year_span = _plan_year(text, header, title_end)
+    header.issuer_lines = [_strip(text, a, b) for a, b in _content_lines(s, front_end, header.title.start)] \
+        if header.title else []
+    header.page_lines = [_strip(text, a, b) for a, b in _spans_of_lines(s, 0, min(len(s), max(title_end, front_end) + 200))
+                         if is_clutter(s[a:b])]
     return header, title_end
 
 
-def _date(m: re.Match) -> dt.date | None:
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None, Span | None]:
+    s = text.text
+    first_mark = [m.start() for m in (SECTION_RE.search(s, body_start), ITEM_RE.search(s, body_start)) if m]
+    opening_end = min([body_start + 600, len(s), *first_mark])
+    opening = opening_year(text, body_start, opening_end)
+    own_date = header.signed_date or header.published_date
+    stated = None
+    if opening and opening[0] == "this":
+        stated = (own_date.year, opening[1]) if own_date else None
+    elif opening:
+        stated = opening
+    if header.title:
+        year = title_year(header.title.quote, stated[0] if stated else None)
+        if year is not None:
+            return year, header.title
+    if stated:
+        return stated
+    if header.signed_date:
+        return header.signed_date.year, header.signed
+    return None, None
 
 
 def find_tables(text: Text) -> list[TableLayout]:
@@ -273,6 +445,7 @@ def parse_layout(text: Text) -> Layout:
     marks.sort(key=lambda x: x[0])
 
     body_end = min((a for a, _ in table_zone), default=len(s))
+    body_end = min(body_end, _page_tail(s, marks[0][0] if marks else body_start))
     # The table's caption (…任务清单) sits on the line just before it.
     if table_zone:
         caption_start = s.rfind("\n", 0, body_end - 1)
@@ -301,6 +474,28 @@ def parse_layout(text: Text) -> Layout:
     for t in tables:
         items.extend(table_items(t, len(items) + 1))
     return Layout(text, header, sections, items, body_start)
+
+
+def paragraph_items(text: Text, start: int) -> list[Item]:
+    """One item per paragraph of a text that numbers nothing (a news report of a plan states
+    one task a paragraph): paragraphs of a sentence or more, page clutter and headlines left out."""
+    s = text.text
+    items: list[Item] = []
+    for a, b in _content_lines(s, start, _page_tail(s, start)):
+        body = _strip(text, a, b)
+        if len(body.quote) < 30 and "。" not in body.quote:
+            continue
+        items.append(Item(ordinal=len(items) + 1, title=first_sentence(text, body.start, body.end), span=body))
+    return items
+
+
+def _page_tail(s: str, start: int) -> int:
+    """Where the page's bottom matter (share buttons, previous/next links, footers) starts after
+    the body's first heading or item: the body ends there."""
+    for a, b in _spans_of_lines(s, start):
+        if clutter_kind(s[a:b]) in ("chrome", "footer"):
+            return a
+    return len(s)
 
 
 def _item_number(m: re.Match) -> str | None:

@@ -13,7 +13,7 @@ from kg.workspace import Workspace, WorkspaceError
 from samples import CORPUS, FORMATS, JILIN, PINGLUO
 
 COLUMNS = {
-    "documents": ["document", "source", "title", "issuer", "region", "level", "doc_number", "issued", "year"],
+    "documents": ["document", "source", "title", "issuer", "region", "level", "doc_number", "issued", "year", "kind"],
     "pursues": ["organization", "program", "source", "year", "evidence"],
     "targets": ["organization", "source", "year", "program", "metric", "comparator", "value", "unit",
                 "deadline", "evidence"],
