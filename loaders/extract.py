@@ -15,8 +15,8 @@ from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
 from .programs import POLICY_RE, ProgramMention, find_programs, quotes
 from .readers import read
-from .structure import Layout, clause_bounds, parse_layout, sentence_bounds
-from .targets import deadline_date, parse_targets
+from .structure import Item, Layout, clause_bounds, parse_layout, sentence_bounds
+from .targets import deadline_date, deadline_in, parse_targets
 
 
 def load(path: Path | str) -> DocumentFacts:
@@ -38,11 +38,13 @@ def extract(raw: RawDocument) -> DocumentFacts:
         issuer_mention=_mention(text, found.span) if found.span else None, year=year,
         title=header.title, doc_number=header.doc_number, issued=header.issued_date,
         issued_span=header.issued, sections=layout.sections, metadata=dict(raw.metadata))
-    programs = _with_repeats(text, find_programs(text, layout.body_start), layout.body_start)
+    openings = [(i.title.start, i.title.end) for i in layout.items if not i.from_table]
+    programs = _with_repeats(text, find_programs(text, layout.body_start, openings=openings), layout.body_start)
     program_starts = [pm.span.start for pm in programs]
     quoted = Intervals([(m.start(), m.end()) for m in quotes(text.text)] +
                        [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text)])
     own_title = header.title.quote.replace(" ", "") if header.title else ""
+    headings = _Headings(text, layout, programs)
     for item in layout.items:
         activity = Activity(item)
         lo, hi = item.span.start, item.span.end
@@ -60,12 +62,12 @@ def extract(raw: RawDocument) -> DocumentFacts:
             policy = Policy("p-" + hashlib.sha1(lexicon.squeeze(title).encode("utf-8")).hexdigest()[:12], title)
             activity.policies.append((policy, _mention(text, text.span(m.start(1), m.end(1)), lo, hi)))
         for tm in parse_targets(text, lo, hi, quoted):
-            deadline = tm.deadline or item.deadline
+            deadline = tm.deadline or item.deadline or headings.deadline(item)
             activity.targets.append(Target(
                 metric=tm.metric, comparator=tm.comparator, value=tm.value, value_text=tm.value_text,
                 unit=tm.unit, span=tm.span, sentence=tm.sentence, deadline=deadline,
                 deadline_date=deadline_date(deadline.quote, year) if deadline else None,
-                program=_program_for(text, tm.span, activity)))
+                program=_program_for(text, tm.span, activity) or headings.program(item)))
         facts.activities.append(activity)
     return facts
 
@@ -95,7 +97,8 @@ def _with_repeats(text: Text, mentions: list[ProgramMention], lo: int) -> list[P
         auto.add_word(label, label)
     auto.make_automaton()
     blocked = Intervals([(pm.span.start, pm.span.end) for pm in mentions] +
-                        [(m.start(), m.end()) for m in quotes(text.text, lo)])
+                        [(m.start(), m.end()) for m in quotes(text.text, lo)] +
+                        [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text, lo)])
     extra = []
     for a, b, label in lexicon.leftmost_longest_in(auto, found, text.text, lo, skip=blocked):
         if blocked.overlaps(a, b):
@@ -119,3 +122,59 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
     if len(in_title) == 1:
         return next(iter(in_title.values()))
     return None
+
+
+class _Headings:
+    """What the headings above an item say for its targets: the program and the deadline of the
+    sub-heading it stands under ((一) 深入实施某某工程), else of its section (一、…)."""
+
+    def __init__(self, text: Text, layout: Layout, programs: list[ProgramMention]):
+        self._text = text
+        self._programs = programs
+        self._starts = [pm.span.start for pm in programs]
+        self._sections = {s.ordinal: s for s in layout.sections}
+        self._parent: dict[int, Item] = {}
+        heading = None
+        for item in layout.items:
+            if item.from_table:
+                continue
+            if heading is not None and heading.section != item.section:
+                heading = None
+            if _is_heading(item):
+                heading = item
+            elif heading is not None:
+                self._parent[item.ordinal] = heading
+
+    def _spans(self, item: Item) -> list[Span]:
+        if item.from_table:
+            return []
+        out = []
+        if item.ordinal in self._parent:
+            out.append(self._parent[item.ordinal].title)
+        if item.section in self._sections:
+            out.append(self._sections[item.section].title)
+        return out
+
+    def program(self, item: Item) -> Program | None:
+        for span in self._spans(item):
+            i, j = bisect.bisect_left(self._starts, span.start), bisect.bisect_left(self._starts, span.end)
+            found = {pm.program.key: pm.program for pm in self._programs[i:j]}
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                return None             # a heading naming several programs serves none of them alone
+        return None
+
+    def deadline(self, item: Item) -> Span | None:
+        spans = ([] if item.from_table else [item.title]) + self._spans(item)
+        for span in spans:
+            found = deadline_in(self._text, span.start, span.end)
+            if found:
+                return found
+        return None
+
+
+def _is_heading(item: Item) -> bool:
+    """An item that is a heading line alone ((一) 深入实施某某工程): one short line, no full stop."""
+    q = item.span.quote
+    return "\n" not in q and len(q) <= 40 and not q.rstrip().endswith(("。", "；", ";"))
