@@ -240,6 +240,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "formula", None
     if _parallel(name) and not _has_head(name, descriptor):
         return "slogan", None               # “学习新思想 争做新青年”: two matching phrases
+    if "的" in name[1:-1] and not _has_head(name, descriptor):
+        return "phrase", None               # “某某的某某”: a phrase or metaphor, not a name
     if len(name) < 3 or (len(name) == 3 and not _has_head(name, descriptor)):
         return "too-short", None
     if "+" in name and not name.endswith("+") and not _has_head(name, descriptor):
