@@ -217,8 +217,9 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "formula", None
     if not HAS_CJK_RE.search(name) or NOT_A_NAME_RE.search(name) or set(name) & set("《》"):
         return "not-a-name", None
-    if name.endswith(tuple(cue["rule_endings"])):
-        return "rule", None                 # “某某工作制”, “河长制”: a way of working
+    if name.endswith(tuple(cue["rule_endings"])) or (
+            descriptor.endswith(tuple(cue["rule_endings"])) and not _has_head(name, descriptor)):
+        return "rule", None                 # “某某工作制”, “某某”弹性工作制: a way of working
     if "、" in name:
         parts = name.split("、")
         if _parallel(name):
@@ -234,7 +235,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "formula", None
     if before.endswith(tuple(cue["list_ends"])) and _NUMERAL_START_RE.match(name):
         return "category", None             # “A”“B”等“五小”活动: a name for the listed kind
-    if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start):
+    if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start) \
+            and not _has_head(name, descriptor):
         return "heading", None
     if descriptor.startswith(words.formula_heads):
         return "formula", None
