@@ -233,6 +233,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
     before = text[max(0, start - 3):start - 1]
     if before.endswith(words.formula_verbs):
         return "formula", None
+    if before.endswith(tuple(cue["role_markers"])) and not _has_head(name, descriptor):
+        return "role", None                 # 当好…的“桥梁纽带”: a role or metaphor, not a name
     if before.endswith(tuple(cue["list_ends"])) and _NUMERAL_START_RE.match(name):
         return "category", None             # “A”“B”等“五小”活动: a name for the listed kind
     if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start) \
@@ -494,8 +496,10 @@ def _whole_name(s: str, start: int, end: int, name: str, descriptor: str) -> tup
         return None
     a = _prefix_start(s, start - 1)
     prefix = s[a:start - 1]
+    if len(prefix) < 2 and descriptor not in lexicon.cues()["programs"]["naming_heads"]:
+        return None                         # “某某”平台 alone: the head does not make a name
     if len(prefix) < 2:
-        return None
+        a, prefix = start - 1, ""           # 抓好“筑梦”工程: the core and its head
     return a, end + 1 + len(descriptor), tidy(prefix + name + descriptor), _type_by_suffix(descriptor)
 
 

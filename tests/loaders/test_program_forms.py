@@ -71,3 +71,19 @@ def test_a_name_containing_another_is_its_own_program(sentence, expected):
 def test_a_competition_label_behind_other_words_is_another_competition():
     [pm] = find_programs(Text("举办河西学院大学生创业大赛。"))
     assert pm.program.label == "河西学院大学生创业大赛" and not pm.program.in_scheme
+
+
+def test_a_two_character_core_with_a_naming_head_is_the_core_and_its_head():
+    assert labels("short_core_naming_head.txt") == ["春雨工程"]
+
+
+def test_a_quote_standing_for_a_role_is_not_a_program():
+    assert labels("role_metaphor.txt") == []
+
+
+def test_counts_of_a_plans_own_parts_are_not_programs():
+    assert labels("numbered_parts.txt") == []
+
+
+def test_a_named_team_is_a_program():
+    assert labels("named_team.txt") == ["青鸿雁"]
