@@ -115,6 +115,11 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
     in_clause = [p for p, m in activity.programs if a <= m.span.start < b]
     if in_clause:
         return in_clause[0]
+    # 深入推进某某工程，举办示范班8期以上: the program the sentence opens with.
+    sa, _ = sentence_bounds(s, span.start, lo, hi)
+    before = [p for p, m in activity.programs if sa <= m.span.start < a]
+    if before:
+        return before[-1]
     if activity.item.from_table:
         return None         # a table row's first sentence is content, not a heading
     title = activity.item.title

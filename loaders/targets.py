@@ -370,10 +370,14 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
         pa, _ = clause_bounds(s, ca - 1, lo, hi)
         before = _trim(s[pa:ca - 1]) + ("" if before in _cue()["metric_fillers"] else before)
     metric = (before + noun).strip()
-    if noun and unit in _word_set("people_units") and not metric.endswith(_word_tuple("count_endings")):
-        metric += _cue()["count_suffix_people"]
-    elif noun and unit in _word_set("count_units") and not metric.endswith(_word_tuple("count_endings")):
-        metric += _cue()["count_suffix"]
+    if not metric or metric.endswith(_word_tuple("count_endings")):
+        return metric
+    if unit in _word_set("people_units"):
+        metric += _cue()["count_suffix_people"]         # 讲师团不少于100人: 讲师团人数
+    elif noun and unit in _word_set("count_units"):
+        metric += _cue()["count_suffix"]                # 建设1000家基地: 基地数
+    elif unit in _cue()["count_suffix_by_unit"]:
+        metric += _cue()["count_suffix_by_unit"][unit]  # 开展活动不少于2场次: 活动场次
     return metric
 
 
