@@ -29,7 +29,7 @@ def test_common_target_forms():
     assert [(t.comparator, t.value, t.unit) for t in found] == [
         (">=", Decimal(50), "场"), (">=", Decimal(90), "%"), ("=", Decimal(12000), "名"),
         (">", Decimal(100000), "人")]
-    assert [t.metric for t in found][:3] == ["组织宣讲场次", "基层团组织覆盖率", "全市新发展团员人数"]
+    assert [t.metric for t in found][:3] == ["宣讲场次", "基层团组织覆盖率", "全市新发展团员人数"]
 
 
 def test_a_target_takes_program_and_deadline_from_its_section_heading():
