@@ -397,7 +397,11 @@ def _trim(phrase: str) -> str:
             if phrase.startswith(f) and len(phrase) > len(f):
                 phrase = phrase[len(f):].lstrip(" ")
                 changed = True
-    return _respectively_re().sub("", phrase).strip(" ，,")
+    phrase = _respectively_re().sub("", phrase).strip(" ，,")
+    trailing = _word_tuple("metric_trailing_fillers")
+    while phrase.endswith(trailing):
+        phrase = phrase[:-len(next(w for w in trailing if phrase.endswith(w)))]
+    return phrase
 
 
 def _deadline(text: Text, pos: int, lo: int, hi: int) -> Span | None:

@@ -28,8 +28,9 @@ def test_common_target_forms():
     found = parsed("target_forms.txt")
     assert [(t.comparator, t.value, t.unit) for t in found] == [
         (">=", Decimal(50), "场"), (">=", Decimal(90), "%"), ("=", Decimal(12000), "名"),
-        (">", Decimal(100000), "人")]
+        (">", Decimal(100000), "人"), (">=", Decimal(60), "%")]
     assert [t.metric for t in found][:3] == ["宣讲场次", "基层团组织覆盖率", "全市新发展团员人数"]
+    assert found[-1].metric == "各级团委用于培训的支出"
 
 
 def test_a_target_takes_program_and_deadline_from_its_section_heading():
