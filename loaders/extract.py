@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from pathlib import Path
 
 import ahocorasick
@@ -145,7 +146,7 @@ class _Headings:
                 continue
             if heading is not None and heading.section != item.section:
                 heading = None
-            if _is_heading(item):
+            if _is_heading(text.text, item):
                 heading = item
             elif heading is not None:
                 self._parent[item.ordinal] = heading
@@ -179,7 +180,13 @@ class _Headings:
         return None
 
 
-def _is_heading(item: Item) -> bool:
-    """An item that is a heading line alone ((一) 深入实施某某工程): one short line, no full stop."""
+PAREN_MARK_RE = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]\s*$")
+
+
+def _is_heading(s: str, item: Item) -> bool:
+    """An item that is a heading line alone ((一) 深入实施某某工程): numbered in parentheses, one
+    short line, no full stop."""
     q = item.span.quote
-    return "\n" not in q and len(q) <= 40 and not q.rstrip().endswith(("。", "；", ";"))
+    line_start = s.rfind("\n", 0, item.span.start) + 1
+    return bool(PAREN_MARK_RE.search(s, line_start, item.span.start)) and "\n" not in q \
+        and len(q) <= 40 and not q.rstrip().endswith(("。", "；", ";"))

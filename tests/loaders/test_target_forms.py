@@ -46,3 +46,12 @@ def test_deadlines_that_name_a_month_or_quarter_take_the_plan_year():
     assert deadline_date("6月底前", 2021) == dt.date(2021, 6, 30)
     assert deadline_date("十月中旬前", 2020) == dt.date(2020, 10, 20)
     assert deadline_date("三季度末", 2022) == dt.date(2022, 9, 30)
+
+
+def test_a_target_takes_its_program_from_the_sub_heading_it_stands_under():
+    facts = load(FORMS / "target_subheading.txt")
+    targets = [t for a in facts.activities for t in a.targets]
+    assert [(t.value, t.unit) for t in targets] == [(Decimal(500), "名"), (Decimal(10), "场")]
+    assert [t.program.label if t.program else None for t in targets] == ["春晖护苗", None]
+    assert targets[1].deadline.quote == "三季度末前"
+    assert targets[1].deadline_date == dt.date(2021, 9, 30)
