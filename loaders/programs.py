@@ -1,11 +1,16 @@
 """Programs named in a plan: the scheme's programs under any alias, and named programs it lacks.
 
-Three sources, in order of trust:
+Four sources, in order of trust:
 
-1. quoted names (“青年大学习”, “河小青”保护长江行动), kept apart from quoted formulas and
-   metaphors (“四个意识”, “牛鼻子”) by their shape and by the words around them;
-2. unquoted names of a program's shape (举办吉林省青少年新媒体创新创业大赛);
-3. the scheme's labels wherever they stand (青年文明号, 西部计划).
+1. quoted names (“青年大学习”, “河小青”保护长江行动), kept apart from quoted formulas,
+   metaphors, slogans and rules (“四个意识”, “牛鼻子”, “请党放心、强国有我”, “某某工作制”) by
+   their shape and by the words around them; a quoted core too short to stand alone gives the
+   whole name it sits in (优秀某某“领航”工程), and a theme names its campaign (以“…”为主题);
+2. unquoted names of a program's shape (举办吉林省青少年新媒体创新创业大赛, 第三届某某文化节);
+3. a work item's opening clause that is verbs and a name alone (3.深入实施某某专项行动。);
+4. the scheme's labels wherever they stand (青年文明号, 西部计划).
+
+The words each rule reads are in ``ontology/cues.toml`` and ``ontology/non_programs.tsv``.
 
 A name is resolved to the scheme when it is one of its labels, also behind a region or an
 edition (吉林青年讲师团, 第十届南昌青年五四奖章); otherwise it becomes a program of its own,
