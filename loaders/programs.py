@@ -247,6 +247,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "heading", None
     if descriptor.startswith(words.formula_heads):
         return "formula", None
+    if any(h in descriptor for h in cue["meeting_heads"]):
+        return "meeting", None              # “某某”主题新闻发布会: a meeting's theme, not a program
     if _parallel(name) and not _has_head(name, descriptor):
         return "slogan", None               # “学习新思想 争做新青年”: two matching phrases
     if "的" in name[1:-1] and not _has_head(name, descriptor):

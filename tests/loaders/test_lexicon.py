@@ -15,7 +15,7 @@ def test_every_cue_list_the_loaders_read_is_there_and_holds_words():
                      "name_suffixes", "opening_suffixes", "verb_bound_suffixes", "edition_bound_suffixes",
                      "name_starters", "leading_quantifiers", "scope_prefixes", "list_joins", "list_ends",
                      "everyday_labels", "everyday_label_tails", "ordinal_marks", "generic_names",
-                     "naming_heads", "role_markers", "edition_prefix"],
+                     "naming_heads", "role_markers", "meeting_heads", "edition_prefix"],
         "targets": ["at_least", "at_least_with_verb", "more_than", "at_most", "about", "after_words",
                     "not_quantity_after", "not_quantity_before", "not_target_units", "scope_nouns", "units",
                     "count_units", "people_units", "unit_aliases", "count_suffix_people", "count_suffix",

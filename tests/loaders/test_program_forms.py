@@ -87,3 +87,10 @@ def test_counts_of_a_plans_own_parts_are_not_programs():
 
 def test_a_named_team_is_a_program():
     assert labels("named_team.txt") == ["青鸿雁"]
+
+
+def test_a_meetings_theme_is_not_a_program_but_a_campaigns_is():
+    text = text_of("meeting_theme.txt")
+    [found] = find_programs(text)
+    assert found.program.label == "青春建新功"
+    assert found.span.start > text.text.index("同期")       # the campaign's quote, not the meeting's
