@@ -188,6 +188,13 @@ def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int
     return True
 
 
+def _states_a_fact(s: str, start: int, lo: int, hi: int) -> bool:
+    """A number its clause states as a fact, not a goal (全市现有团员3.2万名, 去年发展团员1万名)."""
+    ca, _ = clause_bounds(s, start, lo, hi)
+    before = s[ca:start]
+    return any(w in before for w in _cue()["fact_words"])
+
+
 def parse_targets(text: Text, lo: int, hi: int,
                   quoted: Intervals | Iterable[tuple[int, int]] | None = None) -> list[TargetMention]:
     """The targets stated between lo and hi, leaving out numbers inside the ``quoted`` spans."""
@@ -208,6 +215,8 @@ def parse_targets(text: Text, lo: int, hi: int,
             if not comp_before:
                 continue
         if not _is_quantity(s, start, end, unit_end, unit, lo):
+            continue
+        if _states_a_fact(s, start, lo, hi):
             continue
         if not unit and not scale and not comp_before and not comp_after:
             continue

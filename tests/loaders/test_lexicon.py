@@ -17,7 +17,7 @@ def test_every_cue_list_the_loaders_read_is_there_and_holds_words():
                      "everyday_labels", "everyday_label_tails", "ordinal_marks", "generic_names",
                      "naming_heads", "role_markers", "meeting_heads", "edition_prefix"],
         "targets": ["at_least", "at_least_with_verb", "more_than", "at_most", "about", "after_words",
-                    "not_quantity_after", "not_quantity_before", "not_target_units", "scope_nouns", "units",
+                    "not_quantity_after", "not_quantity_before", "fact_words", "not_target_units", "scope_nouns", "units",
                     "count_units", "people_units", "unit_aliases", "count_suffix_people", "count_suffix",
                     "count_suffix_by_unit", "count_endings", "metric_fillers", "metric_trailing_fillers",
                     "list_joins", "respectively", "respectively_links", "shared_tail_markers", "measure_words"],

@@ -55,3 +55,9 @@ def test_a_target_takes_its_program_from_the_sub_heading_it_stands_under():
     assert [t.program.label if t.program else None for t in targets] == ["春晖护苗", None]
     assert targets[1].deadline.quote == "三季度末前"
     assert targets[1].deadline_date == dt.date(2021, 9, 30)
+
+
+def test_numbers_stated_as_facts_are_not_targets_and_bare_counts_of_work_are():
+    found = parsed("fact_not_goal.txt")
+    assert [(t.comparator, t.value, t.unit) for t in found] == [
+        (">=", Decimal(9000), "名"), ("=", Decimal(200), "场")]
