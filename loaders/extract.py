@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from pathlib import Path
 
 import ahocorasick
@@ -16,8 +17,8 @@ from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
 from .programs import POLICY_RE, ProgramMention, find_programs, quotes
 from .readers import read
-from .structure import Layout, clause_bounds, paragraph_items, parse_layout, sentence_bounds
-from .targets import deadline_date, parse_targets
+from .structure import Item, Layout, clause_bounds, paragraph_items, parse_layout, sentence_bounds
+from .targets import deadline_date, deadline_in, parse_targets
 
 
 def load(path: Path | str) -> DocumentFacts:
@@ -43,11 +44,13 @@ def extract(raw: RawDocument) -> DocumentFacts:
         issuer_mention=_mention(text, found.span) if found.span else None, year=year,
         title=header.title, doc_number=header.doc_number, issued=issued,
         issued_span=issued_span, sections=layout.sections, metadata=dict(raw.metadata), kind=kind)
-    programs = _with_repeats(text, find_programs(text, layout.body_start), layout.body_start)
+    openings = [(i.title.start, i.title.end) for i in layout.items if not i.from_table]
+    programs = _with_repeats(text, find_programs(text, layout.body_start, openings=openings), layout.body_start)
     program_starts = [pm.span.start for pm in programs]
     quoted = Intervals([(m.start(), m.end()) for m in quotes(text.text)] +
                        [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text)])
     own_title = header.title.quote.replace(" ", "") if header.title else ""
+    headings = _Headings(text, layout, programs)
     for item in layout.items:
         activity = Activity(item)
         lo, hi = item.span.start, item.span.end
@@ -65,12 +68,12 @@ def extract(raw: RawDocument) -> DocumentFacts:
             policy = Policy("p-" + hashlib.sha1(lexicon.squeeze(title).encode("utf-8")).hexdigest()[:12], title)
             activity.policies.append((policy, _mention(text, text.span(m.start(1), m.end(1)), lo, hi)))
         for tm in parse_targets(text, lo, hi, quoted):
-            deadline = tm.deadline or item.deadline
+            deadline = tm.deadline or item.deadline or headings.deadline(item)
             activity.targets.append(Target(
                 metric=tm.metric, comparator=tm.comparator, value=tm.value, value_text=tm.value_text,
                 unit=tm.unit, span=tm.span, sentence=tm.sentence, deadline=deadline,
                 deadline_date=deadline_date(deadline.quote, year) if deadline else None,
-                program=_program_for(text, tm.span, activity)))
+                program=_program_for(text, tm.span, activity) or headings.program(item)))
         facts.activities.append(activity)
     return facts
 
@@ -100,7 +103,8 @@ def _with_repeats(text: Text, mentions: list[ProgramMention], lo: int) -> list[P
         auto.add_word(label, label)
     auto.make_automaton()
     blocked = Intervals([(pm.span.start, pm.span.end) for pm in mentions] +
-                        [(m.start(), m.end()) for m in quotes(text.text, lo)])
+                        [(m.start(), m.end()) for m in quotes(text.text, lo)] +
+                        [(m.start(), m.end()) for m in POLICY_RE.finditer(text.text, lo)])
     extra = []
     for a, b, label in lexicon.leftmost_longest_in(auto, found, text.text, lo, skip=blocked):
         if blocked.overlaps(a, b):
@@ -117,6 +121,11 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
     in_clause = [p for p, m in activity.programs if a <= m.span.start < b]
     if in_clause:
         return in_clause[0]
+    # 深入推进某某工程，举办示范班8期以上: the program the sentence opens with.
+    sa, _ = sentence_bounds(s, span.start, lo, hi)
+    before = [p for p, m in activity.programs if sa <= m.span.start < a]
+    if before:
+        return before[-1]
     if activity.item.from_table:
         return None         # a table row's first sentence is content, not a heading
     title = activity.item.title
@@ -124,3 +133,65 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
     if len(in_title) == 1:
         return next(iter(in_title.values()))
     return None
+
+
+class _Headings:
+    """What the headings above an item say for its targets: the program and the deadline of the
+    sub-heading it stands under ((一) 深入实施某某工程), else of its section (一、…)."""
+
+    def __init__(self, text: Text, layout: Layout, programs: list[ProgramMention]):
+        self._text = text
+        self._programs = programs
+        self._starts = [pm.span.start for pm in programs]
+        self._sections = {s.ordinal: s for s in layout.sections}
+        self._parent: dict[int, Item] = {}
+        heading = None
+        for item in layout.items:
+            if item.from_table:
+                continue
+            if heading is not None and heading.section != item.section:
+                heading = None
+            if _is_heading(text.text, item):
+                heading = item
+            elif heading is not None:
+                self._parent[item.ordinal] = heading
+
+    def _spans(self, item: Item) -> list[Span]:
+        if item.from_table:
+            return []
+        out = []
+        if item.ordinal in self._parent:
+            out.append(self._parent[item.ordinal].title)
+        if item.section in self._sections:
+            out.append(self._sections[item.section].title)
+        return out
+
+    def program(self, item: Item) -> Program | None:
+        for span in self._spans(item):
+            i, j = bisect.bisect_left(self._starts, span.start), bisect.bisect_left(self._starts, span.end)
+            found = {pm.program.key: pm.program for pm in self._programs[i:j]}
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                return None             # a heading naming several programs serves none of them alone
+        return None
+
+    def deadline(self, item: Item) -> Span | None:
+        spans = ([] if item.from_table else [item.title]) + self._spans(item)
+        for span in spans:
+            found = deadline_in(self._text, span.start, span.end)
+            if found:
+                return found
+        return None
+
+
+PAREN_MARK_RE = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]\s*$")
+
+
+def _is_heading(s: str, item: Item) -> bool:
+    """An item that is a heading line alone ((一) 深入实施某某工程): numbered in parentheses, one
+    short line, no full stop."""
+    q = item.span.quote
+    line_start = s.rfind("\n", 0, item.span.start) + 1
+    return bool(PAREN_MARK_RE.search(s, line_start, item.span.start)) and "\n" not in q \
+        and len(q) <= 40 and not q.rstrip().endswith(("。", "；", ";"))

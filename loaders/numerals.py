@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-          "六": 6, "七": 7, "八": 8, "九": 9}
-SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-SCALES = {"万": 10_000, "亿": 100_000_000}
+from . import lexicon
+
+_WORDS = lexicon.cues()["numerals"]
+DIGITS: dict[str, int] = dict(_WORDS["digits"])
+SMALL_UNITS: dict[str, int] = dict(_WORDS["small_units"])
+SCALES: dict[str, int] = dict(_WORDS["scales"])
+# Written right after a number as its scale (5万名, 3千人), unless a word of approximation follows.
+SCALE_WORDS: tuple[str, ...] = tuple(_WORDS["scale_words"])
+NOT_SCALE_AFTER: tuple[str, ...] = tuple(_WORDS["not_scale_after"])
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(SCALES)
 
 

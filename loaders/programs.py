@@ -1,11 +1,16 @@
 """Programs named in a plan: the scheme's programs under any alias, and named programs it lacks.
 
-Three sources, in order of trust:
+Four sources, in order of trust:
 
-1. quoted names (“青年大学习”, “河小青”保护长江行动), kept apart from quoted formulas and
-   metaphors (“四个意识”, “牛鼻子”) by their shape and by the words around them;
-2. unquoted names of a program's shape (举办吉林省青少年新媒体创新创业大赛);
-3. the scheme's labels wherever they stand (青年文明号, 西部计划).
+1. quoted names (“青年大学习”, “河小青”保护长江行动), kept apart from quoted formulas,
+   metaphors, slogans and rules (“四个意识”, “牛鼻子”, “请党放心、强国有我”, “某某工作制”) by
+   their shape and by the words around them; a quoted core too short to stand alone gives the
+   whole name it sits in (优秀某某“领航”工程), and a theme names its campaign (以“…”为主题);
+2. unquoted names of a program's shape (举办吉林省青少年新媒体创新创业大赛, 第三届某某文化节);
+3. a work item's opening clause that is verbs and a name alone (3.深入实施某某专项行动。);
+4. the scheme's labels wherever they stand (青年文明号, 西部计划).
+
+The words each rule reads are in ``ontology/cues.toml`` and ``ontology/non_programs.tsv``.
 
 A name is resolved to the scheme when it is one of its labels, also behind a region or an
 edition (吉林青年讲师团, 第十届南昌青年五四奖章); otherwise it becomes a program of its own,
@@ -46,9 +51,34 @@ def quotes(s: str, lo: int = 0) -> list[re.Match]:
         return list(QUOTE_RE.finditer(s, lo))
     return found[i:]
 
-LEADING_QUANTIFIER_RE = re.compile(r"^(?:各类|各级|各层级|各种|各|一批|一系列|系列)")
-SCOPE_PREFIXES = ("全国", "全省", "全市", "全县", "全区", "省级", "市级", "县级", "首届")
-STOP_DESCRIPTOR = re.compile(r"[，。；：、,;:“”《》（）()\n]|等")
+STOP_PUNCTUATION = "，。；：、,;:“”《》（）()\n"
+
+
+@functools.lru_cache(maxsize=None)
+def _leading_quantifier_re() -> re.Pattern:
+    words = sorted(lexicon.cues()["programs"]["leading_quantifiers"], key=len, reverse=True)
+    return re.compile("^(?:" + "|".join(map(re.escape, words)) + ")") if words else re.compile("(?!)")
+
+
+@functools.lru_cache(maxsize=None)
+def _scope_prefixes() -> tuple[str, ...]:
+    return tuple(lexicon.cues()["programs"]["scope_prefixes"])
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_descriptor() -> re.Pattern:
+    """Where the words describing a quoted name end: punctuation, or a word closing a list (等)."""
+    ends = "|".join(map(re.escape, lexicon.cues()["programs"]["list_ends"]))
+    return re.compile(f"[{re.escape(STOP_PUNCTUATION)}]" + (f"|{ends}" if ends else ""))
+
+
+@functools.lru_cache(maxsize=None)
+def _list_tail_re() -> re.Pattern:
+    """A run of further quoted names after a quote (“A”、“B”和“C”等)."""
+    cue = lexicon.cues()["programs"]
+    joins = "".join(map(re.escape, cue["list_joins"]))
+    ends = "|".join(map(re.escape, cue["list_ends"]))
+    return re.compile(f"(?:[{joins}]?“[^“”\n]{{1,40}}”)*(?:{ends})?")
 
 
 @dataclass(frozen=True)
@@ -76,11 +106,11 @@ def resolve(name: str) -> str | None:
     index = regions.names_index()
     for i in range(min(len(name) - 2, 12), 1, -1):
         prefix, rest = name[:i], name[i:]
-        if prefix in index or prefix in SCOPE_PREFIXES:
+        if prefix in index or prefix in _scope_prefixes():
             rest = _edition_re().sub("", rest)
             if rest in labels:
                 return labels[rest]
-            for scope in SCOPE_PREFIXES:
+            for scope in _scope_prefixes():
                 if rest.startswith(scope) and rest[len(scope):] in labels:
                     return labels[rest[len(scope):]]
     return None
@@ -119,21 +149,18 @@ def _type_by_suffix(name: str) -> str | None:
     return None
 
 
-LIST_TAIL_RE = re.compile(r"(?:[、和及与]?“[^“”\n]{1,40}”)*(?:等|之类)?")
-
-
 def _descriptor(text: str, pos: int) -> str:
     """The words right after a closing quote, up to punctuation or another quote.
 
     In a list of quoted names (“A”“B”等项目) the words after the list describe every name.
     """
-    m = STOP_DESCRIPTOR.search(text, pos, min(len(text), pos + 24))
+    m = _stop_descriptor().search(text, pos, min(len(text), pos + 24))
     own = text[pos:m.start() if m else min(len(text), pos + 24)]
     if own:
         return own
-    tail = LIST_TAIL_RE.match(text, pos)
+    tail = _list_tail_re().match(text, pos)
     if tail and tail.end() > pos:
-        m = STOP_DESCRIPTOR.search(text, tail.end(), min(len(text), tail.end() + 24))
+        m = _stop_descriptor().search(text, tail.end(), min(len(text), tail.end() + 24))
         return text[tail.end():m.start() if m else min(len(text), tail.end() + 24)]
     return own
 
@@ -183,27 +210,79 @@ def classify_quoted(text: str, start: int, end: int, name: str) -> tuple[str, Pr
 def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> tuple[str, Program | None]:
     """:func:`classify_quoted`, given the words after the quote."""
     words = _words()
+    cue = lexicon.cues()["programs"]
     key = resolve(name)
     if key:
         return "program", scheme_program(key)
-    if lexicon.is_literal_formula(name) or (lexicon.is_formula(name) and not descriptor_is_head(descriptor)):
+    if lexicon.is_literal_formula(name):
         return "formula", None
-    if not HAS_CJK_RE.search(name) or NOT_A_NAME_RE.search(name):
+    if _is_theme(text, start, end) and HAS_CJK_RE.search(name) and not set(name) & set("《》"):
+        return "program", found_program(name, _type_by_suffix(descriptor))     # 以“…”为主题的…活动
+    if lexicon.is_formula(DOTS_RE.sub("", name)) and not descriptor_is_head(descriptor):
+        return "formula", None
+    if not HAS_CJK_RE.search(name) or NOT_A_NAME_RE.search(name) or set(name) & set("《》"):
         return "not-a-name", None
-    if "、" in name or name.count("+") >= 2:
+    if name.endswith(tuple(cue["rule_endings"])) or (
+            descriptor.endswith(tuple(cue["rule_endings"])) and not _has_head(name, descriptor)):
+        return "rule", None                 # “某某工作制”, “某某”弹性工作制: a way of working
+    if "、" in name:
+        parts = name.split("、")
+        if _parallel(name):
+            return "slogan", None           # “请党放心、强国有我”: parallel phrases
+        head_after = descriptor_is_head(descriptor) or name.endswith(words.program_heads) \
+            or _type_by_suffix(name) is not None
+        if not head_after or any(lexicon.is_formula(p) for p in parts):
+            return "list", None             # “A、B”: several names or formulas, not one name
+    if name.count("+") >= 2:
         return "list", None
     before = text[max(0, start - 3):start - 1]
     if before.endswith(words.formula_verbs):
         return "formula", None
-    if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start):
+    if before.endswith(tuple(cue["role_markers"])) and not _has_head(name, descriptor):
+        return "role", None                 # 当好…的“桥梁纽带”: a role or metaphor, not a name
+    if before.endswith(tuple(cue["list_ends"])) and _NUMERAL_START_RE.match(name):
+        return "category", None             # “A”“B”等“五小”活动: a name for the listed kind
+    if SECTION_LINE_RE.match(_line_of(text, start)) and not _in_item_body(text, start) \
+            and not _has_head(name, descriptor):
         return "heading", None
     if descriptor.startswith(words.formula_heads):
         return "formula", None
+    if any(h in descriptor for h in cue["meeting_heads"]):
+        return "meeting", None              # “某某”主题新闻发布会: a meeting's theme, not a program
+    if _parallel(name) and not _has_head(name, descriptor):
+        return "slogan", None               # “学习新思想 争做新青年”: two matching phrases
+    if "的" in name[1:-1] and not _has_head(name, descriptor):
+        return "phrase", None               # “某某的某某”: a phrase or metaphor, not a name
     if len(name) < 3 or (len(name) == 3 and not _has_head(name, descriptor)):
         return "too-short", None
     if "+" in name and not name.endswith("+") and not _has_head(name, descriptor):
         return "formula", None
     return "program", found_program(name, _type_by_suffix(name) or _type_by_suffix(descriptor))
+
+
+DOTS_RE = re.compile("[·•・.．]")
+_NUMERAL_START_RE = re.compile("^[一二两三四五六七八九十百千万双]")
+PARALLEL_SPLIT_RE = re.compile(r"[、\s]+")
+
+
+def _parallel(name: str) -> bool:
+    """Two or more phrases of about one length, each of three characters or more, the last not
+    ending with a program's head (学习新思想 争做新青年): a slogan written as parallel phrases."""
+    parts = [p for p in PARALLEL_SPLIT_RE.split(name.strip()) if p]
+    if len(parts) < 2 or min(map(len, parts)) < 3 or max(map(len, parts)) - min(map(len, parts)) > 2:
+        return False
+    return not parts[-1].endswith(_words().program_heads) and _type_by_suffix(parts[-1]) is None
+
+
+@functools.lru_cache(maxsize=None)
+def _theme_frames() -> tuple[tuple[str, str], ...]:
+    return tuple((a, b) for a, b in lexicon.cues()["programs"]["theme_frames"])
+
+
+def _is_theme(text: str, start: int, end: int) -> bool:
+    """以“…”为主题: the quote names the theme of a campaign."""
+    return any(text[max(0, start - 1 - len(a)):start - 1] == a and text.startswith(b, end + 1)
+               for a, b in _theme_frames())
 
 
 def descriptor_is_head(descriptor: str) -> bool:
@@ -282,11 +361,14 @@ def _name_ending_at(segment: str, sm_start: int, suffix: str) -> tuple[int, int,
     end = sm_start + len(suffix)
     starts = [m.end() for m in _starters_re().finditer(segment, 0, sm_start)]
     begin = starts[-1] if starts else 0
-    if suffix.endswith(tuple(lexicon.cues()["programs"]["verb_bound_suffixes"])) and not starts:
+    cue = lexicon.cues()["programs"]
+    if suffix.endswith(tuple(cue["verb_bound_suffixes"])) and not starts:
         return None
-    name = LEADING_QUANTIFIER_RE.sub("", segment[begin:end])
+    name = _leading_quantifier_re().sub("", segment[begin:end])
     begin = end - len(name)
     core = _edition_re().sub("", name)
+    if suffix in cue["edition_bound_suffixes"] and core == name:
+        return None                         # 青年节, 文化节: a festival is a program with its edition
     if len(core) - len(suffix) < 3 or len(core) > 20 or _generic(core):
         return None
     return begin, end, name
@@ -319,11 +401,16 @@ def shaped_names(text: str, lo: int, hi: int,
 
 
 def _scheme_suffix(name: str) -> str | None:
-    """The longest scheme label a name ends with, if any."""
+    """The longest scheme label a name ends with, if any, behind words that are not part of it
+    (确保西部计划, 实现希望工程).  A competition's label behind other words is not taken: the
+    words make another competition (某某大学生创业大赛 is not 全国大学生创业大赛)."""
     labels = lexicon.program_labels()
     for i in range(1, len(name) - 1):
-        if name[i:] in labels and len(name[i:]) >= 3:
-            return name[i:]
+        label = name[i:]
+        if label in labels and len(label) >= 3:
+            if lexicon.program_scheme()[labels[label]].type == "competition":
+                return None
+            return label
     return None
 
 
@@ -331,8 +418,13 @@ def policy_spans(text: Text, lo: int = 0) -> list[Span]:
     return [text.span(m.start(1), m.end(1)) for m in POLICY_RE.finditer(text.text, lo)]
 
 
-def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[ProgramMention]:
-    """Every program mention between lo and hi, in text order."""
+def find_programs(text: Text, lo: int = 0, hi: int | None = None,
+                  openings: Iterable[tuple[int, int]] = ()) -> list[ProgramMention]:
+    """Every program mention between lo and hi, in text order.
+
+    ``openings`` are the spans of the work items' opening sentences: one that is a verb and a
+    name of a program's shape alone (深入实施某某专项行动。) names that program.
+    """
     s = text.text
     hi = len(s) if hi is None else hi
     mentions: list[ProgramMention] = []
@@ -343,9 +435,23 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
         quoted_spans.append((start - 1, end + 1))
         descriptor = _descriptor(s, end + 1)
         verdict, program = _classified(s, start, end, m.group(g), descriptor)
+        if program and program.in_scheme:
+            # “创青春”全国大学生创业大赛: the quote and its description may name another program.
+            whole = resolve(m.group(g) + descriptor[:_last_head_end(descriptor)])
+            if whole and whole != program.key:
+                program = scheme_program(whole)
         if program:
             mentions.append(ProgramMention(program, text.span(start, end)))
             quoted_spans.append((end, end + 1 + _last_head_end(descriptor)))     # descriptor_span
+        elif verdict == "too-short":
+            whole = _whole_name(s, start, end, m.group(g), descriptor)
+            if whole:
+                a, b, name, ptype = whole
+                mentions.append(ProgramMention(found_program(name, ptype), text.span(a, b)))
+                quoted_spans.append((a, b))
+            elif _campaign_in_phrase(m.group(g), descriptor):
+                mentions.append(ProgramMention(found_program(m.group(g), _type_by_suffix(descriptor)),
+                                               text.span(start, end)))
     policies = [(p.start - 1, p.end + 1) for p in policy_spans(text, lo)]
     kept_quotes = [(pm.span.start - 1, pm.span.end + 1) for pm in mentions]
     blocked = quoted_spans + policies
@@ -354,8 +460,13 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
         if key is None:
             label = _scheme_suffix(name)
             if label:
-                # 落实…对希望工程: a known name behind words that are not part of it.
+                # 确保西部计划: a known name behind words that are not part of it.
                 start, key = end - len(label), lexicon.program_labels()[label]
+        program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
+        mentions.append(ProgramMention(program, text.span(start, end)))
+    taken = Intervals(blocked + [(pm.span.start, pm.span.end) for pm in mentions])
+    for start, end, name in opening_names(s, openings, taken):
+        key = resolve(name)
         program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
         mentions.append(ProgramMention(program, text.span(start, end)))
     blocked = Intervals(kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies)
@@ -371,14 +482,83 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None) -> list[Progra
     return mentions
 
 
+def _prefix_start(s: str, quote_open: int, reach: int = 8) -> int:
+    """Where the name characters written right before a quote start: after the last verb or
+    link word (name starter) and any leading quantifier, at most ``reach`` characters back."""
+    a = quote_open
+    while a > max(0, quote_open - reach) and NAME_RUN_RE.fullmatch(s[a - 1]):
+        a -= 1
+    run = s[a:quote_open]
+    starts = [m.end() for m in _starters_re().finditer(run)]
+    begin = starts[-1] if starts else 0
+    rest = run[begin:]
+    rest = _leading_quantifier_re().sub("", rest)
+    return quote_open - len(rest)
+
+
+def _whole_name(s: str, start: int, end: int, name: str, descriptor: str) -> tuple[int, int, str, str | None] | None:
+    """A quoted core too short to be a name alone, inside a longer name that a program head ends
+    (优秀某某“领航”工程): (start, end, name without the quote marks, type)."""
+    if descriptor not in _words().program_heads:
+        return None
+    a = _prefix_start(s, start - 1)
+    prefix = s[a:start - 1]
+    if len(prefix) < 2 and descriptor not in lexicon.cues()["programs"]["naming_heads"]:
+        return None                         # “某某”平台 alone: the head does not make a name
+    if len(prefix) < 2:
+        a, prefix = start - 1, ""           # 抓好“筑梦”工程: the core and its head
+    return a, end + 1 + len(descriptor), tidy(prefix + name + descriptor), _type_by_suffix(descriptor)
+
+
+def _campaign_in_phrase(name: str, descriptor: str) -> bool:
+    """开展“某某”进企业活动: a short quoted name whose phrase, not the word right after it,
+    ends with a program head."""
+    return len(name) == 2 and not descriptor_is_head(descriptor) and 2 < len(descriptor) <= 8 \
+        and descriptor.endswith(_words().program_heads)
+
+
+@functools.lru_cache(maxsize=None)
+def _opening_suffixes() -> tuple[str, ...]:
+    cue = lexicon.cues()["programs"]
+    return tuple(s for s, _ in cue["name_suffixes"]) + tuple(cue["opening_suffixes"])
+
+
+OPENING_END_RE = re.compile(r"[，。；：,;:！？\n]")
+
+
+def opening_names(s: str, openings: Iterable[tuple[int, int]], taken: Intervals) -> list[tuple[int, int, str]]:
+    """Names of a program's shape that make up an item's opening clause with its verbs alone
+    (3.深入实施某某专项行动。): (start, end, name)."""
+    out = []
+    for a, b in openings:
+        stop = OPENING_END_RE.search(s, a, b)
+        end = stop.start() if stop else b
+        pos = a
+        while (m := _starters_re().match(s, pos, end)) and m.end() > pos:
+            pos = m.end()
+        if pos == a:
+            continue                        # no verb: the clause is no call to carry out a program
+        name = s[pos:end]
+        if not NAME_RUN_RE.fullmatch(name) or taken.overlaps(pos, end):
+            continue
+        core = _edition_re().sub("", name)
+        suffix = next((x for x in _opening_suffixes() if core.endswith(x)), None)
+        if suffix is None or len(core) - len(suffix) < 3 or len(core) > 24:
+            continue
+        if core in lexicon.cues()["programs"]["generic_names"] or lexicon.is_formula(core):
+            continue
+        out.append((pos, end, name))
+    return out
+
+
 def _word_boundary(s: str, start: int, end: int, label: str) -> bool:
     """Whether an unquoted scheme label names the program here, not an ordinary word."""
     cue = lexicon.cues()["programs"]
     if label in cue["everyday_labels"]:
-        return descriptor_is_head(s[end:end + 12]) or s[end:end + 2] in ("社区", "（村")
+        return descriptor_is_head(s[end:end + 12]) or s.startswith(tuple(cue["everyday_label_tails"]), end)
     if len(label) > 3:
         return True
-    return not (start > 0 and s[start - 1] in "第")
+    return not (start > 0 and s[:start].endswith(tuple(cue["ordinal_marks"])))
 
 
 def _squeezed(s: str, lo: int, hi: int) -> tuple[str, lexicon.Offsets]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -20,7 +21,7 @@ from . import lexicon
 from .intervals import Intervals
 from .memo import last_text
 from .model import Span, Text
-from .numerals import CHINESE_NUMERAL_CHARS, to_decimal
+from .numerals import CHINESE_NUMERAL_CHARS, NOT_SCALE_AFTER, SCALE_WORDS, chinese_to_int, to_decimal
 from .structure import clause_bounds, sentence_bounds
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -86,13 +87,14 @@ def _fillers() -> tuple[str, ...]:
     return tuple(sorted(_cue()["metric_fillers"], key=len, reverse=True))
 
 
-COUNT_UNITS = {"个", "家", "所", "支", "场", "次", "期", "项", "篇", "部", "件", "户", "村", "座",
-               "处", "批", "条", "份", "本", "套", "台", "场次", "人次"}
-PEOPLE_UNITS = {"人", "名", "位"}
-UNIT_ALIASES = {"％": "%"}
+@functools.lru_cache(maxsize=None)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(_cue()[name])
 
 
-AFTER_WORDS = ("以上", "以内", "以下", "左右", "上下")     # comparator words written after the number
+def _after_words() -> tuple[str, ...]:
+    """Comparator words written after the number (50%以上)."""
+    return _word_tuple("after_words")
 
 
 @functools.lru_cache(maxsize=None)
@@ -106,8 +108,9 @@ def _unit_re() -> re.Pattern:
 
     万 alone is a scale, never a unit.
     """
-    units = "|".join(re.escape(u) for u in _units() if u != "万") or "(?!)"
-    return re.compile(f" *(?P<scale>[万亿千](?![余多]))?(?P<unit>{units})?")
+    units = "|".join(re.escape(u) for u in _units() if u not in SCALE_WORDS) or "(?!)"
+    scales, not_after = "".join(SCALE_WORDS), "".join(NOT_SCALE_AFTER)
+    return re.compile(f" *(?P<scale>[{scales}](?![{not_after}]))?(?P<unit>{units})?")
 
 
 @functools.lru_cache(maxsize=lexicon.NAME_CACHE)
@@ -133,7 +136,7 @@ def _comparator_ending(tail: str) -> tuple[str | None, int]:
     """The comparator word that ends ``tail``, or stands a short verb before its end:
     (comparator, how far before the end the word starts)."""
     for word, comp in _comparators():
-        if word not in AFTER_WORDS and tail.endswith(word):
+        if word not in _after_words() and tail.endswith(word):
             return comp, len(word)
     # 至少新建1个: a comparator word a short verb away from the number.
     for gap in (1, 2, 3):
@@ -155,9 +158,10 @@ def _comparator_before(s: str, start: int, lo: int) -> tuple[str | None, int]:
 
 
 def _comparator_after(s: str, end: int) -> tuple[str | None, int]:
-    if not s.startswith(AFTER_WORDS, end):
+    words = _after_words()
+    if not s.startswith(words, end):
         return None, end
-    for word in AFTER_WORDS:
+    for word in words:
         if s.startswith(word, end):
             return _comparator_of()[word], end + len(word)
     return None, end
@@ -172,16 +176,23 @@ def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int
     after = s[end:end + 4].lstrip(" ")
     if after.startswith(_word_tuple("not_quantity_after")):
         return False
-    if unit in ("届",):
+    if unit in _word_set("not_target_units"):
         return False
     if start > 0 and s[start - 1] in "-—～~" or s[end:end + 1] in "-—～~.":
         return False
     following = s[unit_end:unit_end + 10]
     stop = BREAK_AFTER_RE.search(following)
     noun = following[:stop.start()] if stop else following
-    if (unit in COUNT_UNITS or unit == "大") and any(w in noun for w in c["scope_nouns"]):
+    if (unit in _word_set("count_units") or unit == "大") and any(w in noun for w in c["scope_nouns"]):
         return False
     return True
+
+
+def _states_a_fact(s: str, start: int, lo: int, hi: int) -> bool:
+    """A number its clause states as a fact, not a goal (全市现有团员3.2万名, 去年发展团员1万名)."""
+    ca, _ = clause_bounds(s, start, lo, hi)
+    before = s[ca:start]
+    return any(w in before for w in _cue()["fact_words"])
 
 
 def parse_targets(text: Text, lo: int, hi: int,
@@ -205,6 +216,8 @@ def parse_targets(text: Text, lo: int, hi: int,
                 continue
         if not _is_quantity(s, start, end, unit_end, unit, lo):
             continue
+        if _states_a_fact(s, start, lo, hi):
+            continue
         if not unit and not scale and not comp_before and not comp_after:
             continue
         value = _value(number, scale)
@@ -217,17 +230,86 @@ def parse_targets(text: Text, lo: int, hi: int,
         out.append(TargetMention(
             metric=_metric(s, start, span_start, unit_end, after_end, unit, lo, hi),
             comparator=comparator, value=value, value_text=s[start:unit_end].strip(),
-            unit=UNIT_ALIASES.get(unit, unit) if unit != "名" else "名",
+            unit=_cue()["unit_aliases"].get(unit, unit),
             span=text.span(span_start, span_end), sentence=text.span(sent_a, sent_b),
             deadline=_deadline(text, start, sent_a, sent_b)))
+    return _respectively(s, out, lo, hi)
+
+
+@functools.lru_cache(maxsize=None)
+def _list_join_re() -> re.Pattern:
+    """What stands between two values of one list (70%、40%和20%)."""
+    joins = "|".join(map(re.escape, _cue()["list_joins"]))
+    return re.compile(f" *(?:{joins}) *")
+
+
+@functools.lru_cache(maxsize=None)
+def _respectively_re() -> re.Pattern:
+    """The word that spreads a list of values over a list of things (…分别不低于), at the end of
+    the words before the values."""
+    words = "|".join(map(re.escape, _cue()["respectively"]))
+    links = "|".join(map(re.escape, _cue()["respectively_links"]))
+    return re.compile(f"(?:{words})(?:{links})? *$")
+
+
+def _respectively(s: str, found: list[TargetMention], lo: int, hi: int) -> list[TargetMention]:
+    """Values listed after one comparator (分别不低于70%、40%、20%) are one target each: each
+    shares the comparator and takes its own thing from the list before 分别."""
+    out = list(found)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _list_join_re().fullmatch(s, out[j].span.end, out[j + 1].span.start):
+            j += 1
+        if j > i:
+            out[i:j + 1] = _shared(s, out[i:j + 1], lo, hi)
+        i = j + 1
     return out
+
+
+def _shared(s: str, group: list[TargetMention], lo: int, hi: int) -> list[TargetMention]:
+    first = group[0]
+    comparators = [t.comparator if t.comparator != "=" else first.comparator for t in group]
+    ca, _ = clause_bounds(s, first.span.start, lo, hi)
+    before = s[ca:first.span.start]
+    m = _respectively_re().search(before)
+    metrics = [first.metric] * len(group)
+    if m:
+        prefix = _trim(before[:m.start()])
+        metrics = _metrics_per_thing(prefix, len(group)) or [prefix] * len(group)
+    return [dataclasses.replace(t, comparator=c, metric=mt) for t, c, mt in zip(group, comparators, metrics)]
+
+
+def _metrics_per_thing(prefix: str, n: int) -> list[str] | None:
+    """The metric of each value when the words before 分别 list as many things as there are values:
+    words the list shares before its first thing and after its last (A、B、C中的比例) go to each."""
+    parts = NOUN_BREAK_RE.split(prefix)
+    if len(parts) != n or not all(parts):
+        return None
+    last, tail = parts[-1], ""
+    for marker in _cue()["shared_tail_markers"]:
+        k = last.find(marker, 1)
+        if k > 0:
+            last, tail = last[:k], last[k:]
+            break
+    else:
+        for word in sorted(_cue()["measure_words"], key=len, reverse=True):
+            if last.endswith(word) and len(last) > len(word):
+                last, tail = last[:-len(word)], word
+                break
+    things = parts[:-1] + [last]
+    width = max(len(p) for p in things[1:])
+    lead = ""
+    if len(things[0]) > width + 1:
+        lead, things[0] = things[0][:-width], things[0][-width:]
+    return [lead + thing + tail for thing in things]
 
 
 @functools.lru_cache(maxsize=None)
 def _numeral_words() -> tuple[tuple[str, re.Pattern], ...]:
     """The comparator words written before a number, each with the pattern of it and a numeral."""
     return tuple((word, re.compile(re.escape(word) + f"([{CHINESE_NUMERAL_CHARS}]+)"))
-                 for word, _ in _comparators() if word not in AFTER_WORDS)
+                 for word, _ in _comparators() if word not in _after_words())
 
 
 @functools.lru_cache(maxsize=None)
@@ -273,7 +355,7 @@ def _numbers(s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(s, lo, hi):
             a, b = m.start(1), m.end(1)
             digits = m.group(1)
-            if digits in ("万", "亿", "千"):
+            if digits in SCALE_WORDS:
                 found.append((a, a, "1"))     # 破亿: one 亿, the scale is read after
             elif not any(x[0] <= a < x[1] for x in found):
                 found.append((a, b, digits))
@@ -297,10 +379,14 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
         pa, _ = clause_bounds(s, ca - 1, lo, hi)
         before = _trim(s[pa:ca - 1]) + ("" if before in _cue()["metric_fillers"] else before)
     metric = (before + noun).strip()
-    if noun and unit in PEOPLE_UNITS and not metric.endswith(("人数", "数")):
-        metric += _cue()["count_suffix_people"]
-    elif noun and unit in COUNT_UNITS and not metric.endswith(("数", "量")):
-        metric += _cue()["count_suffix"]
+    if not metric or metric.endswith(_word_tuple("count_endings")):
+        return metric
+    if unit in _word_set("people_units"):
+        metric += _cue()["count_suffix_people"]         # 讲师团不少于100人: 讲师团人数
+    elif noun and unit in _word_set("count_units"):
+        metric += _cue()["count_suffix"]                # 建设1000家基地: 基地数
+    elif unit in _cue()["count_suffix_by_unit"]:
+        metric += _cue()["count_suffix_by_unit"][unit]  # 开展活动不少于2场次: 活动场次
     return metric
 
 
@@ -320,7 +406,11 @@ def _trim(phrase: str) -> str:
             if phrase.startswith(f) and len(phrase) > len(f):
                 phrase = phrase[len(f):].lstrip(" ")
                 changed = True
-    return phrase.strip(" ，,")
+    phrase = _respectively_re().sub("", phrase).strip(" ，,")
+    trailing = _word_tuple("metric_trailing_fillers")
+    while phrase.endswith(trailing):
+        phrase = phrase[:-len(next(w for w in trailing if phrase.endswith(w)))]
+    return phrase
 
 
 def _deadline(text: Text, pos: int, lo: int, hi: int) -> Span | None:
@@ -338,21 +428,48 @@ def _deadline(text: Text, pos: int, lo: int, hi: int) -> Span | None:
     return best
 
 
+def deadline_in(text: Text, lo: int, hi: int) -> Span | None:
+    """The first deadline wording between lo and hi (an item's opening, a heading), or None."""
+    found = _deadline(text, lo, lo, hi)
+    return found
+
+
 def deadline_date(wording: str, year: int | None) -> dt.date | None:
-    """The last day a deadline wording allows, in the plan year when it names none."""
+    """The last day a deadline wording allows, in the plan year when it names none.
+
+    >>> deadline_date("6月底前", 2021), deadline_date("三季度末", 2022), deadline_date("十月中旬前", 2020)
+    (datetime.date(2021, 6, 30), datetime.date(2022, 9, 30), datetime.date(2020, 10, 20))
+    """
     y = re.search(r"((?:19|20)\d{2})", wording)
     year = int(y.group(1)) if y else year
     if year is None:
         return None
-    m = re.search(r"(\d{1,2})\s*月(中旬|上旬)?", wording.replace(str(year), ""))
+    words = lexicon.cues()["deadlines"]
+    rest = wording.replace(str(year), "")
+    m = _MONTH_RE.search(rest)
     if m:
-        month = int(m.group(1))
-        if not 1 <= month <= 12:
+        month = _month_number(m.group(1))
+        if month is None or not 1 <= month <= 12:
             return None
-        day = {"上旬": 10, "中旬": 20}.get(m.group(2) or "", calendar.monthrange(year, month)[1])
+        parts = words["month_parts"]
+        day = parts.get(m.group(2) or "", calendar.monthrange(year, month)[1])
         return dt.date(year, month, day)
-    if "上半年" in wording:
+    q = _QUARTER_RE.search(rest)
+    if q:
+        quarter = _month_number(q.group(1))
+        if quarter and 1 <= quarter <= 4:
+            month = quarter * 3
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+    if any(w in wording for w in words["first_half"]):
         return dt.date(year, 6, 30)
-    if re.search(r"年底|年末|年内|下半年|全年", wording):
+    if any(w in wording for w in words["year_end"]):
         return dt.date(year, 12, 31)
     return None
+
+
+_MONTH_RE = re.compile(f"(\\d{{1,2}}|[{CHINESE_NUMERAL_CHARS}]{{1,3}})\\s*月(上旬|中旬|下旬)?")
+_QUARTER_RE = re.compile(f"(\\d|[{CHINESE_NUMERAL_CHARS}])季度")
+
+
+def _month_number(written: str) -> int | None:
+    return int(written) if written.isdigit() else chinese_to_int(written)

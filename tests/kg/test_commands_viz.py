@@ -101,7 +101,8 @@ def test_stats_prints_counts_plans_and_leading_programs(corpus_db):
     out = run("stats", "--db", corpus_db).output
     assert "WorkPlan               5" in out
     assert "plans by level and year:" in out and "province         0     0     2     2" in out
-    assert "P1  共青团与人大代表、政协委员面对面 (5 bodies)" in out
+    assert "P1  乡村振兴青春建功行动 (5 bodies)" in out
+    assert "P2  共青团与人大代表、政协委员面对面 (5 bodies)" in out
 
 
 @pytest.mark.parametrize("table", TABLES)

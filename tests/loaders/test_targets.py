@@ -43,7 +43,7 @@ def test_numbers_that_are_not_targets(sentence):
 def test_metric_is_the_measured_phrase():
     s = "保证实体化阵地每月开展日常活动不少于2场次。"
     [t] = parse_targets(Text(s), 0, len(s))
-    assert t.metric == "实体化阵地每月开展日常活动"
+    assert t.metric == "实体化阵地每月开展日常活动场次"     # the count named by its unit
     assert t.span.quote == "不少于2场次"
 
 

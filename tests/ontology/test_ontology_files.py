@@ -46,7 +46,7 @@ ORG_KINDS = {"league-committee", "league-body", "league-affiliated", "party", "g
 LEVELS = {"central", "province", "prefecture", "county"}
 RELATIONS = {"superior", "subordinate", "partner", "mentioned"}
 ORG_COLUMNS = ["name", "aliases", "kind", "scope", "level", "level_offset", "relation", "label_template"]
-NON_PROGRAM_COLUMNS = ["pattern", "kind", "is_regex"]
+NON_PROGRAM_COLUMNS = ["pattern", "kind", "is_regex", "comment"]
 NON_PROGRAM_KINDS = {"formula", "slogan", "period", "mechanism"}
 
 
@@ -477,6 +477,7 @@ def non_programs() -> tuple[set[str], list[re.Pattern]]:
         assert row["kind"] in NON_PROGRAM_KINDS, row
         assert row["is_regex"] in {"0", "1"}, row
         assert row["pattern"] and row["pattern"] == row["pattern"].strip(), row
+        assert row["comment"].strip(), f"every entry says which form it covers: {row}"
         if row["is_regex"] == "1":
             shapes.append(re.compile(row["pattern"]))
         else:
