@@ -83,7 +83,7 @@ def test_misses_and_extras_per_document(db):
     }
     assert deqing["extra"]["programs"] == ["青年之家"]
     assert [(t["metric"], t["comparator"], t["value"], t["unit"]) for t in deqing["extra"]["targets"]] == [
-        ("新建青年之家", ">=", "5", "个")]
+        ("新建青年之家数", ">=", "5", "个")]
     assert deqing["extra"]["responsibilities"] == [{"item": "2", "organization": "教育团工委"}]
     assert deqing["differs"]["targets"] == [
         {"target": "年内举办县级培训班2期", "field": "deadline", "gold": "", "workspace": "年内"}]
@@ -111,7 +111,7 @@ def test_the_table_names_the_figures_and_each_documents_misses(db):
     assert "pursues           P 0.750  R 0.600  F1 0.667  (3 right of 4 listed, 5 in gold)" in lines
     assert "  programs missed: 希望工程" in lines
     assert "  programs not in gold: 青年之家" in lines
-    assert "  targets not in gold: 新建青年之家 >= 5个" in lines
+    assert "  targets not in gold: 新建青年之家数 >= 5个" in lines
     assert "  responsibilities not in gold: 2 教育团工委" in lines
     assert f"[yuhang_2023] {GOLD / 'yuhang_2023.json'}: not in the workspace, everything below counts as missed" \
         in lines
