@@ -29,7 +29,8 @@ def extract(raw: RawDocument) -> DocumentFacts:
     layout = parse_layout(text)
     check_work_plan(raw, layout)
     header = layout.header
-    found = issuer_of(text, header.issuer_lines, header.title)
+    found = issuer_of(text, header.issuer_lines, header.title, doc_number=header.doc_number,
+                      document=raw.source.name)
     issuer = found.organization
     year = header.year
     facts = DocumentFacts(

@@ -1,0 +1,395 @@
+"""The body that issues a plan (or that a news report is about), from what the document says.
+
+A body names itself in full in the header, the title or the signature (共青团南昌市委, 共青团某某大学
+委员会, 某某市直机关团工委, 某某集团团委). Where it names itself only generically (团市委, 我校,
+共青团 with no place), its place or institution is read from the rest of the document: a full name
+in a reporter's lead (共青团某某市委（以下简称团市委）), the 文号's issuer abbreviation (甬团发), the
+page's breadcrumb (某某共青团 >>), and the places the body calls its own (美好某某, 某某共青团, 在某某
+市委的坚强领导下), each form weighted by how strongly it names the issuer and counted over the
+whole text. When nothing says, the issuer is unknown, for this document alone.
+
+The forms are data: ``ontology/issuer_forms.tsv`` and ``ontology/doc_number_issuers.tsv``.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ontology
+
+from . import lexicon, regions
+from .facts import Organization
+from .model import Span, Text
+from .organizations import (COMMITTEE_RE, PLAIN_RE, SCOPE_WORDS, IssuerFinding, committee_of, joined_spans,
+                            resolve_committee, slug, span_from)
+from .regions import Region
+
+UNKNOWN_PREFIX = "unknown/"
+UNKNOWN_LABEL = "未识别的团委"
+
+CJK = r"[\u4e00-\u9fff]"
+# 共青团某某大学委员会, 中国共产主义青年团某某学院委员会, 共青团某某学院委
+UNIVERSITY_FULL_RE = re.compile(
+    rf"(?:中国共产主义青年团|共青团)(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?:委员会|委)")
+# 某某学院团委, 某某大学团委
+UNIVERSITY_SHORT_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))团委")
+# 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
+WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)")
+# 某某集团团委, 某某有限公司团委, 共青团某某集团委员会
+ENTERPRISE_RE = re.compile(
+    rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?(?:集团|公司))(?:团委|委员会|团工委)")
+# An institution named in passing by its generic kind, never as one institution.
+GENERIC_INSTITUTION_RE = re.compile(r"^(?:各|全|本|我|该|二级|高等|高校|中小|大中|普通|重点|有关|相关|所属|驻|各级|省属|市属)"
+                                    r"|^(?:大学|学院|学校|中学|高校|院校|党校|团校)$")
+# The place part of a 文号 before its kind: 甬 in 甬团发, 洪 in 洪青发, 浙 in 浙团联字.
+DOC_NUMBER_HEAD_RE = re.compile(
+    rf"^(?P<head>{CJK}{{1,6}}?)(?:团委|青联|团|青)(?:办|联)?(?:发|字|函|电|通|办发|办字)?\s*[〔\[［【(（]")
+LEAD_CHARS = 300          # a reporter's lead, the opening of a plan
+TAIL_CHARS = 600          # the signature and date at the end
+SIGNATURE_LINE = 40       # a signature line is short; a longer one is the body's last paragraph
+
+# Weights of the evidence for a body named generically; a full name in the header wins outright.
+WEIGHT_LEAD_NAME = 6      # 共青团某某市委（以下简称团市委）, 记者从共青团某某市委获悉
+WEIGHT_BODY_NAME = 3      # a full name of the same level elsewhere in the text
+WEIGHT_DOC_NUMBER = 4     # the 文号's issuer abbreviation
+WEIGHT_INSTITUTION = 3    # 某某大学团委 in a plan that speaks of its own school
+MIN_INSTITUTION = 2       # an institution named once in passing is no evidence
+
+
+@dataclass(frozen=True)
+class Form:
+    kind: str
+    pattern: re.Pattern
+    value: str
+
+
+@functools.lru_cache(maxsize=None)
+def forms() -> tuple[Form, ...]:
+    with open(ontology.ISSUER_FORMS, encoding="utf-8", newline="") as f:
+        return tuple(Form(r["kind"].strip(), re.compile(r["form"].strip()), r["value"].strip())
+                     for r in csv.DictReader(f, delimiter="\t"))
+
+
+@functools.lru_cache(maxsize=None)
+def generic_names() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every generic name (longest first, so 自治区团委 is not read as 区团委)."""
+    level_of = {}
+    for form in forms():
+        if form.kind == "generic":
+            for name in form.pattern.pattern.split("|"):
+                level_of[name] = form.value
+    names = sorted(level_of, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))), level_of
+
+
+@functools.lru_cache(maxsize=None)
+def doc_number_issuers() -> dict[str, tuple[Region, ...]]:
+    """文号 abbreviation -> the regions it may stand for, in the table's order."""
+    out: dict[str, list[Region]] = defaultdict(list)
+    with open(ontology.DOC_NUMBER_ISSUERS, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            region = regions.region(row["adcode"].strip())
+            if region is None:
+                raise ValueError(f"{ontology.DOC_NUMBER_ISSUERS.name}: unknown adcode {row['adcode']!r}")
+            out[row["abbreviation"].strip()].append(region)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def unknown_issuer(document: str, level: str | None = None) -> Organization:
+    """The issuer of a document that does not say who it is: its own node, never shared."""
+    return Organization(f"{UNKNOWN_PREFIX}{document}", f"{UNKNOWN_LABEL}（{document}）", "league-committee", level)
+
+
+def is_unknown(org: Organization) -> bool:
+    return org.key.startswith(UNKNOWN_PREFIX)
+
+
+# -- bodies named in full ------------------------------------------------------------------------
+
+def leading_region(name: str, levels: tuple[str, ...] = ("province", "prefecture")) -> Region | None:
+    """The region a name starts with (河南 in 河南牧业经济学院, 宁波市 in 宁波市直机关)."""
+    index = regions.names_index()
+    for n in range(min(len(name), 8), 1, -1):
+        found = [r for r in index.get(name[:n], ()) if r.level in levels]
+        if found:
+            return found[0]
+    return None
+
+
+def trailing_region(name: str, levels: tuple[str, ...] = ("province", "prefecture", "county")) -> tuple[Region, ...]:
+    """The regions a name ends with (淮安 in 成立淮安)."""
+    index = regions.names_index()
+    for n in range(min(len(name), 8), 1, -1):
+        found = tuple(r for r in index.get(name[-n:], ()) if r.level in levels)
+        if found:
+            return found
+    return ()
+
+
+def university(inst: str) -> Organization:
+    """The League committee of a university, college or school, with the region its name starts with."""
+    region = leading_region(inst)
+    label = f"共青团{inst}委员会"
+    aliases = tuple(sorted({f"{inst}团委", f"共青团{inst}委", f"{inst}共青团"}))
+    return Organization(f"{region.code if region else 'cn'}/{slug(label)}", label, "league-committee",
+                        "university", region, aliases)
+
+
+def working_committee(name: str, region: Region | None = None) -> Organization:
+    """A 团工委 of organs, parks, an industry or schools, at the level of the committee above it."""
+    region = leading_region(name, ("province", "prefecture", "county")) or region
+    label = f"{name}团工委" if region is None or name.startswith((region.name, region.short)) \
+        else f"{region.name}{name}团工委"
+    parent = committee_of(region) if region else None
+    return Organization(f"{region.code if region else 'cn'}/{slug(label)}", label, "league-committee",
+                        region.level if region else None, region, (f"{label[:-3]}团工作委员会",),
+                        parent.key if parent else None)
+
+
+def enterprise(name: str) -> Organization:
+    """The League committee of an enterprise (某某集团团委)."""
+    region = leading_region(name)
+    label = f"{name}团委"
+    return Organization(f"{region.code if region else 'cn'}/{slug(label)}", label, "league-committee",
+                        "enterprise", region, (f"共青团{name}委员会",))
+
+
+def _institution(name: str) -> str | None:
+    """The institution's own name, or None for a generic one (各学院, 高校)."""
+    # A name found in running text may carry the words before it (深化某某大学): cut at a region.
+    for i in range(1, len(name) - 3):
+        if leading_region(name[i:]) and not leading_region(name):
+            name = name[i:]
+            break
+    if len(name) < 4 or GENERIC_INSTITUTION_RE.search(name):
+        return None
+    return name
+
+
+def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organization]]:
+    """Bodies named in full in a stretch of text: League committees of regions, universities,
+    working committees and enterprises, by where they start."""
+    out: list[tuple[int, int, Organization]] = []
+    for m in COMMITTEE_RE.finditer(s):
+        region = resolve_committee(m.group("name"), m.group("word"), hint)
+        if region:
+            out.append((m.start(), m.end(), committee_of(region)))
+    for pattern in (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
+        for m in pattern.finditer(s):
+            inst = _institution(m.group("inst"))
+            if inst:
+                start = m.start() if inst == m.group("inst") and pattern is UNIVERSITY_FULL_RE \
+                    else m.start("inst") + m.group("inst").index(inst)
+                out.append((start, m.end(), university(inst)))
+    for m in ENTERPRISE_RE.finditer(s):
+        if not re.search(r"(?:大学|学院|学校)", m.group("name")) and not GENERIC_INSTITUTION_RE.search(m.group("name")):
+            out.append((m.start("name"), m.end(), enterprise(m.group("name"))))
+    for m in WORKING_RE.finditer(s):
+        name = m.group("name")
+        if not GENERIC_INSTITUTION_RE.search(name) and len(name) >= 2:
+            out.append((m.start("name"), m.end(), working_committee(name)))
+    # Where two overlap (共青团某某市委 inside a longer name), the one starting first and longest wins.
+    out.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    kept: list[tuple[int, int, Organization]] = []
+    for a, b, org in out:
+        if not kept or a >= kept[-1][1]:
+            kept.append((a, b, org))
+    return kept
+
+
+# -- the level a generic name or scope phrase tells ----------------------------------------------
+
+def generic_level(s: str) -> tuple[str | None, int, int]:
+    """The level of the first generic name in a stretch (团市委 -> prefecture), and where it is."""
+    pattern, level_of = generic_names()
+    m = pattern.search(s)
+    return (level_of[m.group()], m.start(), m.end()) if m else (None, -1, -1)
+
+
+def scope_level(s: str) -> str | None:
+    """The level the plan speaks of as its own (全市, 我校), by the most phrases."""
+    counts: dict[str, int] = defaultdict(int)
+    for form in forms():
+        if form.kind == "scope":
+            counts[form.value] += len(form.pattern.findall(s))
+    best = max(counts, key=lambda k: counts[k], default=None)
+    return best if best and counts[best] else None
+
+
+# -- votes for a body named generically ----------------------------------------------------------
+
+class Votes:
+    """Weighted evidence for the issuer's place or institution, with the first span of each."""
+
+    def __init__(self) -> None:
+        self.weight: dict[str, int] = defaultdict(int)
+        self.first: dict[str, tuple[int, Organization, tuple[int, int] | None]] = {}
+
+    def add(self, org: Organization, weight: int, where: tuple[int, int] | None, order: int) -> None:
+        self.weight[org.key] += weight
+        if org.key not in self.first or order < self.first[org.key][0]:
+            self.first[org.key] = (order, org, where)
+
+    def best(self) -> tuple[Organization, tuple[int, int] | None] | None:
+        if not self.weight:
+            return None
+        key = max(self.weight, key=lambda k: (self.weight[k], -self.first[k][0]))
+        _, org, where = self.first[key]
+        return org, where
+
+
+def _at_level(candidates: tuple[Region, ...], level: str | None) -> Region | None:
+    """The one region of the level among a name's candidates (a municipality is a city's 团市委 too)."""
+    if level is None:
+        level_ones = [r for r in candidates if r.level in ("province", "prefecture")]
+        return level_ones[0] if len(level_ones) == 1 else None
+    fit = [r for r in candidates if r.level == level
+           or (level == "prefecture" and r.level == "province" and r.name.endswith("市"))]
+    return fit[0] if len(fit) == 1 else None
+
+
+def _place_votes(s: str, level: str | None, votes: Votes) -> None:
+    index = regions.names_index()
+    for form in forms():
+        if form.kind not in ("place", "breadcrumb"):
+            continue
+        weight = int(form.value)
+        stretch = s if form.kind == "place" else "\n".join(s.split("\n")[:12])
+        for m in form.pattern.finditer(stretch):
+            if "after" in m.groupdict() and m.group("after"):
+                words = m.group("after")
+                candidates: tuple[Region, ...] = ()
+                for n in range(len(words), 1, -1):
+                    if words[:n] in index:
+                        candidates, start = index[words[:n]], m.start("after")
+                        end = start + n
+                        break
+            else:
+                words = m.group("before")
+                candidates = trailing_region(words)
+                end = m.end("before")
+                start = end - (len(candidates[0].name) if candidates and words.endswith(candidates[0].name)
+                               else len(candidates[0].short) if candidates else 0)
+            region = _at_level(candidates, level) if candidates else None
+            if region:
+                votes.add(committee_of(region), weight, (start, end), start)
+
+
+def _doc_number_votes(doc_number: Span | None, level: str | None, votes: Votes, place_weights: dict) -> None:
+    if doc_number is None:
+        return
+    m = DOC_NUMBER_HEAD_RE.match(doc_number.quote.replace(" ", ""))
+    if not m:
+        return
+    head = m.group("head")
+    candidates = doc_number_issuers().get(head, ())
+    if not candidates:
+        region = _at_level(regions.names_index().get(head, ()), level)
+        candidates = (region,) if region else ()
+    if level:
+        candidates = tuple(r for r in candidates if r.level == level
+                           or (level == "prefecture" and r.name.endswith("市") and r.level == "province")) or ()
+    if not candidates:
+        return
+    # A shared abbreviation (宁: Ningxia and Nanjing) goes to the one the text names most.
+    region = max(candidates, key=lambda r: (place_weights.get(committee_of(r).key, 0), -candidates.index(r)))
+    votes.add(committee_of(region), WEIGHT_DOC_NUMBER, (doc_number.start, doc_number.start + len(head)),
+              doc_number.start)
+
+
+def _institution_votes(s: str, votes: Votes) -> None:
+    counts: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for pattern in (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
+        for m in pattern.finditer(s):
+            inst = _institution(m.group("inst"))
+            if inst:
+                start = m.start("inst") + m.group("inst").index(inst)
+                counts[inst].append((start, m.end()))
+    for inst, where in counts.items():
+        weight = WEIGHT_INSTITUTION * len(where)
+        weight += s.count(inst) - len(where)          # the institution named again elsewhere
+        if weight >= MIN_INSTITUTION:
+            org = university(inst)
+            votes.weight[org.key] += weight
+            votes.first[org.key] = (where[0][0], org, where[0])
+
+
+def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
+              doc_number: Span | None = None, document: str | None = None) -> IssuerFinding:
+    """The body that issues the plan, with the span that names it; an unknown body of the
+    document's own when nothing says."""
+    s = text.text
+    hint = _scope_hint(s)
+    tail_start = max(0, len(s) - TAIL_CHARS)
+    # The signature: the short lines at the end (a body's name, the date), not the last paragraph.
+    tail = [text.span(tail_start + m.start(), tail_start + m.end())
+            for m in re.finditer(r"[^\n]+", s[tail_start:])
+            if len(m.group().strip()) <= SIGNATURE_LINE] if len(s) >= TAIL_CHARS else []
+    title_group = [title] if title else []
+    # 1. A body named in full in the header, the title or the signature; the header and title may
+    #    break a name over two lines (中国共产主义青年团 / 平罗县委员会文件).
+    for group in (header_lines, title_group, tail):
+        joined, index = joined_spans(text, group)
+        found = named_bodies(joined, hint)
+        if found:
+            a, b, org = found[0]
+            return IssuerFinding(org, span_from(text, index, a, b))
+        if group is tail:
+            continue
+        for m in PLAIN_RE.finditer(joined):           # 吉林共青团2021年工作要点, 某某共青团 >> …
+            name = re.sub(r"^(?:19|20)\d{2}年", "", m.group("name"))
+            region = _plain_region(name, hint)
+            if region:
+                start = m.start("name") + (len(m.group("name")) - len(name))
+                return IssuerFinding(committee_of(region), span_from(text, index, start, m.end()))
+    # 2. A body named generically: its level from the name or the plan's scope phrases.
+    level = None
+    for group in (title_group, header_lines, tail):
+        joined, _ = joined_spans(text, group)
+        level = generic_level(joined)[0]
+        if level:
+            break
+    if level is None:
+        level = generic_level(s[:LEAD_CHARS])[0] or scope_level(s)
+    votes = Votes()
+    # A full name in the lead (共青团某某市委（以下简称团市委）) or of the same level in the body.
+    for a, b, org in named_bodies(s, hint):
+        if org.level == "university":
+            continue                                   # counted with the institutions below
+        if level is not None and org.level != level and not (
+                level == "prefecture" and org.level == "province" and org.region
+                and org.region.name.endswith("市")):
+            continue                                   # a body above or below the issuer
+        if org.region is None:
+            continue
+        weight = WEIGHT_LEAD_NAME if a < LEAD_CHARS or s.startswith("（以下简称", b) else WEIGHT_BODY_NAME
+        votes.add(org, weight, (a, b), a)
+    _place_votes(s, level, votes)
+    _doc_number_votes(doc_number, level, votes, dict(votes.weight))
+    if level in (None, "university"):
+        _institution_votes(s, votes)
+    best = votes.best()
+    if best is not None:
+        org, where = best
+        if level is None or org.level == level or (level == "prefecture" and org.level == "province"):
+            return IssuerFinding(org, text.span(*where) if where else None)
+    return IssuerFinding(unknown_issuer(document or "?", level), None)
+
+
+def _plain_region(name: str, hint: str | None) -> Region | None:
+    region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
+    if region is None and name[-1:] in "省市县区":
+        region = regions.lookup(name[:-1], {"省": "province", "市": None, "县": "county", "区": "county"}[name[-1]]
+                                or hint)
+    return region
+
+
+def _scope_hint(s: str) -> str | None:
+    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
+    for word, lvl in SCOPE_WORDS.items():
+        counts[lvl] += s.count(word)
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
