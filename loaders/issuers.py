@@ -48,8 +48,9 @@ GENERIC_INSTITUTION_RE = re.compile(r"^(?:各|全|本|我|该|二级|高等|高�
 DOC_NUMBER_HEAD_RE = re.compile(
     rf"^(?P<head>{CJK}{{1,6}}?)(?:团委|青联|团|青)(?:办|联)?(?:发|字|函|电|通|办发|办字)?\s*[〔\[［【(（]")
 LEAD_CHARS = 300          # a reporter's lead, the opening of a plan
-TAIL_CHARS = 600          # the signature and date at the end
 SIGNATURE_LINE = 40       # a signature line is short; a longer one is the body's last paragraph
+SIGNATURE_LINES = 4
+SENTENCE_END_RE = re.compile(r"[。；;！!？?：:]$|^\s*(?:[0-9０-９]+[.、．]|[一二三四五六七八九十]+、|[（(])")
 
 # Weights of the evidence for a body named generically; a full name in the header wins outright.
 WEIGHT_LEAD_NAME = 6      # 共青团某某市委（以下简称团市委）, 记者从共青团某某市委获悉
@@ -317,18 +318,33 @@ def _institution_votes(s: str, votes: Votes) -> None:
             votes.first[org.key] = (where[0][0], org, where[0])
 
 
+def signature_lines(text: Text) -> list[Span]:
+    """The short lines that close the text (the body's name, the date), last first stopped by a
+    sentence or a numbered item."""
+    out: list[Span] = []
+    s = text.text
+    end = len(s)
+    while end > 0 and len(out) < SIGNATURE_LINES:
+        start = s.rfind("\n", 0, end) + 1
+        line = s[start:end].strip()
+        if line:
+            if len(line) > SIGNATURE_LINE or SENTENCE_END_RE.search(line):
+                break
+            lead = len(s[start:end]) - len(s[start:end].lstrip())
+            out.append(text.span(start + lead, start + lead + len(line)))
+        end = start - 1
+    return out[::-1]
+
+
 def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
               doc_number: Span | None = None, document: str | None = None) -> IssuerFinding:
     """The body that issues the plan, with the span that names it; an unknown body of the
     document's own when nothing says."""
     s = text.text
     hint = _scope_hint(s)
-    tail_start = max(0, len(s) - TAIL_CHARS)
-    # The signature: the short lines at the end (a body's name, the date), not the last paragraph.
-    tail = [text.span(tail_start + m.start(), tail_start + m.end())
-            for m in re.finditer(r"[^\n]+", s[tail_start:])
-            if len(m.group().strip()) <= SIGNATURE_LINE] if len(s) >= TAIL_CHARS else []
+    tail = signature_lines(text)
     title_group = [title] if title else []
+    partial: tuple[str, Span] | None = None
     # 1. A body named in full in the header, the title or the signature; the header and title may
     #    break a name over two lines (中国共产主义青年团 / 平罗县委员会文件).
     for group in (header_lines, title_group, tail):
@@ -336,6 +352,10 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
         found = named_bodies(joined, hint)
         if found:
             a, b, org = found[0]
+            if org.label.endswith("团工委") and org.region is None:
+                # 教育团工委: the place is the one of the committee above it, said elsewhere.
+                partial = (org.label[:-3], span_from(text, index, a, b))
+                break
             return IssuerFinding(org, span_from(text, index, a, b))
         if group is tail:
             continue
@@ -374,8 +394,13 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     best = votes.best()
     if best is not None:
         org, where = best
-        if level is None or org.level == level or (level == "prefecture" and org.level == "province"):
+        if partial is not None and org.region is not None and org.level in regions.LEVELS:
+            return IssuerFinding(working_committee(partial[0], org.region), partial[1])
+        if partial is None and (level is None or org.level == level
+                                or (level == "prefecture" and org.level == "province")):
             return IssuerFinding(org, text.span(*where) if where else None)
+    if partial is not None:
+        return IssuerFinding(working_committee(partial[0]), partial[1])
     return IssuerFinding(unknown_issuer(document or "?", level), None)
 
 
