@@ -36,6 +36,8 @@ UNIVERSITY_FULL_RE = re.compile(
     rf"(?:中国共产主义青年团|共青团)(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?:委员会|委)")
 # 某某学院团委, 某某大学团委
 UNIVERSITY_SHORT_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))团委")
+# 某某大学, 某某职业技术学院: an institution by itself
+INSTITUTION_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院))")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
 WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)")
 # 某某集团团委, 某某有限公司团委, 共青团某某集团委员会
@@ -43,7 +45,7 @@ ENTERPRISE_RE = re.compile(
     rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?(?:集团|公司))(?:团委|委员会|团工委)")
 # An institution named in passing by its generic kind, never as one institution.
 GENERIC_INSTITUTION_RE = re.compile(r"^(?:各|全|本|我|该|二级|高等|高校|中小|大中|普通|重点|有关|相关|所属|驻|各级|省属|市属)"
-                                    r"|^(?:大学|学院|学校|中学|高校|院校|党校|团校)$")
+                                    r"|^(?:大学|学院|学校|中学|高校|院校|党校|团校)$|二级学院|各学院|各高校|中小学|大中专")
 # The place part of a 文号 before its kind: 甬 in 甬团发, 洪 in 洪青发, 浙 in 浙团联字.
 DOC_NUMBER_HEAD_RE = re.compile(
     rf"^(?P<head>{CJK}{{1,6}}?)(?:团委|青联|团|青)(?:办|联)?(?:发|字|函|电|通|办发|办字)?\s*[〔\[［【(（]")
@@ -158,16 +160,39 @@ def enterprise(name: str) -> Organization:
                         "enterprise", region, (f"共青团{name}委员会",))
 
 
-def _institution(name: str) -> str | None:
-    """The institution's own name, or None for a generic one (各学院, 高校)."""
-    # A name found in running text may carry the words before it (深化某某大学): cut at a region.
-    for i in range(1, len(name) - 3):
-        if leading_region(name[i:]) and not leading_region(name):
-            name = name[i:]
-            break
+def _institution(name: str, bounded: bool) -> str | None:
+    """The institution's own name, or None for a generic one (各学院, 二级学院, 高校).
+
+    In running text a name may carry the words before it (深化某某大学): it is cut where a place
+    name starts; without a place name it is taken only where the text has a boundary before it
+    (a line's start, punctuation, a quote, 共青团)."""
+    if not leading_region(name):
+        cut = next((i for i in range(1, len(name) - 3) if leading_region(name[i:])), None)
+        if cut is not None:
+            name = name[cut:]
+        elif not bounded:
+            return None
     if len(name) < 4 or GENERIC_INSTITUTION_RE.search(name):
         return None
     return name
+
+
+def _bounded(s: str, at: int) -> bool:
+    return at == 0 or not re.match(CJK, s[at - 1]) or s.endswith("共青团", 0, at)
+
+
+def institutions(s: str, patterns: tuple[re.Pattern, ...] = ()) -> list[tuple[int, int, str]]:
+    """Institutions named with their League committee (某某大学团委, 共青团某某学院委员会): where the
+    match starts and ends, and the institution's own name."""
+    out = []
+    for pattern in patterns or (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
+        for m in pattern.finditer(s):
+            inst = _institution(m.group("inst"), _bounded(s, m.start("inst")))
+            if inst:
+                start = m.start() if inst == m.group("inst") and pattern is UNIVERSITY_FULL_RE \
+                    else m.start("inst") + m.group("inst").index(inst)
+                out.append((start, m.end(), inst))
+    return out
 
 
 def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organization]]:
@@ -178,13 +203,7 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
         region = resolve_committee(m.group("name"), m.group("word"), hint)
         if region:
             out.append((m.start(), m.end(), committee_of(region)))
-    for pattern in (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
-        for m in pattern.finditer(s):
-            inst = _institution(m.group("inst"))
-            if inst:
-                start = m.start() if inst == m.group("inst") and pattern is UNIVERSITY_FULL_RE \
-                    else m.start("inst") + m.group("inst").index(inst)
-                out.append((start, m.end(), university(inst)))
+    out.extend((a, b, university(inst)) for a, b, inst in institutions(s))
     for m in ENTERPRISE_RE.finditer(s):
         if not re.search(r"(?:大学|学院|学校)", m.group("name")) and not GENERIC_INSTITUTION_RE.search(m.group("name")):
             out.append((m.start("name"), m.end(), enterprise(m.group("name"))))
@@ -302,20 +321,22 @@ def _doc_number_votes(doc_number: Span | None, level: str | None, votes: Votes, 
 
 
 def _institution_votes(s: str, votes: Votes) -> None:
-    counts: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for pattern in (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
-        for m in pattern.finditer(s):
-            inst = _institution(m.group("inst"))
-            if inst:
-                start = m.start("inst") + m.group("inst").index(inst)
-                counts[inst].append((start, m.end()))
-    for inst, where in counts.items():
-        weight = WEIGHT_INSTITUTION * len(where)
-        weight += s.count(inst) - len(where)          # the institution named again elsewhere
+    """In a plan that speaks of its own school: the institutions it names with their committee
+    (3 each) or by themselves (1 each); one named once by itself is no evidence."""
+    with_committee: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, b, inst in institutions(s):
+        with_committee[inst].append((a, b))
+    alone: dict[str, tuple[int, int]] = {}
+    for a, b, inst in institutions(s, (INSTITUTION_RE,)):
+        alone.setdefault(inst, (a, b))
+    for inst in sorted(set(with_committee) | set(alone)):
+        where = with_committee.get(inst, [])
+        weight = WEIGHT_INSTITUTION * len(where) + s.count(inst) - len(where)
         if weight >= MIN_INSTITUTION:
             org = university(inst)
+            first = where[0] if where else alone[inst]
             votes.weight[org.key] += weight
-            votes.first[org.key] = (where[0][0], org, where[0])
+            votes.first[org.key] = (first[0], org, first)
 
 
 def signature_lines(text: Text) -> list[Span]:
@@ -389,7 +410,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
         votes.add(org, weight, (a, b), a)
     _place_votes(s, level, votes)
     _doc_number_votes(doc_number, level, votes, dict(votes.weight))
-    if level in (None, "university"):
+    if level == "university":
         _institution_votes(s, votes)
     best = votes.best()
     if best is not None:

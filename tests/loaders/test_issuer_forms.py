@@ -37,6 +37,7 @@ def found(name):
     ("university_woxiao.txt", "共青团衢州山海大学委员会", "university", "330800", "衢州山海大学团委"),
     ("college_full_name.txt", "共青团金华信息职业学院委员会", "university", "330700", "共青团金华信息职业学院委员会"),
     ("college_short_name.txt", "共青团湖州南太湖学院委员会", "university", "330500", "湖州南太湖学院团委"),
+    ("university_named_alone.txt", "共青团嘉兴东湖学院委员会", "university", "330400", "嘉兴东湖学院"),
     # working committees at the level of the committee above
     ("working_committee_organs.txt", "宁波市直机关团工委", "prefecture", "330200", "宁波市直机关团工委"),
     ("working_committee_education.txt", "平阳县教育团工委", "county", "330326", "教育团工委"),
@@ -67,6 +68,8 @@ def test_issuer_of_each_form(name, label, level, code, quote):
     ("unknown_plain.txt", None),               # 共青团 and a year, nothing else
     ("unknown_city.txt", "prefecture"),        # 团市委; 嘉兴 only a destination of a visit
     ("district_with_city_slogan.txt", "county"),   # 团区委 in a city: the district is not said
+    ("unknown_school.txt", "university"),      # 我校, the school never named
+    ("unknown_passing_university.txt", None),  # a university's committee named as a partner
 ])
 def test_unknown_issuer_is_the_documents_own(name, level):
     finding = found(name)
