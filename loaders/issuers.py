@@ -39,7 +39,8 @@ UNIVERSITY_SHORT_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学�
 # 某某大学, 某某职业技术学院: an institution by itself
 INSTITUTION_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院))")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
-WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)")
+WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)"
+                        rf"|共青团(?P<full>{CJK}{{2,24}}?)工作委员会")
 # 某某集团团委, 某某有限公司团委, 共青团某某集团委员会
 ENTERPRISE_RE = re.compile(
     rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?(?:集团|公司))(?:团委|委员会|团工委)")
@@ -55,7 +56,7 @@ SIGNATURE_LINES = 4
 SENTENCE_END_RE = re.compile(r"[。；;！!？?：:]$|^\s*(?:[0-9０-９]+[.、．]|[一二三四五六七八九十]+、|[（(])")
 
 # Weights of the evidence for a body named generically; a full name in the header wins outright.
-WEIGHT_LEAD_NAME = 6      # 共青团某某市委（以下简称团市委）, 记者从共青团某某市委获悉
+WEIGHT_LEAD_NAME = 6      # a full name in the opening: 记者从共青团某某市委获悉
 WEIGHT_BODY_NAME = 3      # a full name of the same level elsewhere in the text
 WEIGHT_DOC_NUMBER = 4     # the 文号's issuer abbreviation
 WEIGHT_INSTITUTION = 3    # 某某大学团委 in a plan that speaks of its own school
@@ -208,9 +209,9 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
         if not re.search(r"(?:大学|学院|学校)", m.group("name")) and not GENERIC_INSTITUTION_RE.search(m.group("name")):
             out.append((m.start("name"), m.end(), enterprise(m.group("name"))))
     for m in WORKING_RE.finditer(s):
-        name = m.group("name")
-        if not GENERIC_INSTITUTION_RE.search(name) and len(name) >= 2:
-            out.append((m.start("name"), m.end(), working_committee(name)))
+        name = m.group("name") or m.group("full")
+        if not GENERIC_INSTITUTION_RE.search(name):
+            out.append((m.start() if m.group("full") else m.start("name"), m.end(), working_committee(name)))
     # Where two overlap (共青团某某市委 inside a longer name), the one starting first and longest wins.
     out.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     kept: list[tuple[int, int, Organization]] = []
@@ -227,6 +228,12 @@ def generic_level(s: str) -> tuple[str | None, int, int]:
     pattern, level_of = generic_names()
     m = pattern.search(s)
     return (level_of[m.group()], m.start(), m.end()) if m else (None, -1, -1)
+
+
+def generic_names_in(s: str) -> list[tuple[str, int, int]]:
+    """Every generic name in a stretch, with its level and where it is."""
+    pattern, level_of = generic_names()
+    return [(level_of[m.group()], m.start(), m.end()) for m in pattern.finditer(s)]
 
 
 def scope_level(s: str) -> str | None:
@@ -269,6 +276,28 @@ def _at_level(candidates: tuple[Region, ...], level: str | None) -> Region | Non
     fit = [r for r in candidates if r.level == level
            or (level == "prefecture" and r.level == "province" and r.name.endswith("市"))]
     return fit[0] if len(fit) == 1 else None
+
+
+def _subject_weight(s: str, end: int) -> int:
+    """The weight of a body's name whose next words make it the one acting in the plan
+    (共青团某某区委将…), or 0."""
+    return max((int(form.value) for form in forms() if form.kind == "subject" and form.pattern.match(s, end)),
+               default=0)
+
+
+def placed_county(org: Organization, s: str) -> Organization:
+    """A county's or district's committee whose name several counties share (鼓楼区) placed in the
+    one whose city or province the text names most."""
+    if org.level != "county" or org.region is None:
+        return org
+    same = [r for r in regions.names_index().get(org.region.name, ()) if r.level == "county"]
+    if len(same) < 2:
+        return org
+
+    def named(r: Region) -> int:
+        return sum(s.count(above.short) for above in regions.chain(r.code)[1:])
+    best = max(same, key=lambda r: (named(r), r.code == org.region.code))
+    return committee_of(best) if named(best) else org
 
 
 def _place_votes(s: str, level: str | None, votes: Votes) -> None:
@@ -377,7 +406,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
                 # 教育团工委: the place is the one of the committee above it, said elsewhere.
                 partial = (org.label[:-3], span_from(text, index, a, b))
                 break
-            return IssuerFinding(org, span_from(text, index, a, b))
+            return IssuerFinding(placed_county(org, s), span_from(text, index, a, b))
         if group is tail:
             continue
         for m in PLAIN_RE.finditer(joined):           # 吉林共青团2021年工作要点, 某某共青团 >> …
@@ -394,19 +423,23 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
         if level:
             break
     if level is None:
-        level = generic_level(s[:LEAD_CHARS])[0] or scope_level(s)
+        # The opening: a body named in full as the one acting (共青团某某区委将…) is the issuer; a
+        # generic name there tells the level only where it acts too (记者从团市委获悉), not where
+        # it is the body above (在团省委的领导下).
+        for a, b, org in named_bodies(s[:LEAD_CHARS], hint):
+            if org.region is not None and org.key == committee_of(org.region).key and _subject_weight(s, b):
+                return IssuerFinding(placed_county(org, s), text.span(a, b))
+        level = next((level_of for level_of, _, end in generic_names_in(s[:LEAD_CHARS])
+                      if _subject_weight(s, end)), None) or scope_level(s)
     votes = Votes()
     # A full name in the lead (共青团某某市委（以下简称团市委）) or of the same level in the body.
     for a, b, org in named_bodies(s, hint):
-        if org.level == "university":
-            continue                                   # counted with the institutions below
+        if org.region is None or org.key != committee_of(org.region).key:
+            continue                # a school's, an enterprise's, a working committee: partners here
         if level is not None and org.level != level and not (
-                level == "prefecture" and org.level == "province" and org.region
-                and org.region.name.endswith("市")):
+                level == "prefecture" and org.level == "province" and org.region.name.endswith("市")):
             continue                                   # a body above or below the issuer
-        if org.region is None:
-            continue
-        weight = WEIGHT_LEAD_NAME if a < LEAD_CHARS or s.startswith("（以下简称", b) else WEIGHT_BODY_NAME
+        weight = _subject_weight(s, b) or (WEIGHT_LEAD_NAME if a < LEAD_CHARS else WEIGHT_BODY_NAME)
         votes.add(org, weight, (a, b), a)
     _place_votes(s, level, votes)
     _doc_number_votes(doc_number, level, votes, dict(votes.weight))

@@ -41,8 +41,13 @@ def found(name):
     # working committees at the level of the committee above
     ("working_committee_organs.txt", "宁波市直机关团工委", "prefecture", "330200", "宁波市直机关团工委"),
     ("working_committee_education.txt", "平阳县教育团工委", "county", "330326", "教育团工委"),
+    ("working_committee_full_name.txt", "温州市直属机关团工委", "prefecture", "330300", "共青团温州市直属机关工作委员会"),
     # enterprises
     ("enterprise_group.txt", "东海港务集团团委", "enterprise", None, "东海港务集团团委"),
+    # a district's name several cities share, placed by the city the plan names
+    ("district_shared_name.txt", "共青团鼓楼区委", "county", "350102", "共青团鼓楼区委"),
+    # no body in the title: the one acting in the opening, not the one above it named more often
+    ("body_opening_subject.txt", "共青团鹿城区委", "county", "330302", "共青团鹿城区委"),
     # a body named only generically, resolved from the document
     ("generic_city_body_place.txt", "共青团台州市委", "prefecture", "331000", "台州"),
     ("generic_city_doc_number.txt", "共青团宁波市委", "prefecture", "330200", "甬"),
@@ -104,12 +109,14 @@ def test_issuer_tables_are_well_formed():
         for row in csv.DictReader(f, delimiter="\t"):
             assert row["note"].strip(), row
             assert regions.region(row["adcode"]).name == row["region"], row
-    kinds = {"generic", "scope", "place", "breadcrumb"}
+    kinds = {"generic", "scope", "place", "breadcrumb", "subject"}
     with open(ontology.ISSUER_FORMS, encoding="utf-8", newline="") as f:
         assert all(row["note"].strip() and row["kind"] in kinds for row in csv.DictReader(f, delimiter="\t"))
     for form in forms():
         if form.kind in ("generic", "scope"):
             assert form.value in ("province", "prefecture", "county", "university")
+        elif form.kind == "subject":
+            assert int(form.value) > 0
         else:
             assert int(form.value) > 0 and {"after", "before"} & set(form.pattern.groupindex)
 
