@@ -50,6 +50,7 @@ GENERIC_INSTITUTION_RE = re.compile(r"^(?:各|全|本|我|该|二级|高等|高�
 # The place part of a 文号 before its kind: 甬 in 甬团发, 洪 in 洪青发, 浙 in 浙团联字.
 DOC_NUMBER_HEAD_RE = re.compile(
     rf"^(?P<head>{CJK}{{1,6}}?)(?:团委|青联|团|青)(?:办|联)?(?:发|字|函|电|通|办发|办字)?\s*[〔\[［【(（]")
+ADDRESSEE_RE = re.compile(r"[：:]\s*$")   # a notice's addressees (各县（市、区）团委，市直机关团工委：)
 LEAD_CHARS = 300          # a reporter's lead, the opening of a plan
 SIGNATURE_LINE = 40       # a signature line is short; a longer one is the body's last paragraph
 SIGNATURE_LINES = 4
@@ -161,21 +162,32 @@ def enterprise(name: str) -> Organization:
                         "enterprise", region, (f"共青团{name}委员会",))
 
 
-def _institution(name: str, bounded: bool) -> str | None:
-    """The institution's own name, or None for a generic one (各学院, 二级学院, 高校).
-
-    In running text a name may carry the words before it (深化某某大学): it is cut where a place
-    name starts; without a place name it is taken only where the text has a boundary before it
-    (a line's start, punctuation, a quote, 共青团)."""
-    if not leading_region(name):
-        cut = next((i for i in range(1, len(name) - 3) if leading_region(name[i:])), None)
+def _own_name(name: str, bounded: bool) -> str | None:
+    """A body's own name as found in running text, which may carry the words before it
+    (深化某某大学, 关于某某市直机关): cut where a place name starts; without a place name it is
+    taken only where the text has a boundary before it (a line's start, punctuation, 共青团)."""
+    if not leading_region(name, ("province", "prefecture", "county")):
+        cut = next((i for i in range(1, len(name) - 1) if leading_region(name[i:])), None)
         if cut is not None:
-            name = name[cut:]
-        elif not bounded:
+            return name[cut:]
+        if not bounded:
             return None
+    return name
+
+
+def _institution(name: str, bounded: bool) -> str | None:
+    """The institution's own name, or None for a generic one (各学院, 二级学院, 高校)."""
+    name = _own_name(name, bounded) or ""
     if len(name) < 4 or GENERIC_INSTITUTION_RE.search(name):
         return None
     return name
+
+
+def _listed(s: str, m: re.Match, name: str) -> bool:
+    """Whether a body is one of a list of bodies addressed or named together (各…团委、…团工委)."""
+    start = m.end() - len(m.group(0)) if name == m.group(0) else m.start()
+    return name.startswith("各") or GENERIC_INSTITUTION_RE.search(name) is not None \
+        or s[start - 1:start] in ("、", "，", ",", "各") or s[m.end():m.end() + 1] in ("、", "，", ",", "：", ":")
 
 
 def _bounded(s: str, at: int) -> bool:
@@ -206,12 +218,15 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
             out.append((m.start(), m.end(), committee_of(region)))
     out.extend((a, b, university(inst)) for a, b, inst in institutions(s))
     for m in ENTERPRISE_RE.finditer(s):
-        if not re.search(r"(?:大学|学院|学校)", m.group("name")) and not GENERIC_INSTITUTION_RE.search(m.group("name")):
-            out.append((m.start("name"), m.end(), enterprise(m.group("name"))))
+        name = _own_name(m.group("name"), _bounded(s, m.start("name")))
+        if name and not re.search(r"(?:大学|学院|学校)", name) and not _listed(s, m, name):
+            out.append((m.end("name") - len(name), m.end(), enterprise(name)))
     for m in WORKING_RE.finditer(s):
-        name = m.group("name") or m.group("full")
-        if not GENERIC_INSTITUTION_RE.search(name):
-            out.append((m.start() if m.group("full") else m.start("name"), m.end(), working_committee(name)))
+        group = "name" if m.group("name") else "full"
+        name = _own_name(m.group(group), group == "full" or _bounded(s, m.start(group)))
+        if name and not _listed(s, m, name):
+            start = m.start() if group == "full" and name == m.group(group) else m.end(group) - len(name)
+            out.append((start, m.end(), working_committee(name)))
     # Where two overlap (共青团某某市委 inside a longer name), the one starting first and longest wins.
     out.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     kept: list[tuple[int, int, Organization]] = []
@@ -397,7 +412,8 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     partial: tuple[str, Span] | None = None
     # 1. A body named in full in the header, the title or the signature; the header and title may
     #    break a name over two lines (中国共产主义青年团 / 平罗县委员会文件).
-    for group in (header_lines, title_group, tail):
+    addressed = [line for line in header_lines if not ADDRESSEE_RE.search(line.quote)]
+    for group in (addressed, title_group, tail):
         joined, index = joined_spans(text, group)
         found = named_bodies(joined, hint)
         if found:

@@ -53,6 +53,8 @@ def found(name):
     ("generic_city_doc_number.txt", "共青团宁波市委", "prefecture", "330200", "甬"),
     ("generic_city_doc_number_brackets.txt", "共青团南昌市委", "prefecture", "360100", "洪"),
     ("generic_district_signature.txt", "共青团瓯海区委", "county", "330304", "共青团瓯海区委"),
+    # a covering notice's addressees are not its issuer; its signature is
+    ("notice_addressees.txt", "共青团永嘉县委", "county", "330324", "共青团永嘉县委"),
     ("page_breadcrumb.txt", "共青团丽水市委", "prefecture", "331100", "丽水"),
     # news reports of a body's plan
     ("report_reporter_lead.txt", "共青团绍兴市委", "prefecture", "330600", "绍兴"),
