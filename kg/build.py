@@ -192,15 +192,11 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
         g.add(issuer, _n(CYL, "pursues"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for org, mention in activity.organizations:
-        node = _organization(g, org)
+        node = _organization(g, _own(org, facts.issuer, own))
         g.add(act, _n(CYL, "mentionsOrganization"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for org, mention in activity.responsible:
-        if org.key == facts.issuer.key:
-            org = own                      # 本级团委 in the task table: the issuer itself
-        elif org.parent == facts.issuer.key and own.key != facts.issuer.key:
-            org = replace(org, parent=own.key)
-        node = _organization(g, org)
+        node = _organization(g, _own(org, facts.issuer, own))
         g.add(node, _n(CYL, "responsibleFor"), act)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for policy, mention in activity.policies:
@@ -266,6 +262,21 @@ def _own_issuer(facts: DocumentFacts, key: str) -> Organization:
     if is_unknown(facts.issuer):
         return unknown_issuer(key, facts.issuer.level)
     return facts.issuer
+
+
+def _own(org: Organization, issuer: Organization, own: Organization) -> Organization:
+    """A body as the graph holds it when the issuer was keyed anew by the document: the issuer
+    itself (本级团委 in a task table), and the bodies keyed or placed under it."""
+    if own.key == issuer.key:
+        return org
+    if org.key == issuer.key:
+        return own
+    prefix = issuer.key + "/"
+    if org.key.startswith(prefix):
+        org = replace(org, key=own.key + "/" + org.key[len(prefix):])
+    if org.parent == issuer.key:
+        org = replace(org, parent=own.key)
+    return org
 
 
 def _organization(g: GraphWriter, org: Organization) -> str:

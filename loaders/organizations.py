@@ -145,10 +145,14 @@ def organization_for(pattern_index: int, surface: str, issuer: Organization) -> 
     if pat.scope == "national" or issuer.region is None:
         if pat.kind == "league-committee" and pat.level == "central":
             return central()
-        key = f"cn/{slug(pat.name)}"
-        return Organization(key, pat.label_template or pat.name, pat.kind,
-                            "central" if pat.scope == "national" else None,
-                            aliases=tuple(sorted({pat.name, *pat.aliases} - {pat.label_template or pat.name})))
+        if pat.scope == "national":
+            key = f"cn/{slug(pat.name)}"
+            return Organization(key, pat.label_template or pat.name, pat.kind, "central",
+                                aliases=tuple(sorted({pat.name, *pat.aliases} - {pat.label_template or pat.name})))
+        # A local body (团市委, 少工委) of a plan whose place is not known is that plan's issuer's
+        # own: the 少工委 of two such plans are two bodies, and the name stays as written.
+        return Organization(f"{issuer.key}/{slug(pat.name)}", pat.name, pat.kind, pat.level,
+                            aliases=tuple(sorted(set(pat.aliases) - {pat.name})))
     region, below = _region_for(pat, issuer.region)
     if pat.kind == "league-committee" and not below and (pat.level or pat.level_offset is not None
                                                           and pat.level_offset >= 0):
@@ -238,7 +242,7 @@ def responsible_units(text: Text, cell: Span, issuer: Organization) -> list[tupl
             out.append((issuer, span))
             continue
         region = issuer.region
-        key = f"{region.code if region else 'cn'}/{slug(name)}"
+        key = f"{region.code}/{slug(name)}" if region else f"{issuer.key}/{slug(name)}"
         out.append((Organization(key, name, _unit_kind(name), None, region, parent=issuer.key), span))
     return out
 

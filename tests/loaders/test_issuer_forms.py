@@ -20,7 +20,7 @@ from loaders.extract import load
 from loaders.issuers import doc_number_issuers, forms, is_unknown, issuer_of
 from loaders.normalize import normalize
 from loaders.readers import read
-from loaders.organizations import CENTRAL_KEY, central, committee_chain
+from loaders.organizations import CENTRAL_KEY, central, committee_chain, slug
 from loaders.structure import parse_layout
 
 FORMS = Path(__file__).resolve().parents[1] / "fixtures" / "forms" / "issuers"
@@ -128,6 +128,21 @@ def test_unknown_issuer_keyed_by_the_document_in_extraction():
     assert is_unknown(facts.issuer) and facts.issuer_mention is None
 
 
+def test_two_files_of_one_name_have_two_unknown_issuers(tmp_path):
+    """The unknown issuer is keyed by the document, so two files of one name in two folders
+    (the workspace gives the second a key of its own) are two bodies as well."""
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder, name in zip(folders, ("unknown_plain.txt", "unknown_city.txt")):
+        folder.mkdir()
+        (folder / "plan.txt").write_bytes((FORMS / name).read_bytes())
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        assert not build(ws, folders, jobs=1).failed
+    out = CliRunner().invoke(main, ["query", "documents", "--db", str(db), "--format", "csv"], catch_exceptions=False)
+    issuers = [r["issuer"] for r in csv.DictReader(io.StringIO(out.output))]
+    assert len(issuers) == 2 and len(set(issuers)) == 2 and all("未识别" in i for i in issuers)
+
+
 def test_two_unknown_plans_built_together_stay_two_bodies(tmp_path):
     """Two plans that do not say who issued them are two bodies in the graph, never one."""
     src = tmp_path / "in"
@@ -154,3 +169,12 @@ def test_two_unknown_plans_built_together_stay_two_bodies(tmp_path):
     assert bodies == {"未识别的团委（unknown_city.txt）", "未识别的团委（unknown_plain.txt）"}
     for body in bodies:
         assert {r["source"] for r in pursued if r["organization"] == body} == {body[len("未识别的团委（"):-1]}
+
+    # A local body both name (少工委) is each plan's own too, never one node for two places.
+    out = CliRunner().invoke(main, ["query", "--sparql", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                                    "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?o skos:prefLabel \"少工委\"@zh } }",
+                                    "--db", str(db), "--format", "csv"], catch_exceptions=False)
+    assert sorted(out.output.split()[1:]) == [
+        "https://w3id.org/cyl-kg/id/org/unknown/unknown_city.txt/" + slug("少工委"),
+        "https://w3id.org/cyl-kg/id/org/unknown/unknown_plain.txt/" + slug("少工委"),
+    ]
