@@ -31,6 +31,11 @@ UNKNOWN_PREFIX = "unknown/"
 UNKNOWN_LABEL = "未识别的团委"
 
 CJK = r"[\u4e00-\u9fff]"
+# 枣庄团市委, 鄞州区团委, 宁波市团委, 江苏团省委: a place and its committee's generic name
+PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县区州旗])委|(?P<b>[省市县区州旗])团委)")
+# 某某大学2023年共青团工作要点: a title that starts with the institution
+TITLE_INSTITUTION_RE = re.compile(rf"^(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?=[\d〇一二三四五六七八九十年度学期第—\-至\s]*"
+                                  rf"(?:共青团|团委|团学|团))")
 # 共青团某某大学委员会, 中国共产主义青年团某某学院委员会, 共青团某某学院委
 UNIVERSITY_FULL_RE = re.compile(
     rf"(?:中国共产主义青年团|共青团)(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?:委员会|委)")
@@ -216,6 +221,17 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
         region = resolve_committee(m.group("name"), m.group("word"), hint)
         if region:
             out.append((m.start(), m.end(), committee_of(region)))
+    for m in PLACE_COMMITTEE_RE.finditer(s):
+        word = m.group("a") or m.group("b")
+        run = m.group("run")
+        for n in range(len(run), 1, -1):
+            place = run[-n:]
+            index = regions.names_index()
+            if place in index or place + word in index:
+                region = resolve_committee(place, word + "委", hint)
+                if region:
+                    out.append((m.end("run") - n, m.end(), committee_of(region)))
+                break
     out.extend((a, b, university(inst)) for a, b, inst in institutions(s))
     for m in ENTERPRISE_RE.finditer(s):
         name = _own_name(m.group("name"), _bounded(s, m.start("name")))
@@ -425,6 +441,10 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
             return IssuerFinding(placed_county(org, s), span_from(text, index, a, b))
         if group is tail:
             continue
+        m = TITLE_INSTITUTION_RE.match(joined) if group is title_group else None
+        inst = m and _institution(m.group("inst"), True)
+        if inst:                                   # 某某学院2023年共青团工作要点
+            return IssuerFinding(university(inst), span_from(text, index, m.start(), m.end()))
         for m in PLAIN_RE.finditer(joined):           # 吉林共青团2021年工作要点, 某某共青团 >> …
             name = re.sub(r"^(?:19|20)\d{2}年", "", m.group("name"))
             region = _plain_region(name, hint)

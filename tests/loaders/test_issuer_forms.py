@@ -37,6 +37,7 @@ def found(name):
     ("university_woxiao.txt", "共青团衢州山海大学委员会", "university", "330800", "衢州山海大学团委"),
     ("college_full_name.txt", "共青团金华信息职业学院委员会", "university", "330700", "共青团金华信息职业学院委员会"),
     ("college_short_name.txt", "共青团湖州南太湖学院委员会", "university", "330500", "湖州南太湖学院团委"),
+    ("college_title_institution.txt", "共青团温州海韵学院委员会", "university", "330300", "温州海韵学院"),
     ("university_named_alone.txt", "共青团嘉兴东湖学院委员会", "university", "330400", "嘉兴东湖学院"),
     # working committees at the level of the committee above
     ("working_committee_organs.txt", "宁波市直机关团工委", "prefecture", "330200", "宁波市直机关团工委"),
@@ -60,6 +61,7 @@ def found(name):
     ("report_reporter_lead.txt", "共青团绍兴市委", "prefecture", "330600", "绍兴"),
     ("report_so_called.txt", "共青团嘉兴市委", "prefecture", "330400", "共青团嘉兴市委"),
     ("report_named_in_lead.txt", "共青团温州市委", "prefecture", "330300", "共青团温州市委"),
+    ("place_and_generic_name.txt", "共青团鄞州区委", "county", "330212", "鄞州区团委"),
     ("report_place_in_body.txt", "共青团舟山市委", "prefecture", "330900", "舟山"),
 ])
 def test_issuer_of_each_form(name, label, level, code, quote):
