@@ -33,28 +33,9 @@ UNKNOWN_LABEL = "未识别的团委"
 CJK = r"[\u4e00-\u9fff]"
 # 枣庄团市委, 鄞州区团委, 宁波市团委, 江苏团省委: a place and its committee's generic name
 PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县区州旗])委|(?P<b>[省市县区州旗])团委)")
-# 某某大学2023年共青团工作要点: a title that starts with the institution
-TITLE_INSTITUTION_RE = re.compile(rf"^(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?=[\d〇一二三四五六七八九十年度学期第—\-至\s]*"
-                                  rf"(?:共青团|团委|团学|团))")
-# 共青团某某大学委员会, 中国共产主义青年团某某学院委员会, 共青团某某学院委
-UNIVERSITY_FULL_RE = re.compile(
-    rf"(?:中国共产主义青年团|共青团)(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))(?:委员会|委)")
-# 某某学院团委, 某某大学团委
-UNIVERSITY_SHORT_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院|学校|中学))团委")
-# 某某大学, 某某职业技术学院: an institution by itself
-INSTITUTION_RE = re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院))")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
 WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)"
                         rf"|共青团(?P<full>{CJK}{{2,24}}?)工作委员会")
-# 某某集团团委, 某某有限公司团委, 共青团某某集团委员会
-ENTERPRISE_RE = re.compile(
-    rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?(?:集团|公司))(?:团委|委员会|团工委)")
-# An institution named in passing by its generic kind, never as one institution.
-GENERIC_INSTITUTION_RE = re.compile(r"^(?:各|全|本|我|该|二级|高等|高校|中小|大中|普通|重点|有关|相关|所属|驻|各级|省属|市属)"
-                                    r"|^(?:大学|学院|学校|中学|高校|院校|党校|团校)$|二级学院|各学院|各高校|中小学|大中专")
-# The place part of a 文号 before its kind: 甬 in 甬团发, 洪 in 洪青发, 浙 in 浙团联字.
-DOC_NUMBER_HEAD_RE = re.compile(
-    rf"^(?P<head>{CJK}{{1,6}}?)(?:团委|青联|团|青)(?:办|联)?(?:发|字|函|电|通|办发|办字)?\s*[〔\[［【(（]")
 ADDRESSEE_RE = re.compile(r"[：:]\s*$")   # a notice's addressees (各县（市、区）团委，市直机关团工委：)
 LEAD_CHARS = 300          # a reporter's lead, the opening of a plan
 SIGNATURE_LINE = 40       # a signature line is short; a longer one is the body's last paragraph
@@ -81,6 +62,38 @@ def forms() -> tuple[Form, ...]:
     with open(ontology.ISSUER_FORMS, encoding="utf-8", newline="") as f:
         return tuple(Form(r["kind"].strip(), re.compile(r["form"].strip()), r["value"].strip())
                      for r in csv.DictReader(f, delimiter="\t"))
+
+
+@dataclass(frozen=True)
+class NamePatterns:
+    """The shapes of names built from the word lists of ``issuer_forms.tsv``."""
+
+    university_full: re.Pattern     # 共青团某某大学委员会, 中国共产主义青年团某某学院委
+    university_short: re.Pattern    # 某某学院团委
+    institution: re.Pattern         # 某某大学, by itself
+    title_institution: re.Pattern   # 某某学院2023年共青团工作要点
+    enterprise: re.Pattern          # 某某集团团委, 共青团某某集团委员会
+    not_own: re.Pattern             # 各学院, 二级学院, 高校
+    doc_number_head: re.Pattern     # 甬 in 甬团发〔2021〕3号
+
+
+def _words(kind: str) -> str:
+    return "|".join(w for form in forms() if form.kind == kind for w in form.pattern.pattern.split("|"))
+
+
+@functools.lru_cache(maxsize=None)
+def name_patterns() -> NamePatterns:
+    school = f"(?:{_words('institution')})"
+    inst = rf"(?P<inst>{CJK}{{2,20}}?{school})"
+    return NamePatterns(
+        university_full=re.compile(rf"(?:中国共产主义青年团|共青团){inst}(?:委员会|委)"),
+        university_short=re.compile(rf"{inst}团委"),
+        institution=re.compile(rf"(?P<inst>{CJK}{{2,20}}?(?:大学|学院))"),
+        title_institution=re.compile(rf"^{inst}(?=[\d〇一二三四五六七八九十年度学期第—\-至\s]*(?:共青团|团委|团学|团))"),
+        enterprise=re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?(?:{_words('enterprise')}))(?:团委|委员会|团工委)"),
+        not_own=re.compile(_words("not-own")),
+        doc_number_head=re.compile(rf"^(?P<head>{CJK}{{1,6}}?)(?:{_words('doc-number-body')})"
+                                   rf"(?:{_words('doc-number-kind')})?\s*[〔\[［【(（]"))
 
 
 @functools.lru_cache(maxsize=None)
@@ -183,7 +196,7 @@ def _own_name(name: str, bounded: bool) -> str | None:
 def _institution(name: str, bounded: bool) -> str | None:
     """The institution's own name, or None for a generic one (各学院, 二级学院, 高校)."""
     name = _own_name(name, bounded) or ""
-    if len(name) < 4 or GENERIC_INSTITUTION_RE.search(name):
+    if len(name) < 4 or name_patterns().not_own.search(name):
         return None
     return name
 
@@ -191,7 +204,7 @@ def _institution(name: str, bounded: bool) -> str | None:
 def _listed(s: str, m: re.Match, name: str) -> bool:
     """Whether a body is one of a list of bodies addressed or named together (各…团委、…团工委)."""
     start = m.end() - len(m.group(0)) if name == m.group(0) else m.start()
-    return name.startswith("各") or GENERIC_INSTITUTION_RE.search(name) is not None \
+    return name.startswith("各") or name_patterns().not_own.search(name) is not None \
         or s[start - 1:start] in ("、", "，", ",", "各") or s[m.end():m.end() + 1] in ("、", "，", ",", "：", ":")
 
 
@@ -203,11 +216,11 @@ def institutions(s: str, patterns: tuple[re.Pattern, ...] = ()) -> list[tuple[in
     """Institutions named with their League committee (某某大学团委, 共青团某某学院委员会): where the
     match starts and ends, and the institution's own name."""
     out = []
-    for pattern in patterns or (UNIVERSITY_FULL_RE, UNIVERSITY_SHORT_RE):
+    for pattern in patterns or (name_patterns().university_full, name_patterns().university_short):
         for m in pattern.finditer(s):
             inst = _institution(m.group("inst"), _bounded(s, m.start("inst")))
             if inst:
-                start = m.start() if inst == m.group("inst") and pattern is UNIVERSITY_FULL_RE \
+                start = m.start() if inst == m.group("inst") and pattern is name_patterns().university_full \
                     else m.start("inst") + m.group("inst").index(inst)
                 out.append((start, m.end(), inst))
     return out
@@ -233,9 +246,9 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
                     out.append((m.end("run") - n, m.end(), committee_of(region)))
                 break
     out.extend((a, b, university(inst)) for a, b, inst in institutions(s))
-    for m in ENTERPRISE_RE.finditer(s):
+    for m in name_patterns().enterprise.finditer(s):
         name = _own_name(m.group("name"), _bounded(s, m.start("name")))
-        if name and not re.search(r"(?:大学|学院|学校)", name) and not _listed(s, m, name):
+        if name and not re.search(_words("institution"), name) and not _listed(s, m, name):
             out.append((m.end("name") - len(name), m.end(), enterprise(name)))
     for m in WORKING_RE.finditer(s):
         group = "name" if m.group("name") else "full"
@@ -361,7 +374,7 @@ def _place_votes(s: str, level: str | None, votes: Votes) -> None:
 def _doc_number_votes(doc_number: Span | None, level: str | None, votes: Votes, place_weights: dict) -> None:
     if doc_number is None:
         return
-    m = DOC_NUMBER_HEAD_RE.match(doc_number.quote.replace(" ", ""))
+    m = name_patterns().doc_number_head.match(doc_number.quote.replace(" ", ""))
     if not m:
         return
     head = m.group("head")
@@ -387,7 +400,7 @@ def _institution_votes(s: str, votes: Votes) -> None:
     for a, b, inst in institutions(s):
         with_committee[inst].append((a, b))
     alone: dict[str, tuple[int, int]] = {}
-    for a, b, inst in institutions(s, (INSTITUTION_RE,)):
+    for a, b, inst in institutions(s, (name_patterns().institution,)):
         alone.setdefault(inst, (a, b))
     for inst in sorted(set(with_committee) | set(alone)):
         where = with_committee.get(inst, [])
@@ -441,7 +454,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
             return IssuerFinding(placed_county(org, s), span_from(text, index, a, b))
         if group is tail:
             continue
-        m = TITLE_INSTITUTION_RE.match(joined) if group is title_group else None
+        m = name_patterns().title_institution.match(joined) if group is title_group else None
         inst = m and _institution(m.group("inst"), True)
         if inst:                                   # 某某学院2023年共青团工作要点
             return IssuerFinding(university(inst), span_from(text, index, m.start(), m.end()))

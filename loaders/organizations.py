@@ -65,12 +65,6 @@ def central() -> Organization:
     raise ValueError(f"organizations.tsv has no row named {CENTRAL_NAME}")
 
 
-def __getattr__(name: str):
-    if name == "CENTRAL":           # the central committee, read from the table on first use
-        return central()
-    raise AttributeError(name)
-
-
 def committee_chain(org: Organization) -> list[Organization]:
     """The committees above a region's committee, nearest first, ending with 团中央; for a
     working committee (团工委) its region's committee and those above. A university's or an

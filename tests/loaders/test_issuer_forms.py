@@ -113,7 +113,8 @@ def test_issuer_tables_are_well_formed():
         for row in csv.DictReader(f, delimiter="\t"):
             assert row["note"].strip(), row
             assert regions.region(row["adcode"]).name == row["region"], row
-    kinds = {"generic", "scope", "place", "breadcrumb", "subject"}
+    kinds = {"generic", "scope", "place", "breadcrumb", "subject", "institution", "enterprise", "not-own",
+             "doc-number-body", "doc-number-kind"}
     with open(ontology.ISSUER_FORMS, encoding="utf-8", newline="") as f:
         assert all(row["note"].strip() and row["kind"] in kinds for row in csv.DictReader(f, delimiter="\t"))
     for form in forms():
@@ -121,6 +122,10 @@ def test_issuer_tables_are_well_formed():
             assert form.value in ("province", "prefecture", "county", "university")
         elif form.kind == "subject":
             assert int(form.value) > 0
+        elif form.kind in ("institution", "enterprise"):
+            assert form.value == form.kind.replace("institution", "university")
+        elif form.kind in ("not-own", "doc-number-body", "doc-number-kind"):
+            assert form.value == "-"
         else:
             assert int(form.value) > 0 and {"after", "before"} & set(form.pattern.groupindex)
 
