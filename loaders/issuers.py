@@ -20,17 +20,20 @@ from dataclasses import dataclass
 
 import ontology
 
-from . import lexicon, regions
+from . import regions
 from .facts import Organization
 from .model import Span, Text
-from .organizations import (COMMITTEE_RE, PLAIN_RE, SCOPE_WORDS, IssuerFinding, committee_of, joined_spans,
-                            resolve_committee, slug, span_from)
+from .organizations import COMMITTEE_RE, IssuerFinding, committee_of, joined_spans, resolve_committee, slug, span_from
 from .regions import Region
 
 UNKNOWN_PREFIX = "unknown/"
 UNKNOWN_LABEL = "未识别的团委"
 
 CJK = r"[\u4e00-\u9fff]"
+# 吉林共青团2021年工作要点, 某某共青团 >> …: a place and 共青团
+PLAIN_RE = re.compile(rf"(?P<name>{CJK}{{2,12}}?)共青团")
+# The words a plan uses for its whole area, which tell which of a name's regions it means.
+SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
 # 枣庄团市委, 鄞州区团委, 宁波市团委, 江苏团省委: a place and its committee's generic name
 PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县区州旗])委|(?P<b>[省市县区州旗])团委)")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会

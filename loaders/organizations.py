@@ -1,9 +1,10 @@
-"""Organizations: the issuing committee, the bodies a plan names, and the units of its task table.
+"""Organizations: League committees of regions and their hierarchy, the bodies a plan names, and
+the units of its task table.
 
-The issuer is read from the covering notice (共青团南昌市委, 中国共产主义青年团平罗县委员会), the
-title (吉林共青团 2021 年工作要点, 共青团四川省委2021年工作要点) or the signature, and resolved to a
-region of GB/T 2260 with its level; bodies named relative to it (省委, 青联, 少工委) are resolved
-to that region through the patterns in ``ontology/organizations.tsv``.
+A committee is resolved to a region of GB/T 2260 with its level; bodies named relative to the
+issuer (省委, 青联, 少工委) are resolved to its region through the patterns in
+``ontology/organizations.tsv``, whose 团中央 row is the central committee. Which body issues a
+plan is found in :mod:`loaders.issuers`.
 """
 from __future__ import annotations
 
@@ -25,10 +26,8 @@ CENTRAL_NAME = "团中央"       # the row of ``ontology/organizations.tsv`` tha
 COMMITTEE_RE = re.compile(
     r"(?:中国共产主义青年团|共青团|团)(?P<name>[\u4e00-\u9fff]{2,12}?)"
     r"(?P<word>自治区委员会|省委员会|市委员会|县委员会|区委员会|州委员会|旗委员会|省委|市委|县委|区委|州委|旗委|盟委|地委)")
-PLAIN_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,12}?)共青团")
 LEVEL_BY_WORD = {"省": "province", "自": "province", "州": "prefecture", "盟": "prefecture", "地": "prefecture",
                  "县": "county", "区": "county", "旗": "county", "市": None}
-SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
 
 
 @dataclass(frozen=True)
@@ -91,14 +90,6 @@ def resolve_committee(name: str, word: str, scope_hint: str | None) -> Region | 
             r = regions.lookup(base, "prefecture") or r
         return r
     return regions.lookup(base, level or scope_hint) or regions.lookup(name, level or scope_hint)
-
-
-def _scope_hint(text: str) -> str | None:
-    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
-    for word, lvl in SCOPE_WORDS.items():
-        counts[lvl] += text.count(word)
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] else None
 
 
 def issuer_of(text: Text, header_lines: list[Span], title: Span | None, **evidence) -> IssuerFinding:
