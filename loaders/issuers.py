@@ -51,6 +51,8 @@ WEIGHT_BODY_NAME = 3      # a full name of the same level elsewhere in the text
 WEIGHT_DOC_NUMBER = 4     # the 文号's issuer abbreviation
 WEIGHT_INSTITUTION = 3    # 某某大学团委 in a plan that speaks of its own school
 MIN_INSTITUTION = 2       # an institution named once in passing is no evidence
+MIN_EVIDENCE = 3          # one brand or slogan naming a place (2) may be another place's, seen in passing
+                          # (an institution has its own minimum, in a plan that speaks of its school)
 
 
 @dataclass(frozen=True)
@@ -498,7 +500,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     if level == "university":
         _institution_votes(s, votes)
     best = votes.best()
-    if best is not None:
+    if best is not None and (best[0].level == "university" or votes.weight[best[0].key] >= MIN_EVIDENCE):
         org, where = best
         if partial is not None and org.region is not None and org.level in regions.LEVELS:
             return IssuerFinding(working_committee(partial[0], org.region), partial[1])

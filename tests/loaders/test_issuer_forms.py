@@ -76,6 +76,7 @@ def test_issuer_of_each_form(name, label, level, code, quote):
 @pytest.mark.parametrize("name, level", [
     ("unknown_plain.txt", None),               # 共青团 and a year, nothing else
     ("unknown_city.txt", "prefecture"),        # 团市委; 嘉兴 only a destination of a visit
+    ("unknown_place_in_passing.txt", "prefecture"),  # one other city's brand, seen in passing
     ("district_with_city_slogan.txt", "county"),   # 团区委 in a city: the district is not said
     ("unknown_school.txt", "university"),      # 我校, the school never named
     ("unknown_passing_university.txt", None),  # a university's committee named as a partner
