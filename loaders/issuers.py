@@ -317,13 +317,20 @@ class Votes:
         return org, where
 
 
+def fits(region: Region, level: str) -> bool:
+    """Whether a region's committee goes by a generic name of the level: 团市委 is a prefecture
+    city's, a municipality's (province level) and a county-level city's too."""
+    return region.level == level or (level == "prefecture" and region.name.endswith("市"))
+
+
 def _at_level(candidates: tuple[Region, ...], level: str | None) -> Region | None:
-    """The one region of the level among a name's candidates (a municipality is a city's 团市委 too)."""
+    """The one region of the level among a name's candidates; a municipality or county-level city
+    where no region of the level is named so."""
     if level is None:
         level_ones = [r for r in candidates if r.level in ("province", "prefecture")]
         return level_ones[0] if len(level_ones) == 1 else None
-    fit = [r for r in candidates if r.level == level
-           or (level == "prefecture" and r.level == "province" and r.name.endswith("市"))]
+    exact = [r for r in candidates if r.level == level]
+    fit = exact or [r for r in candidates if fits(r, level)]
     return fit[0] if len(fit) == 1 else None
 
 
@@ -388,8 +395,7 @@ def _doc_number_votes(doc_number: Span | None, level: str | None, votes: Votes, 
         region = _at_level(regions.names_index().get(head, ()), level)
         candidates = (region,) if region else ()
     if level:
-        candidates = tuple(r for r in candidates if r.level == level
-                           or (level == "prefecture" and r.name.endswith("市") and r.level == "province")) or ()
+        candidates = tuple(r for r in candidates if fits(r, level))
     if not candidates:
         return
     # A shared abbreviation (宁: Ningxia and Nanjing) goes to the one the text names most.
@@ -490,8 +496,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     for a, b, org in named_bodies(s, hint):
         if org.region is None or org.key != committee_of(org.region).key:
             continue                # a school's, an enterprise's, a working committee: partners here
-        if level is not None and org.level != level and not (
-                level == "prefecture" and org.level == "province" and org.region.name.endswith("市")):
+        if level is not None and not fits(org.region, level):
             continue                                   # a body above or below the issuer
         weight = _subject_weight(s, b) or (WEIGHT_LEAD_NAME if a < LEAD_CHARS else WEIGHT_BODY_NAME)
         votes.add(org, weight, (a, b), a)
@@ -505,7 +510,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
         if partial is not None and org.region is not None and org.level in regions.LEVELS:
             return IssuerFinding(working_committee(partial[0], org.region), partial[1])
         if partial is None and (level is None or org.level == level
-                                or (level == "prefecture" and org.level == "province")):
+                                or (org.region is not None and fits(org.region, level))):
             return IssuerFinding(org, text.span(*where) if where else None)
     if partial is not None:
         return IssuerFinding(working_committee(partial[0]), partial[1])

@@ -51,6 +51,7 @@ def found(name):
     ("body_opening_subject.txt", "共青团鹿城区委", "county", "330302", "共青团鹿城区委"),
     # a body named only generically, resolved from the document
     ("generic_city_body_place.txt", "共青团台州市委", "prefecture", "331000", "台州"),
+    ("county_level_city.txt", "共青团义乌市委", "county", "330782", "义乌"),   # 团市委 of a county-level city
     ("generic_city_doc_number.txt", "共青团宁波市委", "prefecture", "330200", "甬"),
     ("generic_city_doc_number_brackets.txt", "共青团南昌市委", "prefecture", "360100", "洪"),
     ("generic_district_signature.txt", "共青团瓯海区委", "county", "330304", "共青团瓯海区委"),
