@@ -23,7 +23,8 @@ import ontology
 from . import regions
 from .facts import Organization
 from .model import Span, Text
-from .organizations import COMMITTEE_RE, IssuerFinding, committee_of, joined_spans, resolve_committee, slug, span_from
+from .organizations import (COMMITTEE_RE, IssuerFinding, central, committee_of, joined_spans, resolve_committee, slug,
+                            span_from)
 from .regions import Region
 
 UNKNOWN_PREFIX = "unknown/"
@@ -423,6 +424,22 @@ def _institution_votes(s: str, votes: Votes) -> None:
             votes.first[org.key] = (first[0], org, first)
 
 
+@functools.lru_cache(maxsize=None)
+def central_re() -> re.Pattern:
+    """A line that starts with the central committee's name (共青团中央文件, 团中央2023年工作要点)."""
+    names = sorted({central().label, *central().aliases}, key=len, reverse=True)
+    return re.compile(r"^\s*(?:" + "|".join(map(re.escape, names)) + r")(?![、，,和与及])")
+
+
+def _central_line(lines: list[Span]) -> Span | None:
+    for line in lines:
+        m = central_re().match(line.quote)
+        if m:
+            start = line.start + len(m.group()) - len(m.group().lstrip())
+            return Span(start, line.start + m.end(), m.group().strip())
+    return None
+
+
 def signature_lines(text: Text) -> list[Span]:
     """The short lines that close the text (the body's name, the date), last first stopped by a
     sentence or a numbered item."""
@@ -456,6 +473,9 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     for group in (addressed, title_group, tail):
         joined, index = joined_spans(text, group)
         found = named_bodies(joined, hint)
+        top = _central_line(group)
+        if top is not None and (not found or top.start <= index[found[0][0]]):
+            return IssuerFinding(central(), top)
         if found:
             a, b, org = found[0]
             if org.label.endswith("团工委") and org.region is None:

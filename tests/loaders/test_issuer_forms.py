@@ -33,6 +33,7 @@ def found(name):
 
 
 @pytest.mark.parametrize("name, label, level, code, quote", [
+    ("central_title.txt", "共青团中央", "central", None, "共青团中央"),
     # universities and colleges, a level of their own, with the region their name starts with
     ("university_woxiao.txt", "共青团衢州山海大学委员会", "university", "330800", "衢州山海大学团委"),
     ("college_full_name.txt", "共青团金华信息职业学院委员会", "university", "330700", "共青团金华信息职业学院委员会"),
