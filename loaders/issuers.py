@@ -40,6 +40,7 @@ PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
 WORKING_RE = re.compile(rf"(?:共青团)?(?P<name>{CJK}{{2,24}}?)(?:团工委|团工作委员会)"
                         rf"|共青团(?P<full>{CJK}{{2,24}}?)工作委员会")
+DATE_LINE_RE = re.compile(r"^\s*(?:(?:19|20)\d{2}|[〇○零一二]{4})\s*[年./-]")   # a signature's date
 ADDRESSEE_RE = re.compile(r"[：:]\s*$")   # a notice's addressees (各县（市、区）团委，市直机关团工委：)
 LEAD_CHARS = 300          # a reporter's lead, the opening of a plan
 SIGNATURE_LINE = 40       # a signature line is short; a longer one is the body's last paragraph
@@ -431,6 +432,13 @@ def central_re() -> re.Pattern:
     return re.compile(r"^\s*(?:" + "|".join(map(re.escape, names)) + r")(?![、，,和与及])")
 
 
+def _full_form(s: str, found: tuple[int, int, Organization]) -> bool:
+    """Whether a body is named in full: a region's committee, or 共青团…委员会."""
+    a, _, org = found
+    return (org.region is not None and org.key == committee_of(org.region).key) \
+        or s.startswith(("共青团", "中国共产主义青年团"), a)
+
+
 def _central_line(lines: list[Span]) -> Span | None:
     for line in lines:
         m = central_re().match(line.quote)
@@ -473,6 +481,13 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
     for group in (addressed, title_group, tail):
         joined, index = joined_spans(text, group)
         found = named_bodies(joined, hint)
+        if group is tail:
+            # A task table may end the text: a unit named there (县直机关团工委, 某某学院团委) is no
+            # signature; a body named short is one only on the line of its own above the date.
+            found = [f for f in found if _full_form(joined, f)]
+            if not found and len(tail) >= 2 and DATE_LINE_RE.search(tail[-1].quote):
+                joined, index = joined_spans(text, tail[-2:-1])
+                found = [f for f in named_bodies(joined, hint) if f[0] == 0 and f[1] == len(joined)]
         top = _central_line(group)
         if top is not None and (not found or top.start <= index[found[0][0]]):
             return IssuerFinding(central(), top)

@@ -38,6 +38,7 @@ def found(name):
     ("university_woxiao.txt", "共青团衢州山海大学委员会", "university", "330800", "衢州山海大学团委"),
     ("college_full_name.txt", "共青团金华信息职业学院委员会", "university", "330700", "共青团金华信息职业学院委员会"),
     ("college_short_name.txt", "共青团湖州南太湖学院委员会", "university", "330500", "湖州南太湖学院团委"),
+    ("college_signature_short.txt", "共青团丽水江东职业学院委员会", "university", "331100", "丽水江东职业学院团委"),
     ("college_title_institution.txt", "共青团温州海韵学院委员会", "university", "330300", "温州海韵学院"),
     ("university_named_alone.txt", "共青团嘉兴东湖学院委员会", "university", "330400", "嘉兴东湖学院"),
     # working committees at the level of the committee above
@@ -56,6 +57,8 @@ def found(name):
     ("generic_city_doc_number.txt", "共青团宁波市委", "prefecture", "330200", "甬"),
     ("generic_city_doc_number_brackets.txt", "共青团南昌市委", "prefecture", "360100", "洪"),
     ("generic_district_signature.txt", "共青团瓯海区委", "county", "330304", "共青团瓯海区委"),
+    # a unit in a task table that ends the text is no signature
+    ("table_at_the_end.txt", "共青团永嘉县委", "county", "330324", "永嘉"),
     # a covering notice's addressees are not its issuer; its signature is
     ("notice_addressees.txt", "共青团永嘉县委", "county", "330324", "共青团永嘉县委"),
     ("page_breadcrumb.txt", "共青团丽水市委", "prefecture", "331100", "丽水"),
