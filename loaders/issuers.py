@@ -512,7 +512,8 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
                 return IssuerFinding(committee_of(region), span_from(text, index, start, m.end()))
     # 2. A body named generically: its level from the name or the plan's scope phrases.
     level = None
-    for group in (title_group, header_lines, tail):
+    signed = tail[-2:-1] if len(tail) >= 2 and DATE_LINE_RE.search(tail[-1].quote) else []
+    for group in (title_group, header_lines, signed):
         joined, _ = joined_spans(text, group)
         level = generic_level(joined)[0]
         if level:

@@ -83,6 +83,7 @@ def test_issuer_of_each_form(name, label, level, code, quote):
     ("unknown_city.txt", "prefecture"),        # 团市委; 嘉兴 only a destination of a visit
     ("unknown_place_in_passing.txt", "prefecture"),  # one other city's brand, seen in passing
     ("district_with_city_slogan.txt", "county"),   # 团区委 in a city: the district is not said
+    ("generic_signature_level.txt", "county"),  # signed 团区委 above the date, no place anywhere
     ("unknown_school.txt", "university"),      # 我校, the school never named
     ("unknown_passing_university.txt", None),  # a university's committee named as a partner
 ])
