@@ -233,9 +233,9 @@ def institutions(s: str, patterns: tuple[re.Pattern, ...] = ()) -> list[tuple[in
     return out
 
 
-def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organization]]:
+def named_bodies(s: str, hint: str | None = None, *, regions_only: bool = False) -> list[tuple[int, int, Organization]]:
     """Bodies named in full in a stretch of text: League committees of regions, universities,
-    working committees and enterprises, by where they start."""
+    working committees and enterprises (or the first only), by where they start."""
     out: list[tuple[int, int, Organization]] = []
     for m in COMMITTEE_RE.finditer(s):
         region = resolve_committee(m.group("name"), m.group("word"), hint)
@@ -252,6 +252,8 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
                 if region:
                     out.append((m.end("run") - n, m.end(), committee_of(region)))
                 break
+    if regions_only:
+        return _leftmost_longest(out)
     out.extend((a, b, university(inst)) for a, b, inst in institutions(s))
     for m in name_patterns().enterprise.finditer(s):
         name = _own_name(m.group("name"), _bounded(s, m.start("name")))
@@ -263,7 +265,12 @@ def named_bodies(s: str, hint: str | None = None) -> list[tuple[int, int, Organi
         if name and not _listed(s, m, name):
             start = m.start() if group == "full" and name == m.group(group) else m.end(group) - len(name)
             out.append((start, m.end(), working_committee(name)))
-    # Where two overlap (共青团某某市委 inside a longer name), the one starting first and longest wins.
+    return _leftmost_longest(out)
+
+
+def _leftmost_longest(out: list[tuple[int, int, Organization]]) -> list[tuple[int, int, Organization]]:
+    """Where two names overlap (共青团某某市委 inside a longer name), the one starting first and
+    longest wins."""
     out.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     kept: list[tuple[int, int, Organization]] = []
     for a, b, org in out:
@@ -529,7 +536,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
                       if _subject_weight(s, end)), None) or scope_level(s)
     votes = Votes()
     # A full name in the lead (共青团某某市委（以下简称团市委）) or of the same level in the body.
-    for a, b, org in named_bodies(s, hint):
+    for a, b, org in named_bodies(s, hint, regions_only=True):
         if org.region is None or org.key != committee_of(org.region).key:
             continue                # a school's, an enterprise's, a working committee: partners here
         if level is not None and not fits(org.region, level):
