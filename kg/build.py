@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
 from loaders.facts import Activity, DocumentFacts, Mention, Organization, Program
+from loaders.issuers import is_unknown, unknown_issuer
 from loaders.numerals import plain
 from loaders.organizations import committee_chain
 from loaders.regions import Region, chain
@@ -148,10 +150,11 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     g.add(ctx, _n(NIF, "beginIndex"), _typed("0", "nonNegativeInteger"))
     g.add(ctx, _n(NIF, "endIndex"), _typed(str(len(facts.text.text)), "nonNegativeInteger"))
 
-    issuer = _iri(iri.organization(facts.issuer.key))
+    own = _own_issuer(facts, key)
+    issuer = _iri(iri.organization(own.key))
     g.add(doc, _n(CYL, "issuedBy"), issuer)
-    _organization(g, facts.issuer)
-    for above in committee_chain(facts.issuer):
+    _organization(g, own)
+    for above in committee_chain(own):
         _organization(g, above)
     if facts.issuer_mention:
         g.add(doc, _n(CYL, "evidence"), _evidence(g, key, facts.issuer_mention, issuer))
@@ -174,7 +177,8 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
               target_no: int) -> int:
     item = activity.item
     act = _iri(iri.activity(key, item.ordinal))
-    issuer = _iri(iri.organization(facts.issuer.key))
+    own = _own_issuer(facts, key)
+    issuer = _iri(iri.organization(own.key))
     g.a(act, _n(CYL, "Activity"))
     g.add(act, _n(PPLAN, "isStepOfPlan"), doc)
     g.add(doc, _n(CYL, "hasActivity"), act)
@@ -193,11 +197,11 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
         g.add(issuer, _n(CYL, "pursues"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for org, mention in activity.organizations:
-        node = _organization(g, org)
+        node = _organization(g, _own(org, facts.issuer, own))
         g.add(act, _n(CYL, "mentionsOrganization"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for org, mention in activity.responsible:
-        node = _organization(g, org)
+        node = _organization(g, _own(org, facts.issuer, own))
         g.add(node, _n(CYL, "responsibleFor"), act)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for policy, mention in activity.policies:
@@ -255,6 +259,29 @@ def _program(g: GraphWriter, program: Program) -> str:
         g.add(node, _n(CYL, "programType"), _lit(program.type))
     g.add(node, _n(CYL, "discovered"), _typed("true", "boolean"))
     return node
+
+
+def _own_issuer(facts: DocumentFacts, key: str) -> Organization:
+    """The issuer; one the document does not name is the document's own, keyed by the document
+    (two files of one name get two keys, and so two unknown issuers)."""
+    if is_unknown(facts.issuer):
+        return unknown_issuer(key, facts.issuer.level)
+    return facts.issuer
+
+
+def _own(org: Organization, issuer: Organization, own: Organization) -> Organization:
+    """A body as the graph holds it when the issuer was keyed anew by the document: the issuer
+    itself (本级团委 in a task table), and the bodies keyed or placed under it."""
+    if own.key == issuer.key:
+        return org
+    if org.key == issuer.key:
+        return own
+    prefix = issuer.key + "/"
+    if org.key.startswith(prefix):
+        org = replace(org, key=own.key + "/" + org.key[len(prefix):])
+    if org.parent == issuer.key:
+        org = replace(org, parent=own.key)
+    return org
 
 
 def _organization(g: GraphWriter, org: Organization) -> str:

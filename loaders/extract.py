@@ -33,7 +33,8 @@ def extract(raw: RawDocument) -> DocumentFacts:
     if kind == REPORT and all(item.from_table for item in layout.items):
         layout.items = paragraph_items(text, layout.body_start) + layout.items
     header = layout.header
-    found = issuer_of(text, header.issuer_lines, header.title)
+    found = issuer_of(text, header.issuer_lines, header.title, doc_number=header.doc_number,
+                      document=raw.source.name)
     issuer = found.organization
     year = header.year
     # A report's page date is the news's, not the reported plan's: it dates 今年 only.

@@ -1,9 +1,10 @@
-"""Organizations: the issuing committee, the bodies a plan names, and the units of its task table.
+"""Organizations: League committees of regions and their hierarchy, the bodies a plan names, and
+the units of its task table.
 
-The issuer is read from the covering notice (共青团南昌市委, 中国共产主义青年团平罗县委员会), the
-title (吉林共青团 2021 年工作要点, 共青团四川省委2021年工作要点) or the signature, and resolved to a
-region of GB/T 2260 with its level; bodies named relative to it (省委, 青联, 少工委) are resolved
-to that region through the patterns in ``ontology/organizations.tsv``.
+A committee is resolved to a region of GB/T 2260 with its level; bodies named relative to the
+issuer (省委, 青联, 少工委) are resolved to its region through the patterns in
+``ontology/organizations.tsv``, whose 团中央 row is the central committee. Which body issues a
+plan is found in :mod:`loaders.issuers`.
 """
 from __future__ import annotations
 
@@ -20,16 +21,13 @@ from .model import Span, Text
 from .regions import Region
 
 CENTRAL_KEY = "cn/cyl"
-CENTRAL = Organization(CENTRAL_KEY, "共青团中央", "league-committee", "central",
-                       aliases=("团中央", "共青团中央委员会", "中国共产主义青年团中央委员会"))
+CENTRAL_NAME = "团中央"       # the row of ``ontology/organizations.tsv`` that is the central committee
 
 COMMITTEE_RE = re.compile(
     r"(?:中国共产主义青年团|共青团|团)(?P<name>[\u4e00-\u9fff]{2,12}?)"
     r"(?P<word>自治区委员会|省委员会|市委员会|县委员会|区委员会|州委员会|旗委员会|省委|市委|县委|区委|州委|旗委|盟委|地委)")
-PLAIN_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,12}?)共青团")
 LEVEL_BY_WORD = {"省": "province", "自": "province", "州": "prefecture", "盟": "prefecture", "地": "prefecture",
                  "县": "county", "区": "county", "旗": "county", "市": None}
-SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
 
 
 @dataclass(frozen=True)
@@ -55,18 +53,33 @@ def committee_of(region: Region) -> Organization:
                         tuple(aliases), f"{parent}/cyl" if parent else CENTRAL_KEY)
 
 
+@functools.lru_cache(maxsize=None)
+def central() -> Organization:
+    """团中央, as its row of ``ontology/organizations.tsv`` names it."""
+    for pat in lexicon.organization_patterns():
+        if pat.name == CENTRAL_NAME:
+            label = pat.label_template or pat.name
+            return Organization(CENTRAL_KEY, label, pat.kind, pat.level,
+                                aliases=tuple(sorted({pat.name, *pat.aliases} - {label})))
+    raise ValueError(f"organizations.tsv has no row named {CENTRAL_NAME}")
+
+
 def committee_chain(org: Organization) -> list[Organization]:
-    """The committees above a committee, nearest first, ending with 团中央."""
-    out = []
-    if org.region is None:
+    """The committees above a region's committee, nearest first, ending with 团中央; for a
+    working committee (团工委) its region's committee and those above. A university's or an
+    enterprise's committee, or an unknown one, has no chain the text states."""
+    out: list[Organization] = []
+    if org.region is None or org.level not in regions.LEVELS:
         return out
-    for r in regions.chain(org.region.code)[1:]:
+    own = committee_of(org.region)
+    chain = regions.chain(org.region.code)
+    for r in chain if own.key != org.key else chain[1:]:
         out.append(committee_of(r))
-    out.append(CENTRAL)
+    out.append(central())
     return out
 
 
-def _resolve(name: str, word: str, scope_hint: str | None) -> Region | None:
+def resolve_committee(name: str, word: str, scope_hint: str | None) -> Region | None:
     level = LEVEL_BY_WORD.get(word[:1])
     base = name
     if word[:1] in "省市县区州旗" and base.endswith(word[:1]):
@@ -79,69 +92,28 @@ def _resolve(name: str, word: str, scope_hint: str | None) -> Region | None:
     return regions.lookup(base, level or scope_hint) or regions.lookup(name, level or scope_hint)
 
 
-def _scope_hint(text: str) -> str | None:
-    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
-    for word, lvl in SCOPE_WORDS.items():
-        counts[lvl] += text.count(word)
-    best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] else None
-
-
-def issuer_of(text: Text, header_lines: list[Span], title: Span | None) -> IssuerFinding:
-    """The committee that issues the plan, with the span that names it."""
-    s = text.text
-    hint = _scope_hint(s)
-    places: list[Span] = list(header_lines)
-    if title:
-        places.append(title)
-    tail = [m for m in re.finditer(r"[^\n]+", s[-600:])]
-    places.extend(text.span(len(s) - 600 + m.start(), len(s) - 600 + m.end()) for m in tail if len(s) >= 600)
-    # The covering notice may break the body's name over two lines: 中国共产主义青年团 / 平罗县委员会文件.
-    for group in (header_lines, [title] if title else [], places):
-        joined, index = _joined(text, group)
-        for m in COMMITTEE_RE.finditer(joined):
-            region = _resolve(m.group("name"), m.group("word"), hint)
-            if region:
-                return IssuerFinding(committee_of(region), _span_from(text, index, m.start(), m.end()))
-        if group is places:
-            continue
-        for m in PLAIN_RE.finditer(joined):
-            name = re.sub(r"^(?:19|20)\d{2}年", "", m.group("name"))
-            region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
-            if region is None and name[-1:] in "省市县区":
-                region = regions.lookup(name[:-1], LEVEL_BY_WORD.get(name[-1]) or hint)
-            if region:
-                start = m.start("name") + (len(m.group("name")) - len(name))
-                return IssuerFinding(committee_of(region), _span_from(text, index, start, m.end()))
-    # Last resort: the committee the body names most often as 团X委.
-    counts: dict[str, tuple[int, Region, Span]] = {}
-    for m in COMMITTEE_RE.finditer(s):
-        region = _resolve(m.group("name"), m.group("word"), hint)
-        if region:
-            n, _, first = counts.get(region.code, (0, region, text.span(m.start(), m.end())))
-            counts[region.code] = (n + 1, region, first)
-    if counts:
-        _, region, span = max(counts.values(), key=lambda x: (x[0], -x[2].start))
-        return IssuerFinding(committee_of(region), span)
-    return IssuerFinding(Organization("unknown/cyl", "未识别的团委", "league-committee"), None)
+def issuer_of(text: Text, header_lines: list[Span], title: Span | None, **evidence) -> IssuerFinding:
+    """The committee that issues the plan; see :func:`loaders.issuers.issuer_of`."""
+    from .issuers import issuer_of as find
+    return find(text, header_lines, title, **evidence)
 
 
 NOT_SPACE_RE = re.compile(r"\S+")
 
 
-def _joined(text: Text, spans: list[Span]) -> tuple[str, lexicon.Offsets]:
+def joined_spans(text: Text, spans: list[Span]) -> tuple[str, lexicon.Offsets]:
     """The spans' text with white space removed, and each character's offset in the text."""
     pieces = [(m.start(), m.end() - m.start())
               for sp in spans for m in NOT_SPACE_RE.finditer(text.text, sp.start, sp.end)]
     return "".join(text.text[a:a + n] for a, n in pieces), lexicon.Offsets(pieces)
 
 
-def _span_from(text: Text, index: lexicon.Offsets, a: int, b: int) -> Span:
+def span_from(text: Text, index: lexicon.Offsets, a: int, b: int) -> Span:
     return text.span(index[a], index[b - 1] + 1)
 
 
 @functools.lru_cache(maxsize=lexicon.NAME_CACHE)
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
     return "u-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
@@ -157,23 +129,27 @@ def organization_for(pattern_index: int, surface: str, issuer: Organization) -> 
     pat = lexicon.organization_patterns()[pattern_index]
     if pat.scope == "national" or issuer.region is None:
         if pat.kind == "league-committee" and pat.level == "central":
-            return CENTRAL
-        key = f"cn/{_slug(pat.name)}"
-        return Organization(key, pat.label_template or pat.name, pat.kind,
-                            "central" if pat.scope == "national" else None,
-                            aliases=tuple(sorted({pat.name, *pat.aliases} - {pat.label_template or pat.name})))
+            return central()
+        if pat.scope == "national":
+            key = f"cn/{slug(pat.name)}"
+            return Organization(key, pat.label_template or pat.name, pat.kind, "central",
+                                aliases=tuple(sorted({pat.name, *pat.aliases} - {pat.label_template or pat.name})))
+        # A local body (团市委, 少工委) of a plan whose place is not known is that plan's issuer's
+        # own: the 少工委 of two such plans are two bodies, and the name stays as written.
+        return Organization(f"{issuer.key}/{slug(pat.name)}", pat.name, pat.kind, pat.level,
+                            aliases=tuple(sorted(set(pat.aliases) - {pat.name})))
     region, below = _region_for(pat, issuer.region)
     if pat.kind == "league-committee" and not below and (pat.level or pat.level_offset is not None
                                                           and pat.level_offset >= 0):
         return committee_of(region)
     if below:
         label = f"{region.name}各{pat.name}"
-        return Organization(f"{region.code}/{_slug(pat.name)}-all", label, pat.kind, None, region,
+        return Organization(f"{region.code}/{slug(pat.name)}-all", label, pat.kind, None, region,
                             tuple(sorted({pat.name, *pat.aliases} - {label})), parent=issuer.key)
     label = pat.label_template.format(region=region.name) if pat.label_template else f"{region.name}{pat.name}"
     # A body the issuer runs (团校, 青少年宫 of its own region) is a sub-organization of it.
     parent = issuer.key if pat.relation == "subordinate" and region == issuer.region else None
-    return Organization(f"{region.code}/{_slug(pat.name)}", label, pat.kind, region.level, region,
+    return Organization(f"{region.code}/{slug(pat.name)}", label, pat.kind, region.level, region,
                         tuple(sorted({pat.name, *pat.aliases} - {label})), parent=parent)
 
 
@@ -213,7 +189,7 @@ def find_organizations(text: Text, lo: int, hi: int, issuer: Organization) -> li
     hint = issuer.level if issuer.level in ("province", "prefecture", "county") else None
     if _committee_spans(s).overlaps(lo, hi):
         for m in COMMITTEE_RE.finditer(s, lo, hi):
-            region = _resolve(m.group("name"), m.group("word"), hint)
+            region = resolve_committee(m.group("name"), m.group("word"), hint)
             if region:
                 out.append((committee_of(region), text.span(m.start(), m.end())))
                 taken.append((m.start(), m.end()))
@@ -251,7 +227,7 @@ def responsible_units(text: Text, cell: Span, issuer: Organization) -> list[tupl
             out.append((issuer, span))
             continue
         region = issuer.region
-        key = f"{region.code if region else 'cn'}/{_slug(name)}"
+        key = f"{region.code}/{slug(name)}" if region else f"{issuer.key}/{slug(name)}"
         out.append((Organization(key, name, _unit_kind(name), None, region, parent=issuer.key), span))
     return out
 

@@ -2,15 +2,17 @@
 
 The files are data a researcher edits without touching Python:
 
-=====================  ==================================================================
-``cyl.ttl``            the OWL ontology (classes and properties of the graph)
-``shapes.ttl``         SHACL shapes a built graph must satisfy
-``programs.ttl``       the SKOS scheme of programs, with every name they go by
-``organizations.tsv``  organization patterns: names, kinds, how to resolve them to a region
-``non_programs.tsv``   formulas and slogans that are not programs (literal or regex)
-``cues.toml``          cue words of the extractors
-``examples.ttl``       a tiny graph that conforms to the shapes
-=====================  ==================================================================
+==========================  ==================================================================
+``cyl.ttl``                 the OWL ontology (classes and properties of the graph)
+``shapes.ttl``              SHACL shapes a built graph must satisfy
+``programs.ttl``            the SKOS scheme of programs, with every name they go by
+``organizations.tsv``       organization patterns: names, kinds, how to resolve them to a region
+``issuer_forms.tsv``        how a plan names its own body generically, its scope and its places
+``doc_number_issuers.tsv``  文号 issuer abbreviations (甬 in 甬团发) and the region each names
+``non_programs.tsv``        formulas and slogans that are not programs (literal or regex)
+``cues.toml``               cue words of the extractors
+``examples.ttl``            a tiny graph that conforms to the shapes
+==========================  ==================================================================
 
 >>> PROGRAMS.name
 'programs.ttl'
@@ -35,6 +37,8 @@ ONTOLOGY = path("cyl.ttl")
 SHAPES = path("shapes.ttl")
 PROGRAMS = path("programs.ttl")
 ORGANIZATIONS = path("organizations.tsv")
+ISSUER_FORMS = path("issuer_forms.tsv")
+DOC_NUMBER_ISSUERS = path("doc_number_issuers.tsv")
 NON_PROGRAMS = path("non_programs.tsv")
 CUES = path("cues.toml")
 EXAMPLES = path("examples.ttl")
