@@ -9,6 +9,8 @@ The files are data a researcher edits without touching Python:
 ``organizations.tsv``  organization patterns: names, kinds, how to resolve them to a region
 ``non_programs.tsv``   formulas and slogans that are not programs (literal or regex)
 ``cues.toml``          cue words of the extractors
+``classifications.ttl``  the SKOS schemes of bodies' levels and kinds (``org:classification``)
+``dataset.ttl``        what the exports say of the dataset (title, licence), VoID and DCAT
 ``examples.ttl``       a tiny graph that conforms to the shapes
 =====================  ==================================================================
 
@@ -38,6 +40,8 @@ ORGANIZATIONS = path("organizations.tsv")
 NON_PROGRAMS = path("non_programs.tsv")
 CUES = path("cues.toml")
 EXAMPLES = path("examples.ttl")
+CLASSIFICATIONS = path("classifications.ttl")
+DATASET = path("dataset.ttl")
 
 CYL = Namespace("https://w3id.org/cyl-kg/def#")
 ID = Namespace("https://w3id.org/cyl-kg/id/")

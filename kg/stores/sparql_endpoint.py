@@ -132,7 +132,7 @@ def parse_results(data: bytes) -> tuple[list[str], list[list[str]]]:
 def graphs(ws: "Workspace") -> list[tuple[str, str | None]]:
     """(graph IRI, version) for the plans (their sha256) and the reference graphs (no version)."""
     plans = sorted((entry["graph"], entry["sha256"]) for entry in ws.documents.values())
-    reference = [(g, None) for g in (iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH)
+    reference = [(g, None) for g in (iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH)
                  if ws.store.contains_named_graph(ox.NamedNode(g))]
     return plans + reference
 
