@@ -45,7 +45,7 @@ SPDX = "http://spdx.org/rdf/terms#"
 
 PREFIXES = {"cyl": CYL, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "xsd": XSD,
             "skos": SKOS, "dct": DCT, "pplan": PPLAN, "prov": PROV, "org": ORG, "schema": SCHEMA, "nif": NIF,
-            "itsrdf": ITSRDF, "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
+            "itsrdf": ITSRDF, "owl": "http://www.w3.org/2002/07/owl#", "vann": "http://purl.org/vocab/vann/", "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
             "doc": iri.BASE + "doc/", "program": iri.BASE + "program/", "orgid": iri.BASE + "org/",
             "region": iri.BASE + "region/", "policy": iri.BASE + "policy/",
             "level": iri.BASE + "level/", "kind": iri.BASE + "kind/"}
