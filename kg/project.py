@@ -824,9 +824,14 @@ def owner(uri: str, documents: set[str]) -> str | None:
 
 
 def ontology_terms(ws: "Workspace") -> tuple[list[tuple[str, str]], list[str]]:
-    """(class, superclass) pairs and the classes of the ontology graph in the workspace."""
+    """(class, superclass) pairs and the classes of the ontology graph in the workspace.
+
+    The pairs are those of the ontology's own classes: a node is labelled with its class and the
+    standard classes it specialises directly (``Organization``, ``Concept``), not with the classes
+    above those that the ontology restates for reasoners (``Agent``, ``Thing``)."""
     _, pairs = ws.query(f"""SELECT ?c ?d WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
-        ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d . FILTER(isIRI(?c) && isIRI(?d)) }} }}""")
+        ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d .
+        FILTER(isIRI(?c) && isIRI(?d) && STRSTARTS(STR(?c), "{OWN_NAMESPACE}")) }} }}""")
     _, classes = ws.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
         ?c a <http://www.w3.org/2002/07/owl#Class> . FILTER(isIRI(?c)) }} }}""")
     return [(c, d) for c, d in pairs], [c for (c,) in classes]
