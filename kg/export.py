@@ -15,6 +15,8 @@ from .dataset import describe
 from .datatypes import declared, restored
 from .workspace import Workspace, write_atomically
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 # A writer returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes.
 Writer = Callable[[Workspace], "bytes | dict[str, bytes]"]
 
@@ -36,7 +38,45 @@ def data_quads(ws: Workspace) -> list[ox.Quad]:
     datatypes = declared(ws)
     graphs = ws.document_graphs() + reference_graphs()
     quads = {q for g in graphs for q in restored(ws.quads(g), datatypes)}
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return sorted(canonical_blank_nodes(quads),
+                  key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
+    """The quads with every blank node named by what it is (rdflib's canonical labelling), not
+    by the random name the store gave it when it loaded the file: the ontology's lists
+    (``owl:unionOf (cyl:Activity cyl:Target)``) come out the same in every workspace."""
+    touching = [q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+    if not touching:
+        return quads
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.compare import to_canonical_graph
+
+    def to_rdflib(term):
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        return Literal(term.value, lang=term.language,
+                       datatype=None if term.language else URIRef(term.datatype.value))
+
+    def to_ox(term):
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
+
+    out = quads - set(touching)
+    for graph in sorted({q.graph_name for q in touching}, key=str):
+        g = Graph()
+        for q in touching:
+            if q.graph_name == graph:
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        out.update(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in to_canonical_graph(g))
+    return out
 
 
 def _sorted_quads(ws: Workspace) -> list[ox.Quad]:
