@@ -241,3 +241,30 @@ def test_every_term_the_export_uses_is_in_the_readme_table_or_the_ontology(graph
              if isinstance(o, URIRef)}
     assert not {t for t in used if t not in known}
     assert not {t for t in used if t.startswith(str(CYL)) and t not in defined}
+
+
+# -- kg validate, by plan ---------------------------------------------------------------------
+
+def test_validate_reports_injected_defects_under_their_plan(tmp_path):
+    from kg.validate import validate
+
+    other = tmp_path / "docs"
+    other.mkdir()
+    (other / "second.txt").write_text(PLAN.read_text("utf-8").replace("2024", "2025"), "utf-8")
+    with Workspace(tmp_path / "db", create=True) as ws:
+        build(ws, [PLAN, other / "second.txt"], jobs=1)
+        assert validate(ws) == (True, "conforms")
+        graph = "https://w3id.org/cyl-kg/id/graph/doc/nanping-2024.txt"
+        ws.store.update(f"""
+            PREFIX cyl: <https://w3id.org/cyl-kg/def#>
+            DELETE {{ GRAPH <{graph}> {{ ?t cyl:metric ?m }} }}
+            INSERT {{ GRAPH <{graph}> {{ <{DOC}> cyl:isuedBy ?o }} }}
+            WHERE {{ GRAPH <{graph}> {{ <{DOC}> cyl:issuedBy ?o . ?t a cyl:Target ; cyl:ordinal 1 ; cyl:metric ?m }} }}""")
+        conforms, report = validate(ws)
+    assert not conforms
+    head, *plans = report.split("\n\n")
+    assert head == "2 violations in 1 plan"
+    lines = plans[0].splitlines()
+    assert lines[0] == "nanping-2024.txt: 2"
+    assert any("cyl-kg/def#isuedBy" in line for line in lines[1:])
+    assert any("/target/1 " in line and "cyl:metric" in line for line in lines[1:]), report
