@@ -334,7 +334,7 @@ def example_graph() -> nx.MultiDiGraph:
             value = "60" if year == "2021" else "50"
             target = f"{doc}/target/1"
             G.add_node(target, cls="Target", label=f"参学率 >={value}%", metric="参学率", comparator=">=",
-                       value=value, valueText=f"{value}%", unitText="%",
+                       minValue=value, valueText=f"{value}%", unitText="%",
                        evidence=[Evidence(source, year, 0, len(sentence), f"{value}%以上", sentence)],
                        sources=[source])
             G.add_edge(item, target, key="hasTarget", evidence=G.nodes[target]["evidence"], sources=[source])
