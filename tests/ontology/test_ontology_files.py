@@ -30,12 +30,12 @@ EX = Namespace("https://w3id.org/cyl-kg/id/doc/example/")
 TURTLE_FILES = sorted(p.name for p in ontology.HERE.glob("*.ttl"))
 
 # The cyl: terms the graph builder emits; the ontology declares exactly these.
-CLASSES = {"WorkPlan", "Section", "Activity", "Organization", "Program", "Target", "Region", "Policy",
+CLASSES = {"WorkPlan", "WorkPlanReport", "Section", "Activity", "Organization", "Program", "Target", "Region", "Policy",
            "Evidence", "DocumentText"}
 OBJECT_PROPERTIES = {"issuedBy", "hasSection", "hasActivity", "inSection", "servesProgram",
                      "mentionsOrganization", "responsibleFor", "hasTarget", "pursues", "citesPolicy",
                      "region", "evidence", "text"}
-DATATYPE_PROPERTIES = {"planYear", "sha256", "encoding", "mediaType", "level", "kind", "adcode", "ordinal",
+DATATYPE_PROPERTIES = {"planYear", "documentKind", "sha256", "encoding", "mediaType", "level", "kind", "adcode", "ordinal",
                        "itemNumber", "metric", "comparator", "deadline", "deadlineDate", "valueText",
                        "programType", "scope", "discovered", "sentence"}
 
