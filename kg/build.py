@@ -8,7 +8,8 @@ time went to making, hashing and sorting Quad objects).
 Each node is typed with its own class only (``cyl:Program``, not also ``skos:Concept``): the
 standard classes it specialises are in ``ontology/cyl.ttl``, which every RDF export carries for a
 reasoner, and the projection adds them as labels. A single body is also an
-``org:FormalOrganization``, which ``cyl:Organization`` (any body or group of bodies) does not imply. Programs of the scheme are described by the scheme's graph,
+``org:FormalOrganization``, which ``cyl:Organization`` (any body or group of bodies) does not
+imply. Programs of the scheme are described by the scheme's graph,
 not again in every plan naming them. Both keep a plan to the statements only it can make: a
 quarter fewer quads than with every type and label repeated in every plan.
 """
@@ -45,7 +46,8 @@ SPDX = "http://spdx.org/rdf/terms#"
 
 PREFIXES = {"cyl": CYL, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "xsd": XSD,
             "skos": SKOS, "dct": DCT, "pplan": PPLAN, "prov": PROV, "org": ORG, "schema": SCHEMA, "nif": NIF,
-            "itsrdf": ITSRDF, "owl": "http://www.w3.org/2002/07/owl#", "vann": "http://purl.org/vocab/vann/", "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
+            "itsrdf": ITSRDF, "owl": "http://www.w3.org/2002/07/owl#", "vann": "http://purl.org/vocab/vann/",
+            "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
             "doc": iri.BASE + "doc/", "program": iri.BASE + "program/", "orgid": iri.BASE + "org/",
             "region": iri.BASE + "region/", "policy": iri.BASE + "policy/",
             "level": iri.BASE + "level/", "kind": iri.BASE + "kind/"}
@@ -144,7 +146,6 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     g.add(doc, _n(DCT, "source"), _lit(facts.source))
     if facts.title:
         g.add(doc, _n(DCT, "title"), _zh(facts.title.quote))
-        g.add(doc, _n(RDFS, "label"), _zh(facts.title.quote))
     if facts.year:
         g.add(doc, _n(CYL, "planYear"), _typed(str(facts.year), "gYear"))
     if facts.doc_number:
@@ -180,7 +181,14 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     target_no = 0
     for activity in facts.activities:
         target_no = _activity(g, key, doc, facts, activity, target_no)
+    _label_titles(g)
     return g
+
+
+def _label_titles(g: GraphWriter) -> None:
+    """Give whatever has a dct:title (the plan, the policies it cites) the same rdfs:label."""
+    title, label = _n(DCT, "title"), _n(RDFS, "label")
+    g.triples.update([(s, label, o) for s, p, o in g.triples if p == title])
 
 
 def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity: Activity,
@@ -217,7 +225,6 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
         node = _iri(iri.policy(policy.key))
         g.a(node, _n(CYL, "Policy"))
         g.add(node, _n(DCT, "title"), _zh(policy.title))
-        g.add(node, _n(RDFS, "label"), _zh(policy.title))
         g.add(act, _n(CYL, "citesPolicy"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
     for target in activity.targets:
