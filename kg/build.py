@@ -5,9 +5,11 @@ a graph as a set of (subject, predicate, object) texts: sorting the graph and wr
 N-Quads is then string work, with no Python object per quad (a third of a document's build
 time went to making, hashing and sorting Quad objects).
 
-Each node is typed with its own class only (``cyl:Program``, not also ``skos:Concept`` and
-``schema:Project``): the standard classes it specialises are in ``ontology/cyl.ttl``, and the
-projection and the exports add them. Programs of the scheme are described by the scheme's graph,
+Each node is typed with its own class only (``cyl:Program``, not also ``skos:Concept``): the
+standard classes it specialises are in ``ontology/cyl.ttl``, which every RDF export carries for a
+reasoner, and the projection adds them as labels. A single body is also an
+``org:FormalOrganization``, which ``cyl:Organization`` (any body or group of bodies) does not
+imply. Programs of the scheme are described by the scheme's graph,
 not again in every plan naming them. Both keep a plan to the statements only it can make: a
 quarter fewer quads than with every type and label repeated in every plan.
 """
@@ -26,7 +28,7 @@ from loaders.numerals import plain
 from loaders.organizations import committee_chain
 from loaders.regions import Region, chain
 
-from . import iri
+from . import __version__, iri
 
 CYL = "https://w3id.org/cyl-kg/def#"
 RDF_TYPE = str(NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
@@ -39,11 +41,26 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "http://schema.org/"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX = "http://spdx.org/rdf/terms#"
 
 PREFIXES = {"cyl": CYL, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "xsd": XSD,
             "skos": SKOS, "dct": DCT, "pplan": PPLAN, "prov": PROV, "org": ORG, "schema": SCHEMA, "nif": NIF,
+            "itsrdf": ITSRDF, "owl": "http://www.w3.org/2002/07/owl#", "vann": "http://purl.org/vocab/vann/",
+            "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
             "doc": iri.BASE + "doc/", "program": iri.BASE + "program/", "orgid": iri.BASE + "org/",
-            "region": iri.BASE + "region/", "policy": iri.BASE + "policy/"}
+            "region": iri.BASE + "region/", "policy": iri.BASE + "policy/",
+            "level": iri.BASE + "level/", "kind": iri.BASE + "kind/"}
+
+# Which schema.org property holds a target's number: a bound is a minimum or a maximum, only an
+# exact or approximate number is the value itself ("不低于95%" is at least 95, not 95).
+VALUE_PROPERTY = {">=": "minValue", ">": "minValue", "<=": "maxValue", "<": "maxValue", "=": "value", "~": "value"}
+
+# A collective name (各乡镇团委) stands for the bodies of one kind in a region, not one body.
+GROUP_SUFFIX = "-all"
 
 
 # Terms repeat within a plan (its sentences, its nodes) and across plans (organizations,
@@ -126,6 +143,8 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     g = GraphWriter(iri.graph(key))
     doc = _iri(iri.document(key))
     ctx = _iri(iri.text(key))
+    g.add(g.graph, _n(FOAF, "primaryTopic"), doc)        # the graph is about this plan
+    g.add(g.graph, _n(PROV, "wasAttributedTo"), _iri(iri.extractor(__version__)))
     g.a(doc, _n(CYL, "WorkPlan"))
     if facts.kind == "report":
         g.a(doc, _n(CYL, "WorkPlanReport"))
@@ -170,7 +189,14 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     target_no = 0
     for activity in facts.activities:
         target_no = _activity(g, key, doc, facts, activity, target_no)
+    _label_titles(g)
     return g
+
+
+def _label_titles(g: GraphWriter) -> None:
+    """Give whatever has a dct:title (the plan, the policies it cites) the same rdfs:label."""
+    title, label = _n(DCT, "title"), _n(RDFS, "label")
+    g.triples.update([(s, label, o) for s, p, o in g.triples if p == title])
 
 
 def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity: Activity,
@@ -218,7 +244,8 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
         g.add(node, _n(CYL, "ordinal"), _typed(str(target_no), "integer"))
         g.add(node, _n(CYL, "metric"), _zh(target.metric) if target.metric else None)
         g.add(node, _n(CYL, "comparator"), _lit(target.comparator))
-        g.add(node, _n(SCHEMA, "value"), _typed(plain(target.value), "decimal"))
+        g.add(node, _n(RDFS, "label"), _zh(target.span.quote))
+        g.add(node, _n(SCHEMA, VALUE_PROPERTY[target.comparator]), _typed(plain(target.value), "decimal"))
         g.add(node, _n(CYL, "valueText"), _lit(target.value_text))
         if target.unit:
             g.add(node, _n(SCHEMA, "unitText"), _lit(target.unit))
@@ -240,10 +267,11 @@ def _evidence(g: GraphWriter, key: str, mention: Mention, entity: str | None) ->
         (ev, _n(NIF, "beginIndex"), _typed(str(span.start), "nonNegativeInteger")),
         (ev, _n(NIF, "endIndex"), _typed(str(span.end), "nonNegativeInteger")),
         (ev, _n(NIF, "anchorOf"), _lit(span.quote)),
+        (ev, _n(RDFS, "label"), _zh(span.quote)),
         (ev, _n(NIF, "referenceContext"), _iri(iri.text(key))),
         (ev, _n(CYL, "sentence"), _lit(mention.sentence.quote))))
     if entity is not None:
-        g.add(ev, _n(NIF, "taIdentRef"), entity)
+        g.add(ev, _n(ITSRDF, "taIdentRef"), entity)
     return ev
 
 
@@ -255,6 +283,7 @@ def _program(g: GraphWriter, program: Program) -> str:
         return node
     g.a(node, _n(CYL, "Program"))
     g.add(node, _n(SKOS, "prefLabel"), _zh(program.label))
+    g.add(node, _n(RDFS, "label"), _zh(program.label))
     if program.type:
         g.add(node, _n(CYL, "programType"), _lit(program.type))
     g.add(node, _n(CYL, "discovered"), _typed("true", "boolean"))
@@ -287,12 +316,17 @@ def _own(org: Organization, issuer: Organization, own: Organization) -> Organiza
 def _organization(g: GraphWriter, org: Organization) -> str:
     node = _iri(iri.organization(org.key))
     g.a(node, _n(CYL, "Organization"))
+    if not org.key.endswith(GROUP_SUFFIX):
+        g.a(node, _n(ORG, "FormalOrganization"))
     g.add(node, _n(SKOS, "prefLabel"), _zh(org.label))
+    g.add(node, _n(RDFS, "label"), _zh(org.label))
     for alias in org.aliases:
         g.add(node, _n(SKOS, "altLabel"), _zh(alias))
     g.add(node, _n(CYL, "kind"), _lit(org.kind))
+    g.add(node, _n(ORG, "classification"), _iri(iri.kind(org.kind)))
     if org.level:
         g.add(node, _n(CYL, "level"), _lit(org.level))
+        g.add(node, _n(ORG, "classification"), _iri(iri.level(org.level)))
     if org.parent:
         g.add(node, _n(ORG, "subOrganizationOf"), _iri(iri.organization(org.parent)))
     if org.region:

@@ -89,12 +89,21 @@ def plan_targets(G: nx.MultiDiGraph, source: str) -> list[dict]:
             continue
         programs = sorted(G.nodes[p]["label"] for _, p, k in G.out_edges(t, keys=True) if k == "servesProgram")
         rows.append({"target": t, "metric": _first(a["metric"]), "comparator": a.get("comparator", ""),
-                     "value": a.get("value", ""), "valueText": a.get("valueText", ""),
+                     "value": _number(a), "valueText": a.get("valueText", ""),
                      "unit": a.get("unitText", ""), "deadline": _first(a.get("deadline", "")),
                      "program": "|".join(programs), "source": source,
                      "evidence": [e for e in a["evidence"] if e.source == source]})
     rows.sort(key=lambda r: (int(_first(G.nodes[r["target"]].get("ordinal", "0")) or 0), r["target"]))
     return rows
+
+
+def _number(attrs: dict) -> str:
+    """A target's number: its schema:value (= or ~), or the bound it sets (minValue for >= and >,
+    maxValue for <= and <)."""
+    for name in ("value", "minValue", "maxValue"):
+        if attrs.get(name, "") != "":
+            return _first(attrs[name])
+    return ""
 
 
 def _first(value) -> str:

@@ -5,52 +5,91 @@ Every writer sorts what it writes, so the same workspace always gives byte-ident
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 import pyoxigraph as ox
 
+from . import iri
 from .build import PREFIXES
+from .dataset import describe
+from .datatypes import declared, restored
 from .workspace import Workspace, write_atomically
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 # A writer returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes.
 Writer = Callable[[Workspace], "bytes | dict[str, bytes]"]
 
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+def reference_graphs() -> list[str]:
+    """The graphs every RDF export holds besides the plans': the ontology (so that the export
+    stands alone), the program scheme and the classifications."""
+    return [iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
 
 
-def with_superclasses(quads: Iterable[ox.Quad], ancestors: dict[str, set[str]]) -> Iterator[ox.Quad]:
-    """The quads, and for each ``rdf:type`` the classes its class specialises, in the same graph.
+def data_quads(ws: Workspace) -> list[ox.Quad]:
+    """The plans' graphs and the reference graphs, with the datatypes the ontology declares,
+    sorted by graph, subject, predicate and object as N-Quads write them.
 
-    The store types a node with its own class only (``cyl:Program``); a file read by other tools
-    says ``skos:Concept`` and ``schema:Project`` too, so that none needs the ontology to see them.
+    Each node is typed with its own class only, as the store holds it: the ontology in the export
+    states the standard classes each specialises, for a reasoner to add (see the README's
+    design notes), the same way for every node.
     """
-    above = {c: [ox.NamedNode(d) for d in sorted(ds)] for c, ds in ancestors.items()}
-    for q in quads:
-        yield q
-        if q.predicate == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            for cls in above.get(q.object.value, ()):
-                yield ox.Quad(q.subject, RDF_TYPE, cls, q.graph_name)
+    datatypes = declared(ws)
+    graphs = ws.document_graphs() + reference_graphs()
+    quads = {q for g in graphs for q in restored(ws.quads(g), datatypes)}
+    return sorted(canonical_blank_nodes(quads),
+                  key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
-def _quads(ws: Workspace) -> Iterator[ox.Quad]:
-    """The document graphs and the program scheme, with every type's superclasses."""
-    from .project import superclasses
+def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
+    """The quads with every blank node named by what it is (rdflib's canonical labelling), not
+    by the random name the store gave it when it loaded the file: the ontology's lists
+    (``owl:unionOf (cyl:Activity cyl:Target)``) come out the same in every workspace."""
+    touching = [q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+    if not touching:
+        return quads
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.compare import to_canonical_graph
 
-    ancestors = superclasses(ws)
-    for g in ws.data_graphs():
-        yield from with_superclasses(ws.quads(g), ancestors)
+    def to_rdflib(term):
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        return Literal(term.value, lang=term.language,
+                       datatype=None if term.language else URIRef(term.datatype.value))
 
+    def to_ox(term):
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
 
-def _sorted_triples(ws: Workspace) -> list[ox.Triple]:
-    """The document graphs and the program scheme merged into one set of triples, sorted."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in _quads(ws)}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    out = quads - set(touching)
+    for graph in sorted({q.graph_name for q in touching}, key=str):
+        g = Graph()
+        for q in touching:
+            if q.graph_name == graph:
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        out.update(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in to_canonical_graph(g))
+    return out
 
 
 def _sorted_quads(ws: Workspace) -> list[ox.Quad]:
-    quads = set(_quads(ws))
+    """The data and the description of the dataset (:mod:`kg.dataset`), sorted."""
+    data = data_quads(ws)
+    quads = data + describe(data)
     return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _sorted_triples(ws: Workspace) -> list[ox.Triple]:
+    """Every graph of :func:`_sorted_quads` merged into one set of triples, sorted."""
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in _sorted_quads(ws)}
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def _rdf(fmt: ox.RdfFormat, quads: bool = False, prefixes: bool = True) -> Writer:

@@ -9,6 +9,9 @@ from ontology import ID
 BASE = str(ID)
 SCHEME_GRAPH = BASE + "graph/scheme"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
+CLASSIFICATION_GRAPH = BASE + "graph/classification"
+DATASET_GRAPH = BASE + "graph/dataset"
+DATASET = BASE + "dataset"
 
 
 @functools.lru_cache(maxsize=1 << 14)      # every evidence IRI of a document quotes its key again
@@ -60,3 +63,18 @@ def program(key: str) -> str:
 
 def policy(key: str) -> str:
     return f"{BASE}policy/{_safe(key)}"
+
+
+def level(code: str) -> str:
+    """The SKOS concept of a body's level (ontology/classifications.ttl)."""
+    return f"{BASE}level/{_safe(code)}"
+
+
+def kind(code: str) -> str:
+    """The SKOS concept of a body's kind (ontology/classifications.ttl)."""
+    return f"{BASE}kind/{_safe(code)}"
+
+
+def extractor(version: str) -> str:
+    """The software that built the graphs, at one version."""
+    return f"{BASE}software/cyl-kg/{_safe(version)}"

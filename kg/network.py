@@ -24,7 +24,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from . import iri
-from .build import CYL, DCT, NIF, PREFIXES, RDFS, SKOS
+from .build import CYL, DCT, ITSRDF, NIF, PREFIXES, RDFS, SKOS
 from .workspace import Workspace
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -89,7 +89,7 @@ class _DocumentGraph:
                 if p.startswith(NIF) or p == CYL + "sentence":
                     spans[s][local_name(p)] = o.value
                 self.literals[s][p].add(o.value)
-            elif p == NIF + "taIdentRef":
+            elif p == ITSRDF + "taIdentRef":
                 spans[s]["ref"] = o.value
             elif p not in FOLDED and not p.startswith(NIF):
                 self.links.append((s, p, o.value))
@@ -334,7 +334,7 @@ def example_graph() -> nx.MultiDiGraph:
             value = "60" if year == "2021" else "50"
             target = f"{doc}/target/1"
             G.add_node(target, cls="Target", label=f"参学率 >={value}%", metric="参学率", comparator=">=",
-                       value=value, valueText=f"{value}%", unitText="%",
+                       minValue=value, valueText=f"{value}%", unitText="%",
                        evidence=[Evidence(source, year, 0, len(sentence), f"{value}%以上", sentence)],
                        sources=[source])
             G.add_edge(item, target, key="hasTarget", evidence=G.nodes[target]["evidence"], sources=[source])

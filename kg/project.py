@@ -54,7 +54,7 @@ OWN_NAMESPACE = str(ontology.CYL)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-TA_IDENT_REF = NIF + "taIdentRef"
+TA_IDENT_REF = "http://www.w3.org/2005/11/its/rdf#taIdentRef"
 BEGIN_INDEX = NIF + "beginIndex"
 END_INDEX = NIF + "endIndex"
 REFERENCE_CONTEXT = NIF + "referenceContext"
@@ -290,9 +290,9 @@ def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], config: Conf
     for subject, predicate, obj, graph in quads:
         s = subject.value if type(subject) is named_type else "bnode://" + subject.value
         p = predicate.value
-        nodes.add(s)
         if p in omit:
             continue
+        nodes.add(s)
         if type(obj) is literal_type:
             by_predicate = literals.get(s)
             if by_predicate is None:
@@ -357,9 +357,9 @@ def gather_triples(triples: Iterable[tuple[str, str, str]], graph: str, document
     per_document, omit = config.per_document, config.omit_props
     for subject, predicate, obj in triples:
         s, p = term(subject), term(predicate)
-        nodes.add(s)
         if p in omit:
             continue
+        nodes.add(s)
         o = term(obj)
         if type(o) is tuple:
             by_predicate = literals.get(s)
@@ -824,9 +824,14 @@ def owner(uri: str, documents: set[str]) -> str | None:
 
 
 def ontology_terms(ws: "Workspace") -> tuple[list[tuple[str, str]], list[str]]:
-    """(class, superclass) pairs and the classes of the ontology graph in the workspace."""
+    """(class, superclass) pairs and the classes of the ontology graph in the workspace.
+
+    The pairs are those of the ontology's own classes: a node is labelled with its class and the
+    standard classes it specialises directly (``Organization``, ``Concept``), not with the classes
+    above those that the ontology restates for reasoners (``Agent``, ``Thing``)."""
     _, pairs = ws.query(f"""SELECT ?c ?d WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
-        ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d . FILTER(isIRI(?c) && isIRI(?d)) }} }}""")
+        ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d .
+        FILTER(isIRI(?c) && isIRI(?d) && STRSTARTS(STR(?c), "{OWN_NAMESPACE}")) }} }}""")
     _, classes = ws.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
         ?c a <http://www.w3.org/2002/07/owl#Class> . FILTER(isIRI(?c)) }} }}""")
     return [(c, d) for c, d in pairs], [c for (c,) in classes]

@@ -44,6 +44,8 @@ SNAPSHOTS = "snapshots"
 READERS = ".readers"      # readers of a snapshot hold a shared lock on this file
 CURRENT = "current"
 FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 RACY_SECONDS = 2.0               # a file changed this recently may change again within the same timestamp
 
 
@@ -258,8 +260,10 @@ class Workspace:
 
     # -- writing -----------------------------------------------------------------------------
     def ensure_reference(self) -> None:
-        """Load the ontology and the program scheme into their graphs when they changed."""
-        for graph, path in ((iri.ONTOLOGY_GRAPH, ontology.ONTOLOGY), (iri.SCHEME_GRAPH, ontology.PROGRAMS)):
+        """Load the ontology, the program scheme and the classifications into their graphs when
+        they changed."""
+        for graph, path in ((iri.ONTOLOGY_GRAPH, ontology.ONTOLOGY), (iri.SCHEME_GRAPH, ontology.PROGRAMS),
+                            (iri.CLASSIFICATION_GRAPH, ontology.CLASSIFICATIONS)):
             if not path.exists():
                 continue
             digest = sha256_of(path)
@@ -268,6 +272,12 @@ class Workspace:
             node = ox.NamedNode(graph)
             self.store.remove_graph(node) if self.store.contains_named_graph(node) else None
             self.store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=node)
+            if graph == iri.SCHEME_GRAPH:
+                # Tools that show rdfs:label see a program by its name: each program's
+                # skos:prefLabel is its rdfs:label too (SKOS makes prefLabel a sub-property).
+                self.store.update(f"""INSERT {{ GRAPH <{graph}> {{ ?p <{RDFS_LABEL}> ?name }} }}
+                    WHERE {{ GRAPH <{graph}> {{ ?p <{SKOS_PREF_LABEL}> ?name
+                        FILTER NOT EXISTS {{ ?p <{RDFS_LABEL}> ?any }} }} }}""")
             self.manifest["reference"][graph] = digest
             self._write_manifest()
             self._changed = True
@@ -378,8 +388,9 @@ class Workspace:
         return sorted(entry["graph"] for entry in self.documents.values())
 
     def data_graphs(self) -> list[str]:
-        """The plans' graphs and the program scheme's, which describes the programs they name."""
-        return self.document_graphs() + [iri.SCHEME_GRAPH]
+        """The plans' graphs, the program scheme's, which describes the programs they name, and
+        the classifications', which describes the levels and kinds of their bodies."""
+        return self.document_graphs() + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
 
 
 def _remove_unread(snapshot: Path) -> None:

@@ -6,11 +6,14 @@ The files are data a researcher edits without touching Python:
 ``cyl.ttl``                 the OWL ontology (classes and properties of the graph)
 ``shapes.ttl``              SHACL shapes a built graph must satisfy
 ``programs.ttl``            the SKOS scheme of programs, with every name they go by
+``classifications.ttl``     the SKOS schemes of bodies' levels and kinds (``org:classification``)
+``dataset.ttl``             what the exports say of the dataset (title, licence), VoID and DCAT
 ``organizations.tsv``       organization patterns: names, kinds, how to resolve them to a region
 ``issuer_forms.tsv``        how a plan names its own body generically, its scope and its places
 ``doc_number_issuers.tsv``  文号 issuer abbreviations (甬 in 甬团发) and the region each names
 ``non_programs.tsv``        formulas and slogans that are not programs (literal or regex)
 ``cues.toml``               cue words of the extractors
+``header.toml``             page clutter, opening and news-report cues
 ``examples.ttl``            a tiny graph that conforms to the shapes
 ==========================  ==================================================================
 
@@ -42,6 +45,8 @@ DOC_NUMBER_ISSUERS = path("doc_number_issuers.tsv")
 NON_PROGRAMS = path("non_programs.tsv")
 CUES = path("cues.toml")
 EXAMPLES = path("examples.ttl")
+CLASSIFICATIONS = path("classifications.ttl")
+DATASET = path("dataset.ttl")
 
 CYL = Namespace("https://w3id.org/cyl-kg/def#")
 ID = Namespace("https://w3id.org/cyl-kg/id/")

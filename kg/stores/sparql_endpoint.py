@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Callable
 import pyoxigraph as ox
 
 from .. import iri
+from ..datatypes import declared, restored
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -132,7 +133,7 @@ def parse_results(data: bytes) -> tuple[list[str], list[list[str]]]:
 def graphs(ws: "Workspace") -> list[tuple[str, str | None]]:
     """(graph IRI, version) for the plans (their sha256) and the reference graphs (no version)."""
     plans = sorted((entry["graph"], entry["sha256"]) for entry in ws.documents.values())
-    reference = [(g, None) for g in (iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH)
+    reference = [(g, None) for g in (iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH)
                  if ws.store.contains_named_graph(ox.NamedNode(g))]
     return plans + reference
 
@@ -151,9 +152,11 @@ def counts(server: Server, graph_iris: list[str]) -> dict[str, int]:
     return {g: int(n) for g, n in rows}
 
 
-def ntriples(ws: "Workspace", graph: str) -> tuple[bytes, int]:
-    """A graph of the workspace as sorted N-Triples, and its size in triples."""
-    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in ws.quads(graph)), key=str)
+def ntriples(ws: "Workspace", graph: str, datatypes: dict | None = None) -> tuple[bytes, int]:
+    """A graph of the workspace as sorted N-Triples, and its size in triples, with the datatypes
+    the ontology declares (offsets as xsd:nonNegativeInteger, which the store keeps as integers)."""
+    quads = restored(ws.quads(graph), declared(ws) if datatypes is None else datatypes)
+    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
 
 
@@ -164,11 +167,12 @@ def push(ws: "Workspace", server: Server, *, full: bool = False,
         raise EndpointError(f"unknown protocol {server.protocol!r} (choose from: {', '.join(PROTOCOLS)})")
     report = PushReport()
     held = versions(server) if server.query_endpoint and not full else {}
+    datatypes = declared(ws)
     for graph, version in graphs(ws):
         if version is not None and held.get(graph) == version:
             report.unchanged.append(graph)
             continue
-        data, size = ntriples(ws, graph)
+        data, size = ntriples(ws, graph, datatypes)
         server.write_graph(graph, data)
         report.sent.append(graph)
         report.triples_sent += size

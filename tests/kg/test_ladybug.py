@@ -247,7 +247,7 @@ def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_
     runner = CliRunner()
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
     cached = sorted((db / CACHE).iterdir())
-    assert len(cached) == 2                                  # the plan and the program scheme
+    assert len(cached) == 3                                  # the plan, the program scheme, the classifications
     for file in cached:
         file.write_bytes(b"not a cache file")                # a damaged cache is read around
     (db / ladybug.STAMP).unlink()
@@ -256,7 +256,7 @@ def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_
     shutil.copy(NINGBO, src / "plan.txt")                     # same name, another plan
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
     assert run("cypher", db, issuer, {})[1] == [["共青团宁波市委"]]
-    assert len(list((db / CACHE).iterdir())) == 2
+    assert len(list((db / CACHE).iterdir())) == 3
 
 
 def test_a_plans_whole_text_stays_in_the_rdf_and_out_of_the_property_graph(corpus_db):

@@ -42,8 +42,10 @@ def test_every_node_keeps_its_iri_and_all_its_classes(corpus):
     assert len({n.uri for n in corpus.nodes}) == len(corpus.nodes)
     plan = next(n for n in corpus.nodes if n.label == "WorkPlan")
     assert plan.labels == ("WorkPlan", "Plan")          # pplan:Plan and prov:Plan share a local name, as in n10s
-    program = next(n for n in corpus.nodes if n.label == "Program" and "Project" in n.labels)
-    assert program.labels[0] == "Program" and "Concept" in program.labels
+    program = next(n for n in corpus.nodes if n.label == "Program")
+    assert program.labels == ("Program", "Concept")     # a concept, not a schema:Project (an organization)
+    body = next(n for n in corpus.nodes if n.label == "Organization" and "FormalOrganization" in n.labels)
+    assert body.labels == ("Organization", "FormalOrganization")
 
 
 def test_literals_become_typed_properties(corpus):
@@ -93,7 +95,7 @@ def test_a_body_pursuing_a_program_in_two_plans_gets_two_relationships():
                   _q(body, CYL + "pursues", program, graph)]
         for begin, sentence in sentences.items():
             span = ox.NamedNode(EX + f"doc/{key}/text#char={begin},{begin + 2}")
-            quads += [_q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#taIdentRef", program, graph),
+            quads += [_q(span, "http://www.w3.org/2005/11/its/rdf#taIdentRef", program, graph),
                       _q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#beginIndex",
                          ox.Literal(str(begin), datatype=ox.NamedNode(XSD + "integer")), graph),
                       _q(span, "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext",

@@ -1,0 +1,122 @@
+"""The description of the dataset that every RDF export carries: VoID and DCAT, in a graph of its own.
+
+What ``ontology/dataset.ttl`` says (title, licence), and what the export counts: statements,
+nodes of each class, each plan's graph (a ``void:subset``), the vocabularies used, the software
+that built the graphs, and one ``dcat:Distribution``, the data as N-Quads, with its SHA-256.
+
+The checksum is that of the N-Quads export without this description's graph: the lines of
+``kg export --format nq`` that do not end in ``<…/graph/dataset> .``. Nothing in the description
+depends on the time of the export, so the same workspace always gives the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from typing import Sequence
+
+import pyoxigraph as ox
+
+import ontology
+
+from . import iri
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SPDX = "http://spdx.org/rdf/terms#"
+N_QUADS = "https://www.iana.org/assignments/media-types/application/n-quads"
+
+
+def _n(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _count(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_n(XSD + "integer"))
+
+
+def namespace(term: str) -> str:
+    """The namespace of an IRI: up to its last ``#`` or ``/``."""
+    cut = max(term.rfind("#"), term.rfind("/"))
+    return term[:cut + 1]
+
+
+def _short(term: str) -> str:
+    """``prefix-local`` for a term of a known namespace (``cyl-WorkPlan``, ``org-FormalOrganization``)."""
+    from .build import PREFIXES
+
+    ns = namespace(term)
+    prefix = next((p for p, n in sorted(PREFIXES.items()) if n == ns), None)
+    if prefix is None:
+        return hashlib.sha1(term.encode("utf-8")).hexdigest()[:12]
+    return f"{prefix}-{term[len(ns):]}"
+
+
+def checksum(data: Sequence[ox.Quad]) -> str:
+    """The SHA-256 of the quads written as N-Quads in the given order."""
+    return hashlib.sha256(ox.serialize(data, format=ox.RdfFormat.N_QUADS)).hexdigest()
+
+
+def describe(data: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """The description graph of the dataset whose quads (sorted as the N-Quads export sorts them)
+    are ``data``."""
+    g = _n(iri.DATASET_GRAPH)
+    dataset = _n(iri.DATASET)
+    out: list[ox.Quad] = [ox.Quad(q.subject, q.predicate, q.object, g)
+                          for q in ox.parse(path=str(ontology.DATASET), format=ox.RdfFormat.TURTLE)]
+
+    def add(s: ox.NamedNode, p: str, o) -> None:
+        out.append(ox.Quad(s, _n(p), o, g))
+
+    per_graph: Counter[str] = Counter()
+    classes: dict[str, set] = defaultdict(set)
+    vocabularies: set[str] = set()
+    software: set[str] = set()
+    for q in data:
+        per_graph[q.graph_name.value] += 1
+        vocabularies.add(namespace(q.predicate.value))
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            vocabularies.add(namespace(q.object.value))
+            if q.graph_name.value != iri.ONTOLOGY_GRAPH:
+                classes[q.object.value].add(q.subject)
+        elif q.predicate.value == PROV + "wasAttributedTo":
+            software.add(q.object.value)
+
+    add(dataset, VOID + "triples", _count(len(data)))
+    for cls in sorted(classes):
+        part = _n(f"{iri.DATASET}/class/{_short(cls)}")
+        add(dataset, VOID + "classPartition", part)
+        add(part, VOID + "class", _n(cls))
+        add(part, VOID + "entities", _count(len(classes[cls])))
+    for ns in sorted(vocabularies):
+        add(dataset, VOID + "vocabulary", _n(ns))
+    for graph in sorted(per_graph):
+        if graph.startswith(iri.BASE + "graph/doc/"):
+            add(dataset, VOID + "subset", _n(graph))
+            add(_n(graph), VOID + "triples", _count(per_graph[graph]))
+    for agent in sorted(software):
+        version = agent.rsplit("/", 1)[-1]
+        add(dataset, PROV + "wasAttributedTo", _n(agent))
+        add(_n(agent), RDF_TYPE, _n(PROV + "SoftwareAgent"))
+        add(_n(agent), RDFS + "label", ox.Literal(f"cyl-kg {version}"))
+        add(_n(agent), OWL + "versionInfo", ox.Literal(version))
+
+    dist = _n(iri.DATASET + "/nquads")
+    digest = _n(iri.DATASET + "/nquads/sha256")
+    add(dataset, DCAT + "distribution", dist)
+    add(dist, RDF_TYPE, _n(DCAT + "Distribution"))
+    add(dist, RDFS + "label", ox.Literal("N-Quads", language="en"))
+    add(dist, DCT + "description", ox.Literal(
+        "The dataset as N-Quads, as `kg export --format nq` writes it, without the graph of this "
+        "description; its SHA-256 is that of the export's lines not in that graph.", language="en"))
+    add(dist, DCAT + "mediaType", _n(N_QUADS))
+    add(dist, SPDX + "checksum", digest)
+    add(digest, RDF_TYPE, _n(SPDX + "Checksum"))
+    add(digest, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
+    add(digest, SPDX + "checksumValue", ox.Literal(checksum(data), datatype=_n(XSD + "hexBinary")))
+    return out
