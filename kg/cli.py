@@ -33,7 +33,54 @@ def _open(db: Path, **kw):
         raise click.UsageError(str(err)) from err
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MessageFirst(click.UsageError):
+    """A usage error shown as people read it: what went wrong first, then the usage line."""
+
+    def show(self, file=None) -> None:
+        file = file or click.get_text_stream("stderr")
+        color = self.ctx.color if self.ctx is not None else None
+        click.echo(f"Error: {self.format_message()}", file=file, color=color)
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), file=file, color=color)
+            click.echo(f"Try '{self.ctx.command_path} --help' for help.", file=file, color=color)
+
+
+def _message_first(err: click.UsageError) -> MessageFirst:
+    shown = MessageFirst(err.format_message(), err.ctx)
+    shown.exit_code = err.exit_code
+    return shown
+
+
+class Kg(click.Group):
+    """The ``kg`` group: usage errors of every command shown message first, and a misspelt
+    command answered with the nearest names."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except MessageFirst:
+            raise
+        except click.UsageError as err:
+            raise _message_first(err) from err
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except MessageFirst:
+            raise
+        except click.UsageError as err:
+            raise _message_first(err) from err
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from .suggest import hint
+            ctx.fail(f"no command {name!r} (choose from: {', '.join(self.list_commands(ctx))})"
+                     + hint(name, self.list_commands(ctx)))
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=Kg, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Turn Communist Youth League work plans (工作要点) into a knowledge graph.
@@ -107,7 +154,9 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "param_values", multiple=True, metavar="KEY=VALUE",
               help="A query parameter ($KEY in Cypher); repeat for more.")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
+              show_default=True, help="table: for reading (IRIs shortened, long cells cut); csv; json: typed values "
+              "(numbers, ISO dates, lists as arrays); jsonl: the same, one object per line.")
 @click.option("--list", "list_names", is_flag=True, help="List the canned queries and exit.")
 def query(name: str | None, sparql: str | None, cypher: str | None, engine: str, param_values: tuple[str, ...],
           db: Path, fmt: str, list_names: bool) -> None:
@@ -115,20 +164,24 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
     Canned queries (in queries/): documents, pursues, targets, responsibilities, programs,
     each as a SPARQL file (NAME.rq) and a Cypher twin (NAME.cypher) returning the same rows.
-    Every canned result has a `source` column with the document's file name.
+    Every canned result has a `source` column with the document's file name. CSV and JSON hold
+    full IRIs and whole values; JSON gives numbers as numbers, dates as ISO text and lists as
+    arrays, the same from both engines. A Cypher parameter the query names ($KEY) must be given.
 
     \b
     Examples:
       kg query pursues --db kg-db
       kg query targets --db kg-db --format csv > targets.csv
+      kg query programs --db kg-db --format jsonl > programs.jsonl
       kg query pursues --engine cypher --db kg-db
       kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
       kg query --cypher 'MATCH (o:Organization)-[:PURSUES]->(p:Program {prefLabel: $p}) RETURN o.prefLabel' \\
                --param p=青年大学习 --db kg-db
     """
     import queries
-    from .engines import run, run_canned
-    from .results import FORMATS
+    from .engines import parameters_named, run, run_canned
+    from .results import FORMATS, TYPED
+    from .suggest import hint
 
     if list_names:
         click.echo("\n".join(queries.names()))
@@ -142,14 +195,23 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         engine, text = "cypher", cypher
     else:
         try:
-            queries.text(name, engine)          # that there is such a query, before any work
+            text = queries.text(name, engine)   # that there is such a query, before any work
         except KeyError as err:
-            raise click.UsageError(err.args[0]) from err
+            raise click.UsageError(err.args[0] + hint(name, queries.names())) from err
+    params = _params(param_values)
+    if params and engine != "cypher":
+        raise click.UsageError("--param is for Cypher queries ($KEY); a SPARQL query takes its values in its text")
+    missing = [key for key in parameters_named(engine, text) if key not in params]
+    if missing:
+        raise click.UsageError("the query names " + ", ".join(f"${key}" for key in missing) + " but no --param gives "
+                               + ("it" if len(missing) == 1 else "them") + ": add "
+                               + " ".join(f"--param {key}=VALUE" for key in missing))
+    typed = fmt in TYPED
     try:
         if name:
-            columns, rows = run_canned(name, engine, db, _params(param_values))
+            columns, rows = run_canned(name, engine, db, params, typed=typed)
         else:
-            columns, rows = run(engine, db, text, _params(param_values))
+            columns, rows = run(engine, db, text, params, typed=typed)
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
