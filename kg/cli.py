@@ -101,13 +101,17 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
 @click.option("--wait", type=click.FloatRange(0), default=0, show_default=True, metavar="SECONDS",
               help="Wait this long for another build on the same workspace to end (else exit 3).")
-def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> None:
+@click.option("--init", is_flag=True, help="Make a workspace in --db although the folder holds other files.")
+def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float, init: bool) -> None:
     """Read work plans into the workspace at --db.
 
     PATHS are files (.txt .md .docx .pdf .html) and folders, searched recursively. Files
     already built and unchanged are skipped; a changed file replaces its document's graph.
     A file that cannot be read gets one line on stderr naming it and the reason; the other
-    files are still built, and the exit status is 1.
+    files are still built, and the exit status is 1. A path that does not exist is a usage
+    error (exit 2), and paths that hold no plan files leave a warning and exit 1; neither
+    creates a workspace. --db must be a workspace, a new or empty folder, or (with --init)
+    a folder of other files to make one in.
 
     \b
     Examples:
@@ -117,7 +121,10 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text
 
+    _check_build(paths, db, init)
     files, _ = expand(paths)
+    if not files:
+        _nothing_to_build(paths, db)
     with _open(db, create=True, wait=wait) as ws:
         show_bar = sys.stderr.isatty() and len(files) > 20 and not quiet
         if show_bar:
@@ -133,6 +140,27 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
             click.echo()
             click.echo(matrix_text(bodies_programs(ws)), nl=False)
     sys.exit(1 if report.failed else 0)
+
+
+def _check_build(paths: tuple[Path, ...], db: Path, init: bool) -> None:
+    """A usage error, before anything is created, for missing paths and a --db that is not for a workspace."""
+    from .build_paths import BuildRefused, check_db, missing
+
+    gone = missing(list(paths))
+    if gone:
+        raise click.UsageError("no such file or folder: " + ", ".join(gone) + " (nothing was built)")
+    try:
+        check_db(db, init)
+    except BuildRefused as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _nothing_to_build(paths: tuple[Path, ...], db: Path) -> None:
+    from loaders.readers import suffixes
+
+    click.echo(f"warning: no plan files in {', '.join(map(str, paths))} (looked for "
+               f"{' '.join(sorted(suffixes()))}); nothing built, {db} left as it was", err=True)
+    sys.exit(1)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -220,9 +248,13 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig, nq, or graphml (for Gephi).")
+@click.option("--format", "fmt", required=True, metavar="FORMAT",
+              help="RDF: ttl, nt, jsonld, trig (one named graph per plan), nq; graphml (for Gephi, yEd, "
+                   "Cytoscape); neo4j-csv (a folder for neo4j-admin database import, needs -o DIR); cypher "
+                   "(a script for cypher-shell).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write (atomically); standard output when left out.")
+              help="File (or folder, for neo4j-csv) to write atomically, with the mode your umask gives; "
+                   "standard output when left out.")
 @DB_OPTION
 def export(fmt: str, output: Path | None, db: Path) -> None:
     """Export the workspace; the same workspace gives byte-identical files.
@@ -231,11 +263,16 @@ def export(fmt: str, output: Path | None, db: Path) -> None:
     Examples:
       kg export --format ttl -o plans.ttl --db kg-db
       kg export --format trig --db kg-db > plans.trig
+      kg export --format graphml -o plans.graphml --db kg-db
+      kg export --format neo4j-csv -o plans-csv --db kg-db
+      kg export --format cypher -o plans.cypher --db kg-db
     """
     from .export import EXPORTERS, export as run_export
 
     if fmt not in EXPORTERS:
-        raise click.UsageError(f"unknown format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})")
+        from .suggest import hint
+        raise click.UsageError(f"unknown format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})"
+                               + hint(fmt, EXPORTERS))
     with _open(db, read_only=True) as ws:
         data = run_export(ws, fmt, output)
     if data is not None:
