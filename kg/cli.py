@@ -301,6 +301,10 @@ def validate(db: Path) -> None:
 def stats(table: str | None, fmt: str, db: Path) -> None:
     """Counts by class, plans by level and year, and the programs most bodies pursue.
 
+    The class counts are of distinct nodes (as `kg schema` counts labels): Program counts every
+    program node, those of the program scheme that no plan names too, where the summary after
+    `kg build` counts the programs the bodies pursue.
+
     With TABLE, one analysis in full (each row with its sources, and its evidence where a
     sentence states it): classes; matrix (bodies × programs); programs (ranked by the bodies
     that pursue them); cooccurrence (programs one work item serves together); centrality
@@ -325,6 +329,8 @@ def stats(table: str | None, fmt: str, db: Path) -> None:
             except LookupError as err:
                 raise click.UsageError(err.args[0]) from err
             return
+        click.echo("nodes of each class (a node shared by several plans counts once; Program also counts "
+                   "the scheme's programs no plan names):")
         for cls, n in class_counts(ws):
             click.echo(f"{cls:<16}{n:>8}")
         click.echo()
