@@ -116,7 +116,7 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     \b
     Examples:
       kg build examples/corpus --db kg-db
-      kg build plan.docx notes/2021/ --db kg-db -j 2
+      kg build examples/formats/003_pingluo_2020.docx examples/corpus --db kg-db -j 2
     """
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text

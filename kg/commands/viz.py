@@ -144,7 +144,7 @@ def compare(plan_a: str, plan_b: str, only: tuple[str, ...], fmt: str, db: Path)
     \b
     Examples:
       kg compare 共青团宁波市委 共青团南昌市委 --db kg-db
-      kg compare 南昌市@2020 南昌市@2021 --only added --only dropped --db kg-db
+      kg compare 吉林省@2021 四川省@2021 --only added --only dropped --db kg-db
       kg compare 003_f18f31987188af28.txt 000_973257c0ce08f055.txt --format csv --db kg-db > diff.csv
     """
     from kg.compare import compare_plans
