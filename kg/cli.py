@@ -37,12 +37,11 @@ class MessageFirst(click.UsageError):
     """A usage error shown as people read it: what went wrong first, then the usage line."""
 
     def show(self, file=None) -> None:
-        file = file or click.get_text_stream("stderr")
         color = self.ctx.color if self.ctx is not None else None
-        click.echo(f"Error: {self.format_message()}", file=file, color=color)
+        lines = [f"Error: {self.format_message()}"]
         if self.ctx is not None:
-            click.echo(self.ctx.get_usage(), file=file, color=color)
-            click.echo(f"Try '{self.ctx.command_path} --help' for help.", file=file, color=color)
+            lines += [self.ctx.get_usage(), f"Try '{self.ctx.command_path} --help' for help."]
+        click.echo("\n".join(lines), file=file, err=file is None, color=color)
 
 
 def _message_first(err: click.UsageError) -> MessageFirst:
