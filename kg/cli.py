@@ -242,7 +242,11 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
-        raise click.UsageError(f"the query failed: {err}") from err
+        more = ""
+        if engine == "cypher":
+            from .schema import explain
+            more = explain(db, text, str(err))
+        raise click.UsageError(f"the query failed: {err}" + (f"\n{more}" if more else "")) from err
     click.echo(FORMATS[fmt](columns, rows), nl=False)
 
 

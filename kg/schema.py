@@ -9,6 +9,7 @@ property's distinct statements over the union of the plans' graphs and the progr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -254,3 +255,56 @@ def examples(text: str, comment: str) -> list[str]:
 
 
 FORMATS = {"table": as_text, "json": as_json, "cypher": as_cypher, "sparql": as_sparql}
+
+
+# -- help with a failed query --------------------------------------------------------------------
+
+_NO_TABLE = re.compile(r"Table (\S+) does not exist")
+_NO_PROPERTY = re.compile(r"Cannot find property (\S+) for")
+
+
+def explain(db: Path, text: str, message: str) -> str:
+    """What to say after the embedded database's error for a Cypher query, "" when nothing helps:
+    Neo4j's db.* procedures, a label Neo4j has and the embedded database has not, the nearest
+    label, relationship type or property to a misspelt one."""
+    from .suggest import nearest
+    from .workspace import Workspace, WorkspaceError
+
+    def near(name: str, names: set[str], where: str) -> str:
+        found = nearest(name, names)
+        return (f"Did you mean: {', '.join(found)}? " if found else "") + f"(kg schema lists {where})"
+
+    if re.search(r"\bdb\s*\.\s*\w", text) and "Parser exception" in message:
+        return ("Neo4j's db.* procedures are not in the embedded database: `kg schema --db DIR` lists its labels, "
+                "relationship types and properties (or CALL show_tables() RETURN *)")
+    missing_table, missing_property = _NO_TABLE.search(message), _NO_PROPERTY.search(message)
+    if not missing_table and not missing_property:
+        return ""
+    try:
+        tables, properties = _names(db)
+        with Workspace(db, read_only=True) as ws:
+            ancestors = superclasses(ws)
+    except (WorkspaceError, RuntimeError, OSError):
+        return ""
+    if missing_property:
+        return near(missing_property[1], properties, "each label's properties")
+    name = missing_table[1]
+    under = sorted(label for label, extra in _neo4j_labels(ancestors).items() if name in extra and label in tables)
+    if under:
+        return (f"{name} is a label in Neo4j only: the embedded database files those nodes under "
+                f"{', '.join(under)} (kg schema lists the labels)")
+    return near(name, tables, "the labels and relationship types")
+
+
+def _names(db: Path) -> tuple[set[str], set[str]]:
+    """The table names (labels and relationship types) and property names of the embedded database."""
+    from .stores.ladybug import DATABASE
+    from .stores.ladybug_query import query
+
+    database = Path(db) / DATABASE
+    _, tables = query(database, "CALL show_tables() RETURN name")
+    properties: set[str] = set()
+    for (name,) in tables:
+        _, rows = query(database, f"CALL table_info({_quoted(name)}) RETURN name")
+        properties.update(p for (p,) in rows)
+    return {t for (t,) in tables}, properties

@@ -102,3 +102,14 @@ def test_the_example_sparql_runs(corpus_db):
 def test_no_workspace_is_a_usage_error(tmp_path):
     result = run("schema", "--db", tmp_path / "none")
     assert result.exit_code == 2 and result.output.startswith("Error: ") and "no workspace here" in result.output
+
+
+@pytest.mark.parametrize("cypher, says", [
+    ("CALL db.labels()", "Neo4j's db.* procedures are not in the embedded database: `kg schema --db DIR`"),
+    ("MATCH (p:Plan) RETURN p.uri", "Plan is a label in Neo4j only: the embedded database files those nodes under WorkPlan"),
+    ("MATCH (o:Organisation) RETURN o.uri", "Did you mean: Organization?"),
+    ("MATCH (t:Target) RETURN t.deadline_date", "Did you mean: deadlineDate"),
+])
+def test_a_failed_cypher_query_says_what_the_embedded_database_holds(corpus_db, cypher, says):
+    result = run("query", "--cypher", cypher, "--db", corpus_db)
+    assert result.exit_code == 2 and says in result.output
