@@ -87,6 +87,7 @@ def main() -> None:
     \b
     Build a workspace from files and folders, then query it:
       kg build examples/corpus --db kg-db
+      kg schema --db kg-db
       kg query pursues --db kg-db --format csv
       kg export --format ttl -o plans.ttl --db kg-db
     """
