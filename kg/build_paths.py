@@ -28,7 +28,9 @@ def check_db(db: Path, init: bool) -> None:
         raise BuildRefused(f"--db {db}: a file, not a folder; give a workspace folder (new or existing)")
     if not db.is_dir() or is_workspace(db) or init:
         return
-    entries = sorted(p.name for p in db.iterdir())
+    # Hidden entries do not count: a build killed before it made the store leaves its .lock
+    # (and maybe .spool) behind, and the next build must finish the workspace it began.
+    entries = sorted(p.name for p in db.iterdir() if not p.name.startswith("."))
     if entries:
         shown = ", ".join(entries[:3]) + (f" and {len(entries) - 3} more" if len(entries) > 3 else "")
         raise BuildRefused(f"--db {db}: a folder of other files ({shown}), not a workspace; give a new or empty "

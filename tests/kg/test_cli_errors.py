@@ -75,9 +75,10 @@ def test_a_folder_of_other_files_becomes_a_workspace_only_with_init(tmp_path):
     assert (mine / "notes.txt").read_text("utf-8") == "my own notes"
     again = run("build", JILIN, "--db", mine, "-j", "1")          # a workspace now: no --init needed
     assert again.exit_code == 0 and "built 0, unchanged 1" in again.output
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    assert run("build", JILIN, "--db", empty, "-j", "1", "-q").exit_code == 0
+    begun = tmp_path / "begun"          # what a build killed before it made the store leaves
+    begun.mkdir()
+    (begun / ".lock").write_bytes(b"")
+    assert run("build", JILIN, "--db", begun, "-j", "1", "-q").exit_code == 0
     a_file = tmp_path / "file"
     a_file.write_text("x", "utf-8")
     assert run("build", JILIN, "--db", a_file).exit_code == 2
