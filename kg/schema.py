@@ -9,9 +9,11 @@ property's distinct statements over the union of the plans' graphs and the progr
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from . import iri
 from .project import label_name, superclasses
@@ -87,7 +89,9 @@ def read(db: Path) -> Schema:
 
 # -- the property graph --------------------------------------------------------------------------
 
-def _property_graph(database: Path, ancestors: dict[str, set[str]]) -> tuple[list[Label], list[RelationshipType]]:
+@contextlib.contextmanager
+def _reading(database: Path) -> Iterator[Callable[[str], list[list]]]:
+    """One read-only connection to the embedded database, as a function from Cypher to rows."""
     import ladybug
 
     db = ladybug.Database(str(database), read_only=True)
@@ -101,6 +105,14 @@ def _property_graph(database: Path, ancestors: dict[str, set[str]]) -> tuple[lis
         return out
 
     try:
+        yield rows
+    finally:
+        conn.close()
+        db.close()
+
+
+def _property_graph(database: Path, ancestors: dict[str, set[str]]) -> tuple[list[Label], list[RelationshipType]]:
+    with _reading(database) as rows:
         tables = rows("CALL show_tables() RETURN name, type")
         extra = _neo4j_labels(ancestors)
         labels = []
@@ -123,9 +135,6 @@ def _property_graph(database: Path, ancestors: dict[str, set[str]]) -> tuple[lis
                                                           [Property(p, kind, n) for (p, kind), n in
                                                            zip(props, counted[1:])]))
         return labels, relationships
-    finally:
-        conn.close()
-        db.close()
 
 
 def _name(name: str) -> str:
@@ -299,12 +308,8 @@ def explain(db: Path, text: str, message: str) -> str:
 def _names(db: Path) -> tuple[set[str], set[str]]:
     """The table names (labels and relationship types) and property names of the embedded database."""
     from .stores.ladybug import DATABASE
-    from .stores.ladybug_query import query
 
-    database = Path(db) / DATABASE
-    _, tables = query(database, "CALL show_tables() RETURN name")
-    properties: set[str] = set()
-    for (name,) in tables:
-        _, rows = query(database, f"CALL table_info({_quoted(name)}) RETURN name")
-        properties.update(p for (p,) in rows)
-    return {t for (t,) in tables}, properties
+    with _reading(Path(db) / DATABASE) as rows:
+        tables = {name for (name,) in rows("CALL show_tables() RETURN name")}
+        properties = {p for name in tables for (p,) in rows(f"CALL table_info({_quoted(name)}) RETURN name")}
+    return tables, properties

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from cypher_lint import lint
 from kg.cli import main
 from kg.schema import examples
+from kg.stores import ladybug, ladybug_query
 
 
 def run(*args):
@@ -85,10 +86,18 @@ def test_the_table_shows_both_sides(corpus_db):
 def test_the_example_cypher_runs_on_the_embedded_database_and_parses_in_neo4j(corpus_db):
     statements = examples(run("schema", "--format", "cypher", "--db", corpus_db).output, "//")
     assert len(statements) > 20
+    database = ladybug.ensure(corpus_db)
     for statement in statements:
-        result = run("query", "--cypher", statement, "--format", "json", "--db", corpus_db)
-        assert result.exit_code == 0 and json.loads(result.output), (statement, result.output)
-    assert lint({f"example {i}": s for i, s in enumerate(statements)}) == []
+        assert ladybug_query.query(database, statement)[1], statement      # rows, from the database itself
+    first = run("query", "--cypher", statements[0], "--format", "json", "--db", corpus_db)
+    assert first.exit_code == 0 and json.loads(first.output)
+    # Neo4j's parser takes half a second a statement, and the statements come in two shapes: one
+    # of each, the longest, and every one that needs backticks.
+    nodes = [s for s in statements if "-[r:" not in s]
+    relationships = [s for s in statements if "-[r:" in s]
+    shown = {nodes[0], max(nodes, key=len), relationships[0], max(relationships, key=len),
+             *(s for s in statements if "`" in s)}
+    assert lint({f"example {i}": s for i, s in enumerate(sorted(shown))}) == []
 
 
 def test_the_example_sparql_runs(corpus_db):
