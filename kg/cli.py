@@ -57,17 +57,17 @@ class Kg(click.Group):
     def make_context(self, *args, **kwargs):
         try:
             return super().make_context(*args, **kwargs)
-        except MessageFirst:
-            raise
         except click.UsageError as err:
+            if type(err).show is not click.UsageError.show:    # shown its own way: ours, or help for no arguments
+                raise
             raise _message_first(err) from err
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except MessageFirst:
-            raise
         except click.UsageError as err:
+            if type(err).show is not click.UsageError.show:    # shown its own way: ours, or help for no arguments
+                raise
             raise _message_first(err) from err
 
     def resolve_command(self, ctx, args):

@@ -130,3 +130,9 @@ def test_the_counts_say_what_they_count(corpus_db, tmp_path):
                                                                  "--db", corpus_db).output)}
     assert classes["Program"] == 241
     assert "Program also counts the scheme's programs no plan names" in run("stats", "--db", corpus_db).output
+
+
+def test_kg_alone_shows_its_help_not_an_error():
+    result = run()
+    assert result.output.startswith("Usage: kg [OPTIONS] COMMAND [ARGS]...") and "Error" not in result.output
+    assert "schema" in result.output
