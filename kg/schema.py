@@ -188,14 +188,21 @@ SELECT ?p ?kind (COUNT(*) AS ?n) WHERE {{
 
 # -- output --------------------------------------------------------------------------------------
 
+def labels_table(schema: Schema) -> str:
+    """The labels, their node counts and the labels Neo4j adds, as a table."""
+    from .results import as_table
+
+    return as_table(["label", "nodes", "also in Neo4j"],
+                    [[x.label, str(x.count), ", ".join(x.neo4j_labels)] for x in schema.labels])
+
+
 def as_text(schema: Schema) -> str:
     """The schema as tables for reading."""
     from .results import as_table
 
     out = ["Property graph (the embedded Cypher database: kg query --cypher; Neo4j after kg push neo4j)", "",
            "labels (Neo4j gives each node the labels in `also in Neo4j` too; the embedded database only the first):"]
-    out.append(as_table(["label", "nodes", "also in Neo4j"],
-                        [[x.label, str(x.count), ", ".join(x.neo4j_labels)] for x in schema.labels]))
+    out.append(labels_table(schema))
     out.append("node properties (nodes: how many have a value):")
     out.append(as_table(["label", "property", "type", "nodes"],
                         [[x.label, p.name, p.type, str(p.count)] for x in schema.labels for p in x.properties]))

@@ -6,6 +6,11 @@ starts with "kg build" is not one); in --help, `kg …`. The tests run each (tes
 list them:
 
     .venv/bin/python tools/readme_commands.py
+
+The README also shows the sample plans' labels as `kg schema` prints them (between
+``<!-- schema-labels -->`` markers); after a change to the extractors, refresh them:
+
+    .venv/bin/python tools/readme_commands.py --write
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+LABELS = re.compile(r"<!-- schema-labels -->\n```\n(?P<table>.*?)```\n<!-- /schema-labels -->", re.S)
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
@@ -116,7 +122,40 @@ def every_command() -> list[Command]:
     return readme_commands() + help_commands()
 
 
+def labels_shown(text: str | None = None) -> str:
+    """The labels table the README shows, as printed there."""
+    text = README.read_text("utf-8") if text is None else text
+    return LABELS.search(text)["table"]
+
+
+def labels_printed(db: Path) -> str:
+    """The labels table ``kg schema`` prints for a workspace, without its row count."""
+    from kg.schema import labels_table, read
+
+    return labels_table(read(db)).rsplit("(", 1)[0]
+
+
+def _write_labels() -> None:
+    import tempfile
+
+    from kg.pipeline import build
+    from kg.workspace import Workspace
+
+    text = README.read_text("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "db"
+        with Workspace(db, create=True) as ws:
+            build(ws, [ROOT / "examples" / "corpus"], jobs=1)
+        table = labels_printed(db)
+    span = LABELS.search(text).span("table")
+    README.write_text(text[:span[0]] + table + text[span[1]:], "utf-8")
+    print("README labels table " + ("rewritten" if table != labels_shown(text) else "unchanged"))
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    if "--write" in sys.argv:
+        _write_labels()
+        sys.exit(0)
     for c in every_command():
         print(f"{c.where}: kg {shlex.join(c.args)}" + (f"   [needs {c.needs()}]" if c.needs() else ""))

@@ -53,3 +53,8 @@ def test_the_command_runs_on_the_sample_plans(samples_here, monkeypatch, command
     monkeypatch.chdir(samples_here)
     result = CliRunner().invoke(main, list(command.args))
     assert result.exit_code == 0, f"{command.where}: {command.text}\nexited {result.exit_code}:\n{result.output}"
+
+
+def test_the_readme_shows_the_labels_kg_schema_prints(corpus_db):
+    assert readme_commands.labels_shown() == readme_commands.labels_printed(corpus_db), \
+        "stale README labels: run .venv/bin/python tools/readme_commands.py --write"
