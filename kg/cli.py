@@ -33,7 +33,53 @@ def _open(db: Path, **kw):
         raise click.UsageError(str(err)) from err
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MessageFirst(click.UsageError):
+    """A usage error shown as people read it: what went wrong first, then the usage line."""
+
+    def show(self, file=None) -> None:
+        color = self.ctx.color if self.ctx is not None else None
+        lines = [f"Error: {self.format_message()}"]
+        if self.ctx is not None:
+            lines += [self.ctx.get_usage(), f"Try '{self.ctx.command_path} --help' for help."]
+        click.echo("\n".join(lines), file=file, err=file is None, color=color)
+
+
+def _message_first(err: click.UsageError) -> MessageFirst:
+    shown = MessageFirst(err.format_message(), err.ctx)
+    shown.exit_code = err.exit_code
+    return shown
+
+
+class Kg(click.Group):
+    """The ``kg`` group: usage errors of every command shown message first, and a misspelt
+    command answered with the nearest names."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as err:
+            if type(err).show is not click.UsageError.show:    # shown its own way: ours, or help for no arguments
+                raise
+            raise _message_first(err) from err
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as err:
+            if type(err).show is not click.UsageError.show:    # shown its own way: ours, or help for no arguments
+                raise
+            raise _message_first(err) from err
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from .suggest import hint
+            ctx.fail(f"no command {name!r} (choose from: {', '.join(self.list_commands(ctx))})"
+                     + hint(name, self.list_commands(ctx)))
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=Kg, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Turn Communist Youth League work plans (工作要点) into a knowledge graph.
@@ -41,6 +87,7 @@ def main() -> None:
     \b
     Build a workspace from files and folders, then query it:
       kg build examples/corpus --db kg-db
+      kg schema --db kg-db
       kg query pursues --db kg-db --format csv
       kg export --format ttl -o plans.ttl --db kg-db
     """
@@ -54,23 +101,30 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
 @click.option("--wait", type=click.FloatRange(0), default=0, show_default=True, metavar="SECONDS",
               help="Wait this long for another build on the same workspace to end (else exit 3).")
-def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> None:
+@click.option("--init", is_flag=True, help="Make a workspace in --db although the folder holds other files.")
+def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float, init: bool) -> None:
     """Read work plans into the workspace at --db.
 
     PATHS are files (.txt .md .docx .pdf .html) and folders, searched recursively. Files
     already built and unchanged are skipped; a changed file replaces its document's graph.
     A file that cannot be read gets one line on stderr naming it and the reason; the other
-    files are still built, and the exit status is 1.
+    files are still built, and the exit status is 1. A path that does not exist is a usage
+    error (exit 2), and paths that hold no plan files leave a warning and exit 1; neither
+    creates a workspace. --db must be a workspace, a new or empty folder, or (with --init)
+    a folder of other files to make one in.
 
     \b
     Examples:
       kg build examples/corpus --db kg-db
-      kg build plan.docx notes/2021/ --db kg-db -j 2
+      kg build examples/formats/003_pingluo_2020.docx examples/corpus --db kg-db -j 2
     """
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text
 
+    _check_build(paths, db, init)
     files, _ = expand(paths)
+    if not files:
+        _nothing_to_build(paths, db)
     with _open(db, create=True, wait=wait) as ws:
         show_bar = sys.stderr.isatty() and len(files) > 20 and not quiet
         if show_bar:
@@ -86,6 +140,27 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
             click.echo()
             click.echo(matrix_text(bodies_programs(ws)), nl=False)
     sys.exit(1 if report.failed else 0)
+
+
+def _check_build(paths: tuple[Path, ...], db: Path, init: bool) -> None:
+    """A usage error, before anything is created, for missing paths and a --db that is not for a workspace."""
+    from .build_paths import BuildRefused, check_db, missing
+
+    gone = missing(list(paths))
+    if gone:
+        raise click.UsageError("no such file or folder: " + ", ".join(gone) + " (nothing was built)")
+    try:
+        check_db(db, init)
+    except BuildRefused as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _nothing_to_build(paths: tuple[Path, ...], db: Path) -> None:
+    from loaders.readers import suffixes
+
+    click.echo(f"warning: no plan files in {', '.join(map(str, paths))} (looked for "
+               f"{' '.join(sorted(suffixes()))}); nothing built, {db} left as it was", err=True)
+    sys.exit(1)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -107,7 +182,9 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "param_values", multiple=True, metavar="KEY=VALUE",
               help="A query parameter ($KEY in Cypher); repeat for more.")
 @DB_OPTION
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
+              show_default=True, help="table: for reading (IRIs shortened, long cells cut); csv; json: typed values "
+              "(numbers, ISO dates, lists as arrays); jsonl: the same, one object per line.")
 @click.option("--list", "list_names", is_flag=True, help="List the canned queries and exit.")
 def query(name: str | None, sparql: str | None, cypher: str | None, engine: str, param_values: tuple[str, ...],
           db: Path, fmt: str, list_names: bool) -> None:
@@ -115,20 +192,24 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
     Canned queries (in queries/): documents, pursues, targets, responsibilities, programs,
     each as a SPARQL file (NAME.rq) and a Cypher twin (NAME.cypher) returning the same rows.
-    Every canned result has a `source` column with the document's file name.
+    Every canned result has a `source` column with the document's file name. CSV and JSON hold
+    full IRIs and whole values; JSON gives numbers as numbers, dates as ISO text and lists as
+    arrays, the same from both engines. A Cypher parameter the query names ($KEY) must be given.
 
     \b
     Examples:
       kg query pursues --db kg-db
       kg query targets --db kg-db --format csv > targets.csv
+      kg query programs --db kg-db --format jsonl > programs.jsonl
       kg query pursues --engine cypher --db kg-db
       kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
       kg query --cypher 'MATCH (o:Organization)-[:PURSUES]->(p:Program {prefLabel: $p}) RETURN o.prefLabel' \\
                --param p=青年大学习 --db kg-db
     """
     import queries
-    from .engines import run, run_canned
-    from .results import FORMATS
+    from .engines import parameters_named, run, run_canned
+    from .results import FORMATS, TYPED
+    from .suggest import hint
 
     if list_names:
         click.echo("\n".join(queries.names()))
@@ -142,25 +223,42 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         engine, text = "cypher", cypher
     else:
         try:
-            queries.text(name, engine)          # that there is such a query, before any work
+            text = queries.text(name, engine)   # that there is such a query, before any work
         except KeyError as err:
-            raise click.UsageError(err.args[0]) from err
+            raise click.UsageError(err.args[0] + hint(name, queries.names())) from err
+    params = _params(param_values)
+    if params and engine != "cypher":
+        raise click.UsageError("--param is for Cypher queries ($KEY); a SPARQL query takes its values in its text")
+    missing = [key for key in parameters_named(engine, text) if key not in params]
+    if missing:
+        raise click.UsageError("the query names " + ", ".join(f"${key}" for key in missing) + " but no --param gives "
+                               + ("it" if len(missing) == 1 else "them") + ": add "
+                               + " ".join(f"--param {key}=VALUE" for key in missing))
+    typed = fmt in TYPED
     try:
         if name:
-            columns, rows = run_canned(name, engine, db, _params(param_values))
+            columns, rows = run_canned(name, engine, db, params, typed=typed)
         else:
-            columns, rows = run(engine, db, text, _params(param_values))
+            columns, rows = run(engine, db, text, params, typed=typed)
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
-        raise click.UsageError(f"the query failed: {err}") from err
+        more = ""
+        if engine == "cypher":
+            from .schema import explain
+            more = explain(db, text, str(err))
+        raise click.UsageError(f"the query failed: {err}" + (f"\n{more}" if more else "")) from err
     click.echo(FORMATS[fmt](columns, rows), nl=False)
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, help="ttl, nt, jsonld, trig, nq, or graphml (for Gephi).")
+@click.option("--format", "fmt", required=True, metavar="FORMAT",
+              help="RDF: ttl, nt, jsonld, trig (one named graph per plan), nq; graphml (for Gephi, yEd, "
+                   "Cytoscape); neo4j-csv (a folder for neo4j-admin database import, needs -o DIR); cypher "
+                   "(a script for cypher-shell).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write (atomically); standard output when left out.")
+              help="File (or folder, for neo4j-csv) to write atomically, with the mode your umask gives; "
+                   "standard output when left out.")
 @DB_OPTION
 def export(fmt: str, output: Path | None, db: Path) -> None:
     """Export the workspace; the same workspace gives byte-identical files.
@@ -169,11 +267,16 @@ def export(fmt: str, output: Path | None, db: Path) -> None:
     Examples:
       kg export --format ttl -o plans.ttl --db kg-db
       kg export --format trig --db kg-db > plans.trig
+      kg export --format graphml -o plans.graphml --db kg-db
+      kg export --format neo4j-csv -o plans-csv --db kg-db
+      kg export --format cypher -o plans.cypher --db kg-db
     """
     from .export import EXPORTERS, export as run_export
 
     if fmt not in EXPORTERS:
-        raise click.UsageError(f"unknown format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})")
+        from .suggest import hint
+        raise click.UsageError(f"unknown format {fmt!r} (choose from: {', '.join(sorted(EXPORTERS))})"
+                               + hint(fmt, EXPORTERS))
     with _open(db, read_only=True) as ws:
         data = run_export(ws, fmt, output)
     if data is not None:
@@ -202,6 +305,10 @@ def validate(db: Path) -> None:
 def stats(table: str | None, fmt: str, db: Path) -> None:
     """Counts by class, plans by level and year, and the programs most bodies pursue.
 
+    The class counts are of distinct nodes (as `kg schema` counts labels): Program counts every
+    program node, those of the program scheme that no plan names too, where the summary after
+    `kg build` counts the programs the bodies pursue.
+
     With TABLE, one analysis in full (each row with its sources, and its evidence where a
     sentence states it): classes; matrix (bodies × programs); programs (ranked by the bodies
     that pursue them); cooccurrence (programs one work item serves together); centrality
@@ -226,6 +333,8 @@ def stats(table: str | None, fmt: str, db: Path) -> None:
             except LookupError as err:
                 raise click.UsageError(err.args[0]) from err
             return
+        click.echo("nodes of each class (a node shared by several plans counts once; Program also counts "
+                   "the scheme's programs no plan names):")
         for cls, n in class_counts(ws):
             click.echo(f"{cls:<16}{n:>8}")
         click.echo()

@@ -53,8 +53,20 @@ def resolve_plan(G: nx.MultiDiGraph, ref: str) -> str:
         if found:
             raise LookupError(f"{ref!r} names {len(found)} plans; name one: " + ", ".join(
                 f"{s} ({documents[s]['issuer']}@{documents[s]['year']})" for s in found))
-    raise LookupError(f"no plan {ref!r} in the workspace; plans: " + ", ".join(
+    raise LookupError(f"no plan {ref!r} in the workspace{_near_plan(documents, name, year)}. The plans: " + ", ".join(
         f"{s} ({d['issuer']}@{d['year']})" for s, d in documents.items()))
+
+
+def _near_plan(documents: dict, name: str, year: str | None) -> str:
+    """What a plan reference that names nothing most likely meant: a body or region of that name
+    in other years (naming the years present), else the nearest names."""
+    from .suggest import hint
+
+    of_name = sorted({d["year"] for d in documents.values() if name in (d["issuer"], d["region"])})
+    if of_name:
+        return f" ({name} has plans of {', '.join(y or '?' for y in of_name)}, not {year})"
+    names = {n for d in documents.values() for n in (d["issuer"], d["region"]) if n}
+    return hint(name, names)
 
 
 def plan_programs(G: nx.MultiDiGraph, source: str) -> dict[str, list[Evidence]]:

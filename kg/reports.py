@@ -163,7 +163,8 @@ def stats_output(ws, table: str | None, fmt: str) -> str:
 
     names = ["classes", *TABLES]
     if table is not None and table not in names:
-        raise LookupError(f"no table {table!r} (choose from: {', '.join(names)})")
+        from .suggest import hint
+        raise LookupError(f"no table {table!r} (choose from: {', '.join(names)})" + hint(table, names))
     if table is None and fmt != "json":
         raise LookupError(f"{fmt.upper()} holds one table: name one of {', '.join(names)}")
     classes = (["class", "count"], [{"class": c, "count": n} for c, n in class_counts(ws)])

@@ -1,4 +1,8 @@
-"""Query results as a table for people, CSV for spreadsheets and JSON for programs."""
+"""Query results as a table for people, CSV for spreadsheets, JSON and JSON Lines for programs.
+
+The table is for reading: IRIs shortened to a prefix (``doc:000_….txt``), cells cut to a width.
+CSV and JSON hold every value whole; JSON and JSON Lines take typed rows (``kg.values``).
+"""
 from __future__ import annotations
 
 import csv
@@ -59,9 +63,34 @@ def _clip(s: str, limit: int) -> tuple[str, int]:
     return s[:i] + "…", used + 1
 
 
+@functools.lru_cache(maxsize=1)
+def _namespaces() -> list[tuple[str, str]]:
+    """(namespace, prefix) pairs the exports declare, longest namespace first, and ``id:`` for the rest
+    of the workspace's own IRIs."""
+    from . import iri
+    from .build import PREFIXES
+
+    pairs = [(ns, name) for name, ns in PREFIXES.items()] + [(iri.BASE + "graph/doc/", "graph"), (iri.BASE, "id")]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def short(value: str) -> str:
+    """An IRI as a prefixed name when a known namespace starts it; any other text as it is.
+
+    >>> short("https://w3id.org/cyl-kg/id/doc/a.txt"), short("https://w3id.org/cyl-kg/def#WorkPlan"), short("a")
+    ('doc:a.txt', 'cyl:WorkPlan', 'a')
+    """
+    if value.startswith("http"):
+        for namespace, prefix in _namespaces():
+            if value.startswith(namespace) and len(value) > len(namespace):
+                return f"{prefix}:{value[len(namespace):]}"
+    return value
+
+
 def as_table(columns: list[str], rows: list[list[str]], max_width: int = 40) -> str:
-    """Rows in aligned columns, each cell cut to ``max_width`` terminal columns."""
-    clipped = [[_clip(v, max_width) for v in row] for row in rows]
+    """Rows in aligned columns, IRIs shortened to prefixed names, each cell cut to ``max_width``
+    terminal columns."""
+    clipped = [[_clip(short(v), max_width) for v in row] for row in rows]
     widths = [max([width(c)] + [row[i][1] for row in clipped]) for i, c in enumerate(columns)]
 
     def line(cells) -> str:
@@ -81,9 +110,17 @@ def as_csv(columns: list[str], rows: list[list[str]]) -> str:
     return buf.getvalue()
 
 
-def as_json(columns: list[str], rows: list[list[str]]) -> str:
+def as_json(columns: list[str], rows: list[list]) -> str:
+    """One JSON array of objects, one per row; the values as given (typed rows keep their types)."""
     return json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, indent=1) + "\n"
 
 
-FORMATS: dict[str, Callable[[list[str], list[list[str]]], str]] = {
-    "table": as_table, "csv": as_csv, "json": as_json}
+def as_jsonl(columns: list[str], rows: list[list]) -> str:
+    """JSON Lines: one object per row and per line, for answers too long to load as one document."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return "".join(dumps(dict(zip(columns, r))) + "\n" for r in rows)
+
+
+FORMATS: dict[str, Callable[[list[str], list[list]], str]] = {
+    "table": as_table, "csv": as_csv, "json": as_json, "jsonl": as_jsonl}
+TYPED = {"json", "jsonl"}           # the formats that take typed rows

@@ -45,7 +45,9 @@ def matrix_text(matrix: dict[str, set[str]], top: int = 12, rows: int = 40) -> s
         bodies = sorted(sorted(bodies, key=lambda b: (-len(matrix[b]), b))[:rows])
         hidden = len(matrix) - rows
     name_w = max(width(b) for b in bodies + ["body"])
-    lines = [f"{len(matrix):,} bodies, {len(counts):,} programs; the {len(leading)} programs most bodies pursue:", ""]
+    lines = [f"{len(matrix):,} bodies issue plans and pursue {len(counts):,} programs (kg stats classes counts every "
+             f"Program node, also the scheme's programs no plan names); the {len(leading)} programs most bodies "
+             f"pursue:", ""]
     for i, p in enumerate(leading, 1):
         lines.append(f"  P{i:<2} {p} ({counts[p]} bod{'ies' if counts[p] != 1 else 'y'})")
     lines.append("")

@@ -73,11 +73,35 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+def umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)          # elsewhere: set and restore at once
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, then rename it over the target."""
+    """Write to a temporary file beside the target, then rename it over the target.
+
+    The file gets the mode a plain write would give it: the old file's mode when it replaces
+    one, else 0666 less the umask (the temporary file is made 0600, which would keep a web
+    server or the neo4j user from reading an export).
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

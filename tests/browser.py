@@ -2,7 +2,8 @@
 
 The browser starts with background networking off and a fresh profile, so a page that tried to
 load anything from the network would fail visibly rather than quietly. Tests that use it are
-skipped, with the reason, only when Chromium or chromedriver is not installed.
+skipped, with the reason, only when Chromium or chromedriver is not installed (the README's
+test command installs them first, with tools/test-deps).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def start(profile: Path):
     """A headless Chromium with a fresh profile; pytest.skip when Chromium is absent."""
     binary, driver = chromium_paths()
     if not binary or not driver:
-        pytest.skip("Chromium or chromedriver is not installed (apt-get install chromium chromium-driver)")
+        pytest.skip("Chromium or chromedriver is not installed (run: tools/test-deps, "
+                    "or sudo apt-get install chromium chromium-driver fonts-noto-cjk)")
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service

@@ -2,8 +2,8 @@
 
 Cypher meant for Neo4j (the canned queries, the pusher's statements, the exported script, the
 README's examples) must parse there and use only Neo4j's built-in functions. Tests that use it
-are skipped, with the reason, only when node or the linter's node_modules are absent (CI
-installs them with `npm ci --prefix tools/cypher-lint`).
+are skipped, with the reason, only when node or the linter's node_modules are absent (the
+README's test command installs them first, with tools/test-deps).
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def lint(items: dict[str, str]) -> list[str]:
     """Errors (one line each, "NAME:LINE:COLUMN: message") for {name: Cypher text}."""
     node = shutil.which("node")
     if not node or not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").is_dir():
-        pytest.skip("Neo4j's Cypher linter is not installed (run: npm ci --prefix tools/cypher-lint)")
+        pytest.skip("Neo4j's Cypher parser is not installed (run: tools/test-deps, "
+                    "or npm ci --prefix tools/cypher-lint)")
     payload = json.dumps([{"name": name, "text": text} for name, text in items.items()])
     done = subprocess.run([node, str(LINTER / "lint.mjs"), "--json"], input=payload, capture_output=True,
                           text=True, timeout=900)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES: tuple[str, ...] = ("viz", "cypher", "eval")
+MODULES: tuple[str, ...] = ("viz", "cypher", "eval", "schema")
 
 COMMANDS = [command for name in MODULES
             for command in importlib.import_module(f"{__name__}.{name}").COMMANDS]

@@ -19,6 +19,14 @@ def _graph(db: Path, years: tuple[int, ...] = ()):
         return from_workspace(ws, years=years or None)
 
 
+def _years(db: Path) -> list[str]:
+    """The plan years the workspace holds, in order."""
+    with _open(db, read_only=True) as ws:
+        _, rows = ws.query("SELECT DISTINCT ?y WHERE { ?d a <https://w3id.org/cyl-kg/def#WorkPlan> ; "
+                           "<https://w3id.org/cyl-kg/def#planYear> ?y }")
+    return sorted(str(y) for (y,) in rows) or ["no year"]
+
+
 @click.command()
 @click.option("--view", type=click.Choice(["bodies-programs", "full", "ego"]), default="bodies-programs",
               show_default=True, help="bodies-programs: the bodies that issue plans and the programs they "
@@ -57,7 +65,8 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
 
     G = _graph(db, years)
     if years and not G.graph["documents"]:
-        raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace")
+        raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace; it holds plans of "
+                               + ", ".join(_years(db)))
     output = output or db / f"{view}.html"
     try:
         drawn = write_page(G, output, view=view, programs=programs, organizations=organizations, radius=radius,
@@ -135,7 +144,7 @@ def compare(plan_a: str, plan_b: str, only: tuple[str, ...], fmt: str, db: Path)
     \b
     Examples:
       kg compare 共青团宁波市委 共青团南昌市委 --db kg-db
-      kg compare 南昌市@2020 南昌市@2021 --only added --only dropped --db kg-db
+      kg compare 吉林省@2021 四川省@2021 --only added --only dropped --db kg-db
       kg compare 003_f18f31987188af28.txt 000_973257c0ce08f055.txt --format csv --db kg-db > diff.csv
     """
     from kg.compare import compare_plans

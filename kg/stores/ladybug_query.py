@@ -119,14 +119,18 @@ def strings(array) -> list[str]:
     return list(map(coded.dictionary.to_pylist().__getitem__, coded.indices.to_pylist()))
 
 
-def run_cypher(db: Path, text: str, params: dict) -> tuple[list[str], list[list[str]]]:
-    """Cypher on the workspace's embedded database (rebuilt first when stale): plain strings.
+def run_cypher(db: Path, text: str, params: dict, typed: bool = False) -> tuple[list[str], list[list]]:
+    """Cypher on the workspace's embedded database (rebuilt first when stale): plain strings, or
+    with ``typed`` JSON values (``kg.values``).
 
     Raises LookupError when there is no workspace, RuntimeError when the query fails.
     """
+    from ..values import from_cypher
+
     database = ensure(Path(db))
+    convert = (lambda array: [from_cypher(v) for v in array.to_pylist()]) if typed else plain_column
     try:
-        return _read(database, text, params, plain_column)
+        return _read(database, text, params, convert)
     except RuntimeError as err:
         if "read-only" in str(err):
             raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so change "
