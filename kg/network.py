@@ -13,7 +13,8 @@ the pages, the analyses and GraphML without new code:
   the documents that state the node or edge.
 
 ``G.graph`` holds the ``documents`` (source -> document, title, year, issuer, level, region),
-and the Chinese and English names of the ``classes`` and ``relations`` from the ontology.
+and the Chinese and English names of the ``classes``, ``relations`` (object properties) and
+``fields`` (datatype properties) from the ontology.
 """
 from __future__ import annotations
 
@@ -237,7 +238,9 @@ def _vocabulary_names(quads: Iterable[ox.Quad]) -> dict[str, dict[str, dict[str,
             kinds[local_name(s.value)] = "classes"
         elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#ObjectProperty":
             kinds[local_name(s.value)] = "relations"
-    out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}}
+        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#DatatypeProperty":
+            kinds[local_name(s.value)] = "fields"
+    out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}, "fields": {}}
     for name in sorted(kinds):
         out[kinds[name]][name] = dict(sorted(labels.get(name, {}).items()))
     return out
