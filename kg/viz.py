@@ -430,6 +430,15 @@ def heaviest_edges(H: nx.MultiDiGraph, max_edges: int) -> nx.MultiDiGraph:
     return A
 
 
+def add_evidence(H: nx.MultiDiGraph, read: Callable[[list[tuple[str, str]]], dict[tuple[str, str], list]]) -> None:
+    """Fill the sentences of the pursues edges that have none, from the first plans stating each."""
+    wanted = {(u, v, k): [(s, v) for s in d["sources"][:EVIDENCE_PER_EDGE]]
+              for u, v, k, d in H.edges(keys=True, data=True) if k == "pursues" and not d["evidence"]}
+    found = read([pair for pairs in wanted.values() for pair in pairs]) if wanted else {}
+    for edge, pairs in wanted.items():
+        H.edges[edge]["evidence"] = sorted({e for pair in pairs for e in found.get(pair, ())})
+
+
 # -- the page ------------------------------------------------------------------------------------
 
 def _clip(text: str, limit: int = LABEL_CHARS) -> str:
@@ -631,13 +640,16 @@ def render(view: View, view_name: str) -> str:
 
 def write_page(G: nx.MultiDiGraph, output: Path, *, view: str = "bodies-programs", programs: Iterable[str] = (),
                organizations: Iterable[str] = (), radius: int = 1, max_nodes: int = MAX_NODES,
-               notes: Iterable[str] = (), top: int | None = None, group_by: str | None = None) -> View:
+               notes: Iterable[str] = (), top: int | None = None, group_by: str | None = None,
+               evidence: Callable[[list[tuple[str, str]]], dict[tuple[str, str], list]] | None = None) -> View:
     """Draw a view of G into output (written atomically); the view drawn, with its notes (notes
     given here come first: what G itself was chosen by, such as plan years).
 
     top: draw the bodies × programs view as its top programs (see :func:`leading_programs`),
     which it becomes anyway when too large to read; group_by: "level" or "province", how many
-    bodies are grouped there (default: province when programs are asked for, else level)."""
+    bodies are grouped there (default: province when programs are asked for, else level); evidence:
+    for a graph whose ``pursues`` edges come without their sentences (kg.network.pursuit_graph),
+    what reads them, given (plan source, program) pairs, for the edges the page draws."""
     from .workspace import write_atomically
 
     programs, organizations = list(programs), list(organizations)
@@ -647,6 +659,8 @@ def write_page(G: nx.MultiDiGraph, output: Path, *, view: str = "bodies-programs
     chosen.notes[:0] = list(notes)
     group_by = group_by or ("province" if programs else "level")
     chosen = reduce(chosen, G, view, max_nodes, top=top, group_by=group_by)
+    if evidence is not None:
+        add_evidence(chosen.graph, evidence)
     html = render(chosen, view)
     output.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(output, html.encode("utf-8"))

@@ -1,6 +1,7 @@
 """``kg viz`` (interactive graph pages) and ``kg compare`` (two plans side by side)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -65,18 +66,26 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
       kg viz --view ego --program 青马工程 --db kg-db -o qingma.html
       kg viz --view ego --program 青马工程 --radius 2 --year 2021 --db kg-db -o qingma-2.html
     """
+    from kg.network import from_workspace, pursuit_evidence, pursuit_graph
     from kg.viz import SelectionError, write_page
 
-    G = _graph(db, years)
-    if years and not G.graph["documents"]:
-        raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace")
     output = output or db / f"{view}.html"
-    try:
-        drawn = write_page(G, output, view=view, programs=programs, organizations=organizations, radius=radius,
-                           max_nodes=max_nodes, notes=[f"plans of {', '.join(map(str, years))}"] if years else [],
-                           top=top, group_by=group_by)
-    except SelectionError as err:
-        raise click.UsageError(str(err)) from err
+    notes = [f"plans of {', '.join(map(str, years))}"] if years else []
+    with _open(db, read_only=True) as ws:
+        if not ws.documents:
+            raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
+        if view == "bodies-programs":       # who pursues what, read alone: fast at national scale
+            G = pursuit_graph(ws, years=years or None)
+            evidence = functools.partial(pursuit_evidence, ws, G)
+        else:
+            G, evidence = from_workspace(ws, years=years or None), None
+        if years and not G.graph["documents"]:
+            raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace")
+        try:
+            drawn = write_page(G, output, view=view, programs=programs, organizations=organizations, radius=radius,
+                               max_nodes=max_nodes, notes=notes, top=top, group_by=group_by, evidence=evidence)
+        except SelectionError as err:
+            raise click.UsageError(str(err)) from err
     H = drawn.graph
     click.echo(f"wrote {output}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges ({view} view)")
     for note in drawn.notes:
