@@ -70,7 +70,7 @@ def positions(G: nx.MultiDiGraph, hubs: Iterable[str] | None = None, rounds: int
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in pos.items()}
 
 
-ROW = 34.0              # between the programs of a column, in vis-network units
+ROW = 36.0              # between the programs of a column, in vis-network units
 COLUMN_GAP = 520.0
 
 
@@ -120,6 +120,9 @@ def rings(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     angle_of = {c: 2 * math.pi * i / max(1, len(centres)) for i, c in enumerate(centres)}
     radius = 0.0
     deepest = max((G.nodes[n].get("ring", 0) for n in G), default=0)
+    room = {k: SPACING * 1.6 * sum(1 for n in G if G.nodes[n].get("ring") == k) / (2 * math.pi)
+            for k in range(1, deepest + 1)}
+    unit = max(room.values(), default=0.0) / max(1, deepest)      # inner rings get a fair share of the width
     for step in range(1, deepest + 1):
         ring = [n for n in G if G.nodes[n].get("ring") == step and n not in pos]
         if not ring:
@@ -132,7 +135,7 @@ def rings(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
             return math.atan2(sum(math.sin(a) for a in inner), sum(math.cos(a) for a in inner)) % (2 * math.pi)
 
         ordered = sorted(ring, key=lambda n: (round(pull(n), 6), G.nodes[n].get("cls", ""), -G.degree(n), str(n)))
-        radius = max(radius + 220.0, SPACING * 1.6 * len(ring) / (2 * math.pi))
+        radius = max(radius + 220.0, room[step], 0.7 * unit * step)
         for i, n in enumerate(ordered):
             a = 2 * math.pi * i / len(ring) - math.pi / 2
             pos[n] = (round(radius * math.cos(a), 1), round(radius * math.sin(a), 1))

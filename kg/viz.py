@@ -510,6 +510,7 @@ def page_data(view: View, view_name: str) -> dict:
                                           LABEL_ORDER.get(H.nodes[n]["cls"], 8) - (n in bodies), -weight[n],
                                           H.nodes[n]["label"], n))
     rank = {n: i for i, n in enumerate(importance)}
+    reach = max((math.hypot(x, y) for x, y in start.values()), default=0.0)     # a centre stays visible
     side = {"columns": {LEVEL_CLASS: "l", GROUP_CLASS: "l", "Organization": "l", "Program": "r"}}.get(view.layout, {})
     nodes, node_details = [], []
     for n in sorted(index, key=index.get):
@@ -519,10 +520,10 @@ def page_data(view: View, view_name: str) -> dict:
         if isinstance(level, str) and level in LEVEL_SHADES:
             colour = LEVEL_SHADES[level]
         text = _clip(a["label"]) + (f"（{a['bodies']}）" if a["cls"] == "Program" and a.get("bodies") else "")
-        size = (10 + 22 * math.sqrt(weight[n] / heaviest) if view.layout == "columns"
+        size = (6 + 10 * math.sqrt(weight[n] / heaviest) if view.layout == "columns"
                 else 8 + 5 * math.sqrt(min(H.degree(n), 400)))
         node = {"id": index[n], "text": text, "rank": rank[n], "shape": shape,
-                "size": round(size + (6 if n in centres else 0), 2),
+                "size": round(max(size + 6, 24, 0.04 * reach) if n in centres else size, 2),
                 "color": {"background": colour, "border": "#222222" if n in asked else colour,
                           "highlight": {"background": colour, "border": "#000000"}},
                 "borderWidth": 3 if n in asked else 1, "cls": a["cls"], "x": start[n][0], "y": start[n][1]}
@@ -542,11 +543,13 @@ def page_data(view: View, view_name: str) -> dict:
                              "memberCount": len(a.get("members", [])), "facts": _node_facts(a, H),
                              "evidence": [list(e) for e in a["evidence"][:EVIDENCE_PER_EDGE]]})
     edges, edge_details = [], []
+    most = max((len(d.get("bodies") or d["sources"]) for _, _, d in H.edges(data=True)), default=1) or 1
     for i, (u, v, k, d) in enumerate(sorted(H.edges(keys=True, data=True),
                                             key=lambda e: (index[e[0]], index[e[1]], e[2]))):
         rel = _names_of("relations", H, k)
         count = len(d.get("bodies") or d["sources"]) or 1
-        edges.append({"id": i, "from": index[u], "to": index[v], "width": round(1 + math.log2(count), 2)})
+        width = 0.5 + 5 * count / most if view.layout == "columns" else 1 + math.log2(count)
+        edges.append({"id": i, "from": index[u], "to": index[v], "width": round(width, 2)})
         edge_details.append({"relation": k, "zh": rel.get("zh", ""), "en": rel.get("en", k),
                              "from": index[u], "to": index[v], "sources": d["sources"][:MEMBERS_SHOWN],
                              "plans": len(d["sources"]), "bodies": d.get("bodies", [])[:MEMBERS_SHOWN],

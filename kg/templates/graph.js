@@ -331,6 +331,12 @@
   var progress = document.getElementById("progress");
   function ready() {
     network.fit({ animation: false });
+    if (data.layout === "columns") {       // room for the labels either side of the two columns
+      var box = network.getPositions(), xs = Object.keys(box).map(function (k) { return box[k].x; });
+      var mid = (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2;
+      network.moveTo({ position: { x: mid, y: network.getViewPosition().y }, scale: network.getScale() * 0.92,
+                       animation: false });
+    }
     if (data.centres.length) {
       var at = network.getPositions(data.centres), x = 0, y = 0;
       data.centres.forEach(function (c) { x += at[c].x; y += at[c].y; });
