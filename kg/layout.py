@@ -134,7 +134,15 @@ def rings(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
                 return 0.0
             return math.atan2(sum(math.sin(a) for a in inner), sum(math.cos(a) for a in inner)) % (2 * math.pi)
 
-        ordered = sorted(ring, key=lambda n: (round(pull(n), 6), G.nodes[n].get("cls", ""), -G.degree(n), str(n)))
+        # nodes pulled the same way take turns by class, so that no class bunches up on one side
+        # (the bodies pursuing a program spread among its work items, their labels apart)
+        by_kind = sorted(ring, key=lambda n: (round(pull(n), 6), G.nodes[n].get("cls", ""), -G.degree(n), str(n)))
+        turn: dict[str, int] = {}
+        seen: dict[tuple, int] = {}
+        for n in by_kind:
+            kind = (round(pull(n), 6), G.nodes[n].get("cls", ""))
+            turn[n] = seen[kind] = seen.get(kind, -1) + 1
+        ordered = sorted(ring, key=lambda n: (round(pull(n), 6), turn[n], G.nodes[n].get("cls", ""), str(n)))
         radius = max(radius + 220.0, room[step], 0.7 * unit * step)
         for i, n in enumerate(ordered):
             a = 2 * math.pi * i / len(ring) - math.pi / 2

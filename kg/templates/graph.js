@@ -146,7 +146,7 @@
       ctx.strokeText(n.text, x, y);
       ctx.fillStyle = n.emph === 2 ? "#000" : "#222";
       ctx.fillText(n.text, x, y);
-      shown.push({ id: id, text: n.text, x: Math.round(x + tw / 2), y: Math.round(y + th / 2),
+      shown.push({ id: id, text: n.text, left: x, top: y, width: tw, height: th,
                    inside: x >= 0 && y >= 0 && x + tw <= w && y + th <= h });
     }
     ctx.restore();
