@@ -18,9 +18,9 @@ side panel. Document text reaches the page only as JSON (with ``<``, ``>`` and `
 that the page's script puts into the DOM as text, never as markup; the page's Content Security
 Policy lets only its own two scripts run and loads nothing from the network.
 
-Large graphs are reduced rather than drawn whole: bodies are grouped by province when there are
-too many of them, work items are folded into their plans, and then only the most connected
-nodes are kept; the page says what was left out.
+Large graphs are reduced rather than drawn whole: a bodies × programs graph becomes its leading
+programs, work items are folded into their plans, and then only the most connected nodes are
+kept; the page says what was left out, and which options of ``kg viz`` narrow it.
 """
 from __future__ import annotations
 
