@@ -393,6 +393,8 @@ def reduce(view: View, G: nx.MultiDiGraph, view_name: str, max_nodes: int, top: 
         summary.hints += view.hints
         summary.total_nodes = view.total_nodes
         return summary
+    if view_name == "bodies-programs":
+        view.hints.insert(0, (f"--top {LEADING}", f"only the {LEADING} programs most bodies pursue"))
     if H.number_of_nodes() <= max_nodes:
         pass
     elif view_name == "full":
