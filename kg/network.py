@@ -13,7 +13,8 @@ the pages, the analyses and GraphML without new code:
   the documents that state the node or edge.
 
 ``G.graph`` holds the ``documents`` (source -> document, title, year, issuer, level, region),
-and the Chinese and English names of the ``classes`` and ``relations`` from the ontology.
+and the Chinese and English names of the ``classes``, ``relations`` (object properties) and
+``fields`` (datatype properties) from the ontology.
 """
 from __future__ import annotations
 
@@ -237,7 +238,9 @@ def _vocabulary_names(quads: Iterable[ox.Quad]) -> dict[str, dict[str, dict[str,
             kinds[local_name(s.value)] = "classes"
         elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#ObjectProperty":
             kinds[local_name(s.value)] = "relations"
-    out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}}
+        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#DatatypeProperty":
+            kinds[local_name(s.value)] = "fields"
+    out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}, "fields": {}}
     for name in sorted(kinds):
         out[kinds[name]][name] = dict(sorted(labels.get(name, {}).items()))
     return out
@@ -346,3 +349,121 @@ def example_graph() -> nx.MultiDiGraph:
     G.graph["classes"] = {}
     G.graph["relations"] = {}
     return G
+
+
+# -- the bodies × programs part alone, read by queries ---------------------------------------
+# A national workspace holds millions of statements; the default page needs only who pursues
+# what, so it reads that, and the sentences behind the few edges a page draws, by queries
+# rather than by reading every plan whole (see from_workspace).
+
+_PREFIXES = f"""PREFIX cyl: <{CYL}>
+PREFIX dct: <{DCT}>
+PREFIX skos: <{SKOS}>
+PREFIX rdfs: <{RDFS}>
+PREFIX nif: <{NIF}>
+PREFIX schema: <http://schema.org/>
+"""
+
+
+def _rows(ws: Workspace, query: str) -> list[list]:
+    return [[None if t is None else t.value for t in row] for row in ws.store.query(_PREFIXES + query, use_default_graph_as_union=True)]
+
+
+def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None) -> nx.MultiDiGraph:
+    """The plans, the bodies issuing them, the programs those pursue and the bodies' regions (with
+    the regions containing them), with the node ids, classes and attributes of
+    :func:`from_workspace`; the ``pursues`` edges carry their plans but no evidence yet
+    (:func:`pursuit_evidence` reads it for the edges a page draws)."""
+    wanted = None if years is None else {str(y) for y in years}
+    plans = [r for r in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
+        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
+             if wanted is None or (r[3] or "") in wanted]
+    source_of = {g: source for g, _, source, *_ in plans}
+    G = nx.MultiDiGraph()
+    for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2]):
+        G.add_node(doc, cls="WorkPlan", label=title or source, source=source, planYear=year or "", evidence=[],
+                   sources=[source])
+        G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
+    pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for g, org, program in _rows(ws, "SELECT ?g ?org ?p WHERE { GRAPH ?g { ?org cyl:pursues ?p } }"):
+        if g in source_of:
+            pursued[(org, program)].add(source_of[g])
+    bodies = {org for *_, org in plans}
+    programs = {p for o, p in pursued if o in bodies}
+    # the program scheme's names and types, then the names and levels the plans give (a pass per
+    # predicate over all plans is much cheaper than every literal of every node)
+    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }}
+        FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
+        if s in programs:
+            literals[s][p].add(v)
+    for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
+        for s, v in _rows(ws, f"SELECT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+            if s in bodies or (s in programs and predicate == SKOS + "prefLabel"):
+                literals[s][predicate].add(v)
+    regions: dict[str, tuple[str, str | None]] = {}
+    for r, label, up in _rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
+        { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
+        ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
+        regions.setdefault(r, (label, up))
+    region_of = dict(_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for (org, program), sources in pursued.items():
+        sources_of[org] |= sources
+        sources_of[program] |= sources
+    for *_, source, _, _, org in plans:
+        sources_of[org].add(source)
+    for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
+        attrs = {"cls": cls, "label": _label(literals[s], s)}
+        for p in sorted(literals[s]):
+            values = sorted(literals[s][p])
+            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+        G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
+    for org in sorted(bodies):
+        here = region_of.get(org)
+        if here in regions:
+            G.add_edge(org, here, key="region", evidence=[], sources=sorted(sources_of[org]))
+        seen = set()
+        while here in regions and here not in seen:
+            seen.add(here)
+            label, up = regions[here]
+            if here not in G or "cls" not in G.nodes[here]:
+                G.add_node(here, cls="Region", label=label, evidence=[], sources=[])
+            if up in regions and not G.has_edge(here, up, "containedInPlace"):
+                G.add_node(up, cls="Region", label=regions[up][0], evidence=[], sources=[])
+                G.add_edge(here, up, key="containedInPlace", evidence=[], sources=[])
+            here = up
+    for (org, program), sources in sorted(pursued.items()):
+        if org in bodies:
+            G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
+    G.graph["documents"] = {source: {
+        "document": doc, "title": title or "", "year": year or "", "graph": g,
+        "issuer": _one(literals[org].get(SKOS + "prefLabel")), "level": _one(literals[org].get(CYL + "level")),
+        "region": regions.get(region_of.get(org), ("", None))[0]}
+        for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
+    G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
+    return G
+
+
+def pursuit_evidence(ws: Workspace, G: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Evidence]]:
+    """The mentions of each program in each plan (source, program IRI) asked for, in text order:
+    what a ``pursues`` edge of :func:`pursuit_graph` stands on. Read by index lookups in the
+    plan's own graph, a few per mention."""
+    documents = G.graph["documents"]
+    wanted = {NIF + "beginIndex": "b", NIF + "endIndex": "e", NIF + "anchorOf": "q", CYL + "sentence": "s"}
+    out: dict[tuple[str, str], list[Evidence]] = {}
+    for source, program in sorted(set(pairs)):
+        d = documents.get(source)
+        if not d or not d.get("graph"):
+            continue
+        g = ox.NamedNode(d["graph"])
+        found = []
+        for q in ws.store.quads_for_pattern(None, ox.NamedNode(ITSRDF + "taIdentRef"), ox.NamedNode(program), g):
+            span = {wanted[x.predicate.value]: x.object.value
+                    for x in ws.store.quads_for_pattern(q.subject, None, None, g) if x.predicate.value in wanted}
+            if {"b", "e", "q"} <= set(span):
+                found.append(Evidence(source, d["year"], int(span["b"]), int(span["e"]), span["q"],
+                                      span.get("s", span["q"])))
+        out[(source, program)] = sorted(set(found))
+    return out

@@ -7,6 +7,7 @@ test command installs them first, with tools/test-deps).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -23,8 +24,9 @@ def chromium_paths() -> tuple[str | None, str | None]:
     return binary, shutil.which("chromedriver")
 
 
-def start(profile: Path):
-    """A headless Chromium with a fresh profile; pytest.skip when Chromium is absent."""
+def start(profile: Path, env: dict[str, str] | None = None):
+    """A headless Chromium with a fresh profile (and the environment given, e.g. FONTCONFIG_FILE
+    to choose the fonts it sees); pytest.skip when Chromium is absent."""
     binary, driver = chromium_paths()
     if not binary or not driver:
         pytest.skip("Chromium or chromedriver is not installed (run: tools/test-deps, "
@@ -39,7 +41,8 @@ def start(profile: Path):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.unhandled_prompt_behavior = "ignore"      # an alert() stays open, for the test to find
-    return webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    service = Service(executable_path=driver, env={**os.environ, **env} if env else None)
+    return webdriver.Chrome(service=service, options=options)
 
 
 def open_page(driver, page: Path, timeout: float = 120) -> dict:

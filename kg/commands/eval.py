@@ -42,10 +42,10 @@ def eval_(gold: Path, db: Path, fmt: str) -> None:
 
     \b
     Examples:
-      kg build my-plans/ --db kg-db
-      kg eval my-gold/ --db kg-db
-      kg eval my-gold/plan-2023.json --db kg-db
-      kg eval my-gold/ --db kg-db --format json > scores.json
+      kg build examples/eval/plans --db eval-db
+      kg eval examples/eval/gold --db eval-db
+      kg eval examples/eval/gold/deqing_2022.json --db eval-db
+      kg eval examples/eval/gold --db eval-db --format json > scores.json
     """
     from kg.evaluation import GoldError, as_json, as_table, load_gold, read_workspace, score
 

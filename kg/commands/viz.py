@@ -1,6 +1,7 @@
 """``kg viz`` (interactive graph pages) and ``kg compare`` (two plans side by side)."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -39,7 +40,15 @@ def _years(db: Path) -> list[str]:
 @click.option("--year", "years", multiple=True, type=int, metavar="YEAR",
               help="Only plans of this plan year; repeat for more.")
 @click.option("--radius", type=click.IntRange(1, 3), default=1, show_default=True,
-              help="Steps from the centre in the ego view.")
+              help="Steps from the centre in the ego view: 1 shows who pursues a program and with what "
+                   "(bodies, work items, targets); 2 adds what those pursue.")
+@click.option("--top", type=click.IntRange(1, 1000), metavar="N",
+              help="bodies-programs: draw the N programs most bodies pursue, with the bodies (or their "
+                   "levels or provinces) pursuing each  [default: all when the page stays readable "
+                   "(at most 300 nodes and 30 bodies), else 30].")
+@click.option("--group-by", type=click.Choice(["level", "province"]),
+              help="bodies-programs, more than 30 bodies: group them by level or by province  "
+                   "[default: province with --program, else level].")
 @click.option("--max-nodes", type=click.IntRange(10, 50000), default=2000, show_default=True,
               help="Draw at most this many nodes; larger graphs are grouped, folded and cut to the most "
                    "connected nodes, and the page says so.")
@@ -47,32 +56,45 @@ def _years(db: Path) -> list[str]:
               help="The page to write (atomically)  [default: DB/VIEW.html].")
 @DB_OPTION
 def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], years: tuple[int, ...], radius: int,
-        max_nodes: int, output: Path | None, db: Path) -> None:
+        top: int | None, group_by: str | None, max_nodes: int, output: Path | None, db: Path) -> None:
     """Write an interactive graph page: one HTML file that works offline.
 
-    Nodes are coloured and shaped by class and sized by their links; hover over a node or an
-    edge for the sentence behind it, click it for all of its evidence; the box at the top finds
-    nodes by name, and the legend hides or shows a class.
+    Nodes are coloured and shaped by class and sized by their links; the most important are
+    labelled, the rest as you zoom in. Hover over a node or an edge for the sentence behind it,
+    click it for all of its evidence; the box at the top finds nodes by name, and the legend
+    hides or shows a class. A large workspace's default page shows the leading programs and the
+    levels of the bodies pursuing each; the page lists the options that narrow it.
 
     \b
     Examples:
       kg viz --db kg-db -o kg-db/bodies-programs.html
+      kg viz --top 20 --db kg-db -o leading.html
       kg viz --program 青年大学习 --program 挑战杯 --db kg-db -o two-programs.html
       kg viz --view full --organization 共青团南昌市委 --db kg-db -o nanchang.html
-      kg viz --view ego --program 青马工程 --radius 2 --year 2021 --db kg-db -o qingma.html
+      kg viz --view ego --program 青马工程 --db kg-db -o qingma.html
+      kg viz --view ego --program 青马工程 --radius 2 --year 2021 --db kg-db -o qingma-2.html
     """
+    from kg.network import from_workspace, pursuit_evidence, pursuit_graph
     from kg.viz import SelectionError, write_page
 
-    G = _graph(db, years)
-    if years and not G.graph["documents"]:
-        raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace; it holds plans of "
-                               + ", ".join(_years(db)))
     output = output or db / f"{view}.html"
-    try:
-        drawn = write_page(G, output, view=view, programs=programs, organizations=organizations, radius=radius,
-                           max_nodes=max_nodes, notes=[f"plans of {', '.join(map(str, years))}"] if years else [])
-    except SelectionError as err:
-        raise click.UsageError(str(err)) from err
+    notes = [f"plans of {', '.join(map(str, years))}"] if years else []
+    with _open(db, read_only=True) as ws:
+        if not ws.documents:
+            raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
+        if view == "bodies-programs":       # who pursues what, read alone: fast at national scale
+            G = pursuit_graph(ws, years=years or None)
+            evidence = functools.partial(pursuit_evidence, ws, G)
+        else:
+            G, evidence = from_workspace(ws, years=years or None), None
+        if years and not G.graph["documents"]:
+            raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace; it holds plans of "
+                                   + ", ".join(_years(db)))
+        try:
+            drawn = write_page(G, output, view=view, programs=programs, organizations=organizations, radius=radius,
+                               max_nodes=max_nodes, notes=notes, top=top, group_by=group_by, evidence=evidence)
+        except SelectionError as err:
+            raise click.UsageError(str(err)) from err
     H = drawn.graph
     click.echo(f"wrote {output}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges ({view} view)")
     for note in drawn.notes:

@@ -52,12 +52,107 @@
     data.nodes[i].title = lines.join("\n");
   });
 
+  // -- a CJK font: without one every Chinese name is a box, so the page says what to install ---
+  // Two different characters drawn alike (both the missing-glyph box, or nothing) mean no font
+  // has them.
+  function glyphs(text) {
+    var c = document.createElement("canvas");
+    c.width = c.height = 48;
+    var g = c.getContext("2d");
+    g.font = "40px " + data.font;
+    g.fillStyle = "#000";
+    g.textBaseline = "top";
+    g.fillText(text, 2, 2);
+    return g.getImageData(0, 0, 48, 48).data;
+  }
+  function sameInk(a, b) {
+    for (var i = 3; i < a.length; i += 4) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  page.cjk = !sameInk(glyphs("国"), glyphs("水"));
+  if (!page.cjk) document.getElementById("fontnote").style.display = "block";
+
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var container = document.getElementById("network");
   var network = window.kgNetwork = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   var hiddenClasses = {};
   var matches = null;
+
+  // -- labels: most important first, each only where it covers no other; zoom in for more -------
+  var SIZES = [12, 14, 16];
+  var order = data.nodes.map(function (n) { return n.id; }).sort(function (a, b) {
+    return data.nodes[a].rank - data.nodes[b].rank;
+  });
+  var widths = {};
+  function textWidth(ctx, id, px) {
+    var key = id + ":" + px;
+    if (widths[key] === undefined) widths[key] = ctx.measureText(data.nodes[id].text).width;
+    return widths[key];
+  }
+  function drawLabels(ctx) {
+    var ratio = network.canvas.pixelRatio || 1;
+    var scale = network.getScale();
+    var w = container.clientWidth, h = container.clientHeight;
+    var cell = 48, grid = {}, shown = [];
+    var selected = {};
+    network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var ids = Object.keys(selected).map(Number).concat(order);
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    function free(box) {
+      for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+        for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+          var list = grid[gx + "," + gy] || [];
+          for (var i = 0; i < list.length; i++) {
+            var o = list[i];
+            if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
+          }
+        }
+      }
+      return true;
+    }
+    function take(box) {
+      for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+        for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+          (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push(box);
+        }
+      }
+    }
+    var seen = {};
+    for (var k = 0; k < ids.length; k++) {
+      var id = ids[k];
+      if (seen[id]) continue;
+      seen[id] = true;
+      var body = network.body.nodes[id], n = data.nodes[id];
+      if (!body || body.options.hidden || !n.text) continue;
+      var at = network.canvasToDOM({ x: body.x, y: body.y });
+      if (at.x < -200 || at.y < -50 || at.x > w + 200 || at.y > h + 50) continue;
+      var px = SIZES[n.emph || 0];
+      ctx.font = (n.emph === 2 ? "bold " : "") + px + "px " + data.font;
+      var tw = textWidth(ctx, id, px), th = px + 2;
+      var r = body.options.size * scale;
+      var x, y;
+      if (n.side === "r") { x = at.x + r + 5; y = at.y - th / 2; }
+      else if (n.side === "l") { x = at.x - r - 5 - tw; y = at.y - th / 2; }
+      else { x = at.x - tw / 2; y = at.y + r + 3; }
+      var box = [x - 1, y, x + tw + 1, y + th];
+      if (!selected[id] && !free(box)) continue;
+      take(box);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(n.text, x, y);
+      ctx.fillStyle = n.emph === 2 ? "#000" : "#222";
+      ctx.fillText(n.text, x, y);
+      shown.push({ id: id, text: n.text, left: x, top: y, width: tw, height: th,
+                   inside: x >= 0 && y >= 0 && x + tw <= w && y + th <= h });
+    }
+    ctx.restore();
+    page.labels = shown;
+  }
+  network.on("afterDrawing", drawLabels);
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -142,6 +237,7 @@
     box.appendChild(el("h2", d.label));
     box.appendChild(el("div", classNames[d.cls] || d.cls, "cls"));
     var rows = d.facts.slice();
+    if (d.memberCount) rows.push([data.fields.bodyList, d.members.join("、") + (d.memberCount > d.members.length ? "… (" + d.memberCount + ")" : "")]);
     if (d.iri) rows.push(["IRI", d.iri]);
     box.appendChild(facts(rows));
     d.evidence.forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
@@ -169,8 +265,8 @@
     clear(box);
     box.appendChild(el("h2", data.details.nodes[e.from].label + " → " + data.details.nodes[e.to].label));
     box.appendChild(el("div", (e.zh ? e.zh + " · " : "") + e.en, "cls"));
-    var rows = [["plans", e.sources.join("、") + (e.plans > e.sources.length ? "… (" + e.plans + ")" : "")]];
-    if (e.bodyCount) rows.push(["bodies", e.bodies.join("、") + (e.bodyCount > e.bodies.length ? "… (" + e.bodyCount + ")" : "")]);
+    var rows = [[data.fields.plans, e.sources.join("、") + (e.plans > e.sources.length ? "… (" + e.plans + ")" : "")]];
+    if (e.bodyCount) rows.push([data.fields.bodyList, e.bodies.join("、") + (e.bodyCount > e.bodies.length ? "… (" + e.bodyCount + ")" : "")]);
     box.appendChild(facts(rows));
     if (!e.evidence.length) {
       box.appendChild(el("p", "From reference data (the League hierarchy, GB/T 2260 regions), not from a sentence."));
@@ -210,7 +306,13 @@
       results.appendChild(li);
     });
     if (found.length > 50) results.appendChild(el("li", "… " + (found.length - 50) + " more"));
-    if (!found.length) results.appendChild(el("li", "no node matches"));
+    var rest = data.rest.filter(function (r) { return r[0].replace(/\s+/g, "").toLowerCase().indexOf(q) >= 0; });
+    rest.slice(0, 20).forEach(function (r) {
+      results.appendChild(el("li", r[0] + "（" + r[1] + (r[1] === 1 ? " body" : " bodies") +
+                             "）not drawn: kg viz --program " + r[0], "rest"));
+    });
+    if (rest.length > 20) results.appendChild(el("li", "… " + (rest.length - 20) + " more not drawn", "rest"));
+    if (!found.length && !rest.length) results.appendChild(el("li", "no node matches"));
     network.selectNodes(found.filter(function (i) { return !nodes.get(i).hidden; }));
     applyVisibility();
     return found;
@@ -228,6 +330,19 @@
   // -- settle, then stop ---------------------------------------------------------------------
   var progress = document.getElementById("progress");
   function ready() {
+    network.fit({ animation: false });
+    if (data.layout === "columns") {       // room for the labels either side of the two columns
+      var box = network.getPositions(), xs = Object.keys(box).map(function (k) { return box[k].x; });
+      var mid = (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2;
+      network.moveTo({ position: { x: mid, y: network.getViewPosition().y }, scale: network.getScale() * 0.92,
+                       animation: false });
+    }
+    if (data.centres.length) {
+      var at = network.getPositions(data.centres), x = 0, y = 0;
+      data.centres.forEach(function (c) { x += at[c].x; y += at[c].y; });
+      network.moveTo({ position: { x: x / data.centres.length, y: y / data.centres.length },
+                       scale: network.getScale(), animation: false });
+    }
     network.once("afterDrawing", function () {
       page.drawn = network.body.nodeIndices.length;
       page.ms = Math.round(performance.now());
@@ -245,6 +360,9 @@
   });
   if (!data.nodes.length) {
     progress.textContent = "nothing to draw";
+    ready();
+  } else if (!data.options.physics.enabled) {
+    progress.style.display = "none";
     ready();
   }
 })();

@@ -143,3 +143,68 @@ def test_graphml_export_for_gephi_is_byte_identical(corpus_db, tmp_path):
     pursues = [d for _, _, d in G.edges(data=True) if d["relation"] == "pursues"]
     assert len(pursues) == sum(1 for *_, k in plans.edges(keys=True) if k == "pursues")
     assert all(d["evidence_quote"] in d["evidence"] and d["evidence_end"] > d["evidence_begin"] for d in pursues)
+
+
+@pytest.fixture(scope="module")
+def national_db(tmp_path_factory):
+    """Forty plans of as many bodies, made from the sample plans (kg.bench), built for real."""
+    from kg.bench import synthesize
+
+    root = tmp_path_factory.mktemp("national")
+    synthesize(40, root / "plans")
+    result = run("build", root / "plans", "--db", root / "db")
+    assert result.exit_code == 0, result.output
+    return root / "db"
+
+
+def test_the_pursuits_read_alone_agree_with_the_whole_graph(national_db):
+    from kg.network import pursuit_evidence, pursuit_graph
+
+    with Workspace(national_db, read_only=True) as ws:
+        whole = from_workspace(ws)
+        part = pursuit_graph(ws)
+        def pursues(G):
+            return {(G.nodes[u]["label"], G.nodes[v]["label"], tuple(d["sources"]))
+                    for u, v, k, d in G.edges(keys=True, data=True) if k == "pursues"
+                    and G.nodes[u]["label"] in {x["issuer"] for x in G.graph["documents"].values()}}
+        assert pursues(part) == pursues(whole) and len(pursues(part)) > 500
+        assert {s: d["issuer"] for s, d in part.graph["documents"].items()} == {
+            s: d["issuer"] for s, d in whole.graph["documents"].items()}
+        for n, a in part.nodes(data=True):
+            assert a["cls"] == whole.nodes[n]["cls"] and a["label"] == whole.nodes[n]["label"]
+            if a["cls"] == "Organization":
+                assert a.get("level") == whole.nodes[n].get("level")
+        # the sentences behind an edge: the program's mentions in that plan
+        u, v, d = next((u, v, d) for u, v, k, d in whole.edges(keys=True, data=True) if k == "pursues" and d["evidence"])
+        found = pursuit_evidence(ws, part, [(d["sources"][0], v)])[(d["sources"][0], v)]
+        assert found and all(e.quote in e.sentence and e.source == d["sources"][0] for e in found)
+        assert {e.sentence for e in found} >= {e.sentence for e in d["evidence"] if e.source == d["sources"][0]} - {""}
+
+
+def test_the_default_page_of_many_bodies_shows_the_leading_programs_by_level(national_db, tmp_path):
+    result = run("viz", "--db", national_db, "-o", tmp_path / "p.html")
+    assert result.exit_code == 0, result.output
+    assert "the 30 programs most bodies pursue" in result.output and "40 bodies grouped by level" in result.output
+    columns, rows = run_sparql(national_db, queries.text("pursues"), {})
+    bodies_of: dict[str, set[str]] = {}
+    for r in (dict(zip(columns, row)) for row in rows):
+        bodies_of.setdefault(r["program"], set()).add(r["organization"])
+    html = (tmp_path / "p.html").read_text("utf-8")
+    data = json.loads(html.split('id="kg-data">', 1)[1].split("</script>", 1)[0])
+    drawn = {d["label"]: n["text"] for n, d in zip(data["nodes"], data["details"]["nodes"]) if d["cls"] == "Program"}
+    assert len(drawn) == 30
+    for program, text in drawn.items():
+        assert text.endswith(f"（{len(bodies_of[program])}）")
+    fewest = min(len(bodies_of[p]) for p in drawn)
+    assert all(len(b) <= fewest for p, b in bodies_of.items() if p not in drawn)
+    groups = [d["label"] for d in data["details"]["nodes"] if d["cls"] == "Level"]
+    assert groups and all(g.endswith("）") and "团委（" in g for g in groups)
+    assert sum(int(g.split("（")[1][:-1]) for g in groups) == 40
+    # every edge carries the sentences of the plans behind it
+    assert all(e["evidence"] for e in data["details"]["edges"])
+    assert "--group-by province" in html
+    result = run("viz", "--group-by", "province", "--top", "5", "--db", national_db, "-o", tmp_path / "q.html")
+    assert "grouped by province" in result.output
+    result = run("viz", "--program", "青年大学习", "--db", national_db, "-o", tmp_path / "r.html")
+    few = len(bodies_of["青年大学习"])      # few enough bodies to draw each of them
+    assert few <= 30 and f": {few + 1} nodes, {few} edges" in result.output

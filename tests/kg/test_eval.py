@@ -1,6 +1,6 @@
 """``kg eval``: a workspace scored against gold annotations, as users score their own plans.
 
-The fixture folder ``tests/fixtures/eval/`` holds two short plans and gold for one of them plus
+The fixture folder ``examples/eval/`` holds two short plans and gold for one of them plus
 one plan that is not built. The gold of the Deqing plan disagrees with it on purpose where the
 plan cannot give what the gold asks (an issue date, a program, a target and a responsible unit
 the text never states), so those misses hold whatever extraction does; it also leaves out a
@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from samples import ROOT
 
-FIXTURES = ROOT / "tests" / "fixtures" / "eval"
+FIXTURES = ROOT / "examples" / "eval"
 PLANS, GOLD = FIXTURES / "plans", FIXTURES / "gold"
 SHARED_KEYS = ("documents", "pursues_p", "pursues_r", "pursues_f1", "core_recall", "identity", "targets_p",
                "targets_r", "targets_f1", "comparator", "target_metric", "target_program", "target_deadline",
@@ -174,7 +174,7 @@ def test_no_gold_or_no_workspace_is_a_usage_error(db, tmp_path):
 
 def test_help_says_what_gold_is_and_how_absent_documents_count():
     text = " ".join(run("eval", "--help").output.split())
-    assert "programs.json" in text and "kg eval my-gold/ --db kg-db" in text
+    assert "programs.json" in text and "kg eval examples/eval/gold --db eval-db" in text
     assert "A gold file whose document is not in" in text and "counts as missed" in text
 
 

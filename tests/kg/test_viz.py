@@ -119,16 +119,37 @@ def test_unknown_names_are_refused_with_the_nearest(G, tmp_path):
         write_page(G, tmp_path / "p.html", organizations=["团中央"])
 
 
-def test_large_graphs_are_reduced_and_say_so(G, pursues, tmp_path):
-    total = len({b for b, _ in pursues} | {p for _, p in pursues})
-    capped = write_page(G, tmp_path / "p.html", max_nodes=60)
-    assert capped.graph.number_of_nodes() <= 60 and capped.total_nodes == total
-    labels = {capped.graph.nodes[n]["label"] for n in capped.graph}
-    assert {"青年大学习", "青年之家", "共青团平罗县委"} <= labels      # the most connected stay
-    assert any("most connected" in note for note in capped.notes)
+def test_a_bodies_programs_page_too_large_to_read_shows_the_leading_programs(G, pursues, tmp_path):
+    bodies_of: dict[str, set[str]] = {}
+    for body, program in pursues:
+        bodies_of.setdefault(program, set()).add(body)
+    total = len({b for b, _ in pursues} | set(bodies_of))
+    leading = write_page(G, tmp_path / "p.html", max_nodes=60)
+    H = leading.graph
+    assert leading.total_nodes == total and H.number_of_nodes() <= 60
+    drawn = {H.nodes[n]["label"]: n for n in H if H.nodes[n]["cls"] == "Program"}
+    # the programs drawn are those most bodies pursue, each with that number
+    assert len(drawn) == 30
+    fewest = min(len(bodies_of[p]) for p in drawn)
+    assert all(len(bodies_of[p]) <= fewest for p in set(bodies_of) - set(drawn))
+    assert {p for p, b in bodies_of.items() if len(b) == 5} <= set(drawn)
+    assert all(H.nodes[n]["bodies"] == len(bodies_of[p]) for p, n in drawn.items())
+    # five bodies are few enough to draw themselves, each linked to the drawn programs it pursues
+    assert sorted(H.nodes[n]["label"] for n in H if H.nodes[n]["cls"] == "Organization") == sorted({b for b, _ in pursues})
+    assert {(H.nodes[u]["label"], H.nodes[v]["label"]) for u, v in H.edges()} == {
+        (b, p) for b, p in pursues if p in drawn}
+    assert any(f"the 30 programs most bodies pursue, of {len(bodies_of)}" in n for n in leading.notes)
+    # the rest are listed for the page's search, most pursued first
     data = page_json(tmp_path / "p.html")
-    assert data["total"] == total and len(data["nodes"]) == capped.graph.number_of_nodes()
+    assert {r[0] for r in data["rest"]} == set(bodies_of) - set(drawn)
+    assert [r[1] for r in data["rest"]] == sorted((r[1] for r in data["rest"]), reverse=True)
+    assert data["layout"] == "columns"
+    top = write_page(G, tmp_path / "p.html", top=3)
+    shown = [n for n in top.graph if top.graph.nodes[n]["cls"] == "Program"]
+    assert len(shown) == 3 and all(top.graph.nodes[n]["bodies"] == 5 for n in shown)
 
+
+def test_the_full_view_folds_items_when_too_large(G, tmp_path):
     folded = write_page(G, tmp_path / "p.html", view="full", max_nodes=400)
     assert "Activity" not in classes(folded) and folded.graph.number_of_nodes() <= 400
     assert any("folded" in note for note in folded.notes)
@@ -136,10 +157,39 @@ def test_large_graphs_are_reduced_and_say_so(G, pursues, tmp_path):
                   if k == "servesProgram" and folded.graph.nodes[u]["cls"] == "WorkPlan"]
     assert plan_links and all(d["evidence"] for d in plan_links)
 
-    grouped = write_page(G, tmp_path / "p.html", max_nodes=16)
-    assert any("grouped by province" in note for note in grouped.notes)
-    groups = sorted(a["label"] for _, a in grouped.graph.nodes(data=True) if a["cls"] == "Province")
-    assert groups and all(re.fullmatch(r".+（\d+）", g) for g in groups)
+
+def test_labels_are_placed_most_important_first(G, tmp_path):
+    write_page(G, tmp_path / "p.html", view="full", organizations=["共青团南昌市委"])
+    data = page_json(tmp_path / "p.html")
+    first = sorted(zip(data["nodes"], data["details"]["nodes"]), key=lambda x: x[0]["rank"])
+    assert {(d["cls"], d["label"]) for _, d in first[:2]} == {("WorkPlan", "南昌共青团 2021 年工作要点"),
+                                                              ("Organization", "共青团南昌市委")}
+    assert "label" not in data["nodes"][0]          # the page draws labels itself, where they fit
+    write_page(G, tmp_path / "e.html", view="ego", programs=["挑战杯"])
+    data = page_json(tmp_path / "e.html")
+    centre = data["centres"][0]
+    assert data["nodes"][centre]["rank"] == 0 and data["nodes"][centre]["emph"] == 2
+    assert (data["nodes"][centre]["x"], data["nodes"][centre]["y"]) == (0, 0) and data["layout"] == "rings"
+
+
+def test_the_panel_names_fields_in_words(G, tmp_path):
+    write_page(G, tmp_path / "p.html", view="full", organizations=["共青团南昌市委"])
+    data = page_json(tmp_path / "p.html")
+    names = {f[0] for d in data["details"]["nodes"] for f in d["facts"]}
+    assert not names & {"altLabel", "prefLabel", "programType", "level", "planYear", "sources", "source"}
+    assert {"品牌项目类型 · program type", "计划年度 · plan year", "别名 · also called"} <= names
+    assert all(" · " in n or n.isascii() for n in names)
+
+
+def test_the_page_says_how_to_narrow_it_and_carries_a_cjk_font_stack(G, tmp_path):
+    write_page(G, tmp_path / "p.html", max_nodes=60)
+    html = (tmp_path / "p.html").read_text("utf-8")
+    hints = re.search(r'<div id="hints">(.*?)</div>', html, re.S).group(1)
+    assert all(option in hints for option in ("--top 60", "--program NAME", "--organization NAME", "--year YEAR"))
+    for font in ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC",
+                 "WenQuanYi Micro Hei"):
+        assert font in html_module.unescape(re.search(r"font-family: ([^;]+);", html).group(1))
+    assert "fonts-noto-cjk" in re.search(r'<div id="fontnote".*?</div>', html, re.S).group(0)
 
 
 def test_an_edge_cap_takes_turns_so_no_body_loses_its_links(G, pursues):

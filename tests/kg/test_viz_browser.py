@@ -201,3 +201,137 @@ def test_markup_in_a_document_stays_text_and_runs_nothing(browser, hostile_page)
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert
+
+
+# -- what each page answers: read from the drawing itself ------------------------------------------
+
+def drawn_labels(driver) -> list[dict]:
+    """The labels the page drew in its last frame: text and box in canvas pixels, most important first."""
+    return driver.execute_script("return kgPage.labels")
+
+
+def screen_position(driver, node: int) -> tuple[float, float]:
+    at = driver.execute_script("var p = kgNetwork.getPositions([arguments[0]])[arguments[0]];"
+                               "return kgNetwork.canvasToDOM(p);", node)
+    return at["x"], at["y"]
+
+
+def canvas_centre(driver) -> tuple[float, float]:
+    size = driver.execute_script("var c = document.getElementById('network'); return [c.clientWidth, c.clientHeight];")
+    return size[0] / 2, size[1] / 2
+
+
+def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
+    return [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if a["left"] < b["left"] + b["width"] and b["left"] < a["left"] + a["width"]
+            and a["top"] < b["top"] + b["height"] and b["top"] < a["top"] + a["height"]]
+
+
+@pytest.mark.parametrize("radius", [1, 2])
+def test_the_ego_page_centres_and_labels_what_was_asked(browser, corpus, tmp_path, radius):
+    G, pursues = corpus
+    path = tmp_path / "ego.html"
+    drawn = write_page(G, path, view="ego", programs=["青马工程"], radius=radius)
+    open_page(browser, path)
+    assert console_errors(browser) == []
+    centre = browser.execute_script("return kgData.centres")
+    assert len(centre) == 1
+    x, y = screen_position(browser, centre[0])
+    cx, cy = canvas_centre(browser)
+    assert abs(x - cx) < 2 and abs(y - cy) < 2
+    labels = drawn_labels(browser)
+    assert labels[0]["text"] == "青年马克思主义者培养工程" and labels[0]["inside"]
+    assert not overlapping(labels)
+    texts = {label["text"] for label in labels}
+    # who pursues it, labelled
+    assert {b for b, p in pursues if p == "青年马克思主义者培养工程"} <= texts
+    if radius == 1:         # one step: everything, and everything labelled
+        assert len(labels) == drawn.graph.number_of_nodes() == 8
+        assert all(label["inside"] for label in labels)
+    else:
+        assert drawn.graph.number_of_nodes() > 100
+
+
+def test_the_full_page_labels_what_fits_and_more_on_zoom(browser, corpus, tmp_path):
+    G, _ = corpus
+    path = tmp_path / "full.html"
+    drawn = write_page(G, path, view="full", organizations=["共青团南昌市委"])
+    page = open_page(browser, path)
+    assert console_errors(browser) == []
+    labels = drawn_labels(browser)
+    texts = [label["text"] for label in labels]
+    assert set(texts[:2]) == {"南昌共青团 2021 年工作要点", "共青团南昌市委"}     # the plan and its body first
+    assert all(label["inside"] for label in labels[:2])
+    assert not overlapping(labels)
+    assert 20 < len(labels) < page["nodes"] == drawn.graph.number_of_nodes()
+    # a node left unlabelled is labelled once zoomed in on
+    hidden = browser.execute_script("""
+        var shown = {}; kgPage.labels.forEach(function (l) { shown[l.id] = true; });
+        return kgData.nodes.filter(function (n) { return !shown[n.id]; }).map(function (n) { return n.id; });""")
+    node = hidden[0]
+    browser.execute_script("var p = kgNetwork.getPositions([arguments[0]])[arguments[0]];"
+                           "kgNetwork.moveTo({position: p, scale: 6, animation: false}); kgNetwork.redraw();", node)
+    zoomed = drawn_labels(browser)
+    assert node in {label["id"] for label in zoomed} and not overlapping(zoomed)
+
+
+def test_the_leading_programs_page_labels_every_program_and_body(browser, corpus, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    G, pursues = corpus
+    path = tmp_path / "top.html"
+    drawn = write_page(G, path, top=20)
+    open_page(browser, path)
+    assert console_errors(browser) == []
+    labels = drawn_labels(browser)
+    assert len(labels) == drawn.graph.number_of_nodes() == 25
+    assert all(label["inside"] for label in labels) and not overlapping(labels)
+    texts = {label["text"] for label in labels}
+    assert {b for b, _ in pursues} <= texts
+    assert "青年大学习（5）" in texts
+    # a program not drawn is found by the search, with the option that draws it
+    rest = browser.execute_script("return kgData.rest[0][0]")
+    browser.find_element(By.ID, "search").send_keys(rest)
+    listed = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")]
+    assert any(f"not drawn: kg viz --program {rest}" in text for text in listed)
+    assert "--top 40" in browser.find_element(By.ID, "hints").text
+
+
+def test_the_panel_names_fields_in_words(browser, pages):
+    open_page(browser, pages["full"][0])
+    browser.execute_script("kgShow('node', arguments[0])", _node_id(browser, "青年大学习"))
+    details = browser.find_element("id", "details").text
+    assert "品牌项目类型 · program type" in details and "别名 · also called" in details
+    assert "programType" not in details and "altLabel" not in details
+
+
+NO_CJK = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><dir>{fonts}</dir><cachedir>{cache}</cachedir></fontconfig>
+"""
+
+
+def test_a_browser_without_a_cjk_font_is_told_what_to_install(browser, pages, tmp_path):
+    from pathlib import Path
+
+    latin = Path("/usr/share/fonts/truetype/dejavu")
+    if not latin.is_dir():
+        pytest.skip("needs the DejaVu fonts (fonts-dejavu-core) for a browser that has no CJK font")
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout:
+        pytest.skip("no CJK font is installed (apt-get install fonts-noto-cjk)")
+    page = open_page(browser, pages["bodies-programs"][0])
+    assert page["cjk"] is True
+    assert not browser.find_element("id", "fontnote").is_displayed()
+    config = tmp_path / "fonts.conf"
+    config.write_text(NO_CJK.format(fonts=latin, cache=tmp_path / "cache"), "utf-8")
+    bare = start(tmp_path / "profile", env={"FONTCONFIG_FILE": str(config)})
+    try:
+        page = open_page(bare, pages["bodies-programs"][0])
+        assert page["cjk"] is False
+        note = bare.find_element("id", "fontnote")
+        assert note.is_displayed() and "sudo apt-get install fonts-noto-cjk" in note.text
+    finally:
+        bare.quit()
