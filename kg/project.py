@@ -956,7 +956,8 @@ def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
 def version(entry: Mapping[str, str]) -> str:
     """The version of a plan's graph the cache is keyed by: its whole manifest entry (its sha256,
     and whatever else a rebuild records)."""
-    return json.dumps(dict(entry), sort_keys=True)
+    # The plan a file holds follows from its bytes (its sha256), so it makes no version of its own.
+    return json.dumps({k: v for k, v in entry.items() if k != "plan"}, sort_keys=True)
 
 
 def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
@@ -968,7 +969,9 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     changed plans are read from the store again, and the second pass reads none.
     """
     config = config or Config.load()
-    documents = {entry["graph"]: iri.document(key) for key, entry in ws.documents.items()}
+    from .workspace import plan_of
+
+    documents = {entry["graph"]: plan_of(key, entry) for key, entry in ws.documents.items()}
     graph_versions = versions(ws)
     graph_versions.update(ws.manifest.get("reference", {}))
     graphs = sorted(documents) + [g for g in config.reference_graphs if g not in documents]
