@@ -376,6 +376,7 @@ class Workspace:
         rows = self.store.query(f"""SELECT ?g ?plan ?type ?name WHERE {{ GRAPH ?g {{
             ?g <{FOAF_TOPIC}> ?plan . ?plan <{CYL}hasFile> ?f . ?f <{CYL}mediaType> ?type ; <{CYL}fileName> ?name }} }}""")
         by_graph = {entry["graph"]: key for key, entry in self.documents.items()}
+        before = json.dumps(self.documents, sort_keys=True)
         groups: dict[str, list[tuple[tuple, str, str]]] = {}
         for row in rows:
             key = by_graph.get(row["g"].value)
@@ -387,7 +388,6 @@ class Workspace:
             entry["plan"] = row["plan"].value
             groups.setdefault(row["plan"].value, []).append((rank, key, row["name"].value))
         again: list[Path] = []
-        before = json.dumps(self.documents, sort_keys=True)
         for plan, files in sorted(groups.items()):
             files.sort()
             (_, first, name), copies = files[0], files[1:]
