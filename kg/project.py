@@ -470,9 +470,19 @@ def stream_of(projection: Projection) -> Stream:
     return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
                   shared_nodes, shared_relationships, projection.documents,
                   lambda start=0, stop=None: ((own_nodes[k], own_relationships[k]) for k in keys[start:stop]),
-                  projection.primary_labels(),
-                  {n.uri: n.properties for n in projection.nodes if n.uri in documents},
+                  projection.primary_labels(), _plan_versions(projection, documents),
                   {r.type for r in projection.relationships if "document" in r.properties}, part_count=len(keys))
+
+
+def _plan_versions(projection: Projection, documents: set[str]) -> dict[str, dict]:
+    """Each plan node's properties, with the sha256 of its files as its version ("|" between two)."""
+    sha = {n.uri: n.properties["sha256"] for n in projection.nodes if "sha256" in n.properties}
+    files: dict[str, list[str]] = defaultdict(list)
+    for r in projection.relationships:
+        if r.start in documents and r.end in sha:
+            files[r.start].append(sha[r.end])
+    return {n.uri: {**n.properties, **({"sha256": "|".join(sorted(files[n.uri]))} if files[n.uri] else {})}
+            for n in projection.nodes if n.uri in documents}
 
 
 def _owned_by(document: str | None):
@@ -623,7 +633,17 @@ def summarize(f: "_Statements", document: str | None) -> _Summary:
             shared.literals[s] = f.literals[s]
     shared.edges = {e for e in f.edges if not own(e[0]) and not own(e[2])}
     plan = f.literals.get(document) if document is not None else None
+    if plan is not None:
+        # The plan's version is that of the file holding its text (a push replaces the plan when it changes).
+        files = [o for s, p, o in f.edges if s == document and p == HAS_FILE]
+        version = [raw for file in files for raw in f.literals.get(file, {}).get(SHA256, ())]
+        if version:
+            plan = {**plan, SHA256: version}
     return _Summary(plan, datatypes, owned, shared, bool(f.stated))
+
+
+HAS_FILE = str(ontology.CYL["hasFile"])
+SHA256 = str(ontology.CYL["sha256"])
 
 
 def _bump(counts: dict, key, sign: int) -> None:
