@@ -558,7 +558,7 @@ class _Collector:
         if document is not None:
             if sign > 0 and summary.plan is not None:
                 self.plans[document] = summary.plan
-            elif sign < 0:
+            elif sign < 0 and summary.plan is not None:     # a copy's graph states nothing of the plan
                 self.plans.pop(document, None)
         for (p, datatype), n in summary.datatypes.items():
             _bump(self.datatypes.setdefault(p, {}), datatype, sign * n)

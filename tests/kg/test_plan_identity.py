@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 import queries
+from kg.engines import run
 from kg.export import export
 from kg.pipeline import build
 from kg.workspace import Workspace
@@ -23,6 +24,11 @@ def _rows(db: Path, name: str) -> list[dict[str, str]]:
     with Workspace(db, read_only=True) as ws:
         columns, found = ws.query(queries.text(name))
     return [dict(zip(columns, r)) for r in found]
+
+
+def _twins(db: Path, name: str) -> tuple[list, list]:
+    """The canned query's rows by SPARQL and by Cypher, sorted."""
+    return tuple(sorted(map(tuple, run(engine, db, queries.text(name, engine))[1])) for engine in ("sparql", "cypher"))
 
 
 def _count(db: Path, sparql: str) -> int:
@@ -67,6 +73,9 @@ def test_nine_files_of_five_plans_are_five_plans(both):
     assert "002_822da9a7e9b50668.txt|002_sichuan_2021.html" in sources
     assert "004_655600bdde4567aa.txt|004_ningbo_2019.gb18030.txt" in sources
     assert "001_d839e743d134e22a.txt" in sources
+    for name in ("documents", "pursues"):
+        by_sparql, by_cypher = _twins(both, name)
+        assert len(by_cypher) == len(by_sparql)
 
 
 def test_each_file_is_described_apart(both):
@@ -145,6 +154,8 @@ def test_a_changed_file_replaces_only_its_own_graph(tmp_path):
     again = _graphs(db)
     assert {name for name in after if after[name] != again[name]} == {held.name}
     assert len(_rows(db, "documents")) == 5
+    by_sparql, by_cypher = _twins(db, "documents")
+    assert len(by_cypher) == len(by_sparql) == 5
 
 
 def test_a_copy_takes_over_the_text_when_the_holder_becomes_another_plan(tmp_path):
