@@ -1,4 +1,6 @@
-"""Facts -> RDF: one named graph per document, in the vocabulary of ``ontology/cyl.ttl``.
+"""Facts -> RDF: one named graph per file, in the vocabulary of ``ontology/cyl.ttl``: the file,
+and the plan it holds, keyed by what identifies the plan (:func:`plan_key`), so that the files of
+one plan describe one plan (:meth:`kg.workspace.Workspace.settle_plans` leaves its text to one).
 
 A term is kept as its N-Triples text, written by pyoxigraph itself (``str(NamedNode(...))``), and
 a graph as a set of (subject, predicate, object) texts: sorting the graph and writing it as

@@ -4,8 +4,10 @@ Layout::
 
     DIR/store/          Oxigraph (RocksDB) store: one named graph per document, plus the
                         ontology and the program scheme in graphs of their own
-    DIR/manifest.json   source key -> path, sha256, graph; written atomically after each batch of
-                        documents is in the store
+    DIR/manifest.json   source key -> path, sha256, graph, and once plans settle the plan it
+                        holds (``plan``), the names of the plan's files on the file holding its
+                        text (``files``) or, on another file of it, that file's key (``copy``);
+                        written atomically after each batch of documents is in the store
     DIR/.lock           held while a build writes
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest; DIR/current names it
