@@ -994,7 +994,8 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     documents = {entry["graph"]: plan_of(key, entry) for key, entry in ws.documents.items()}
     graph_versions = versions(ws)
     graph_versions.update(ws.manifest.get("reference", {}))
-    graphs = sorted(documents) + [g for g in config.reference_graphs if g not in documents]
+    # In the order of their plans (as a projection in memory goes), the files of one plan together.
+    graphs = sorted(documents, key=lambda g: (documents[g], g)) + [g for g in config.reference_graphs if g not in documents]
     subclass_of, classes = ontology_terms(ws)
     folder = ws.path / CACHE if cache else None
 
