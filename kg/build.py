@@ -235,8 +235,9 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
         g.add(sec, _n(CYL, "evidence"), _evidence(g, plan, Mention(section.title, section.title), None))
 
     numbers = _item_numbers(facts)
+    target_no = 0
     for activity in facts.activities:
-        _activity(g, plan, key, doc, facts, activity, numbers[activity.item.ordinal])
+        target_no = _activity(g, plan, key, doc, facts, activity, numbers[activity.item.ordinal], target_no)
     _label_titles(g)
     return g
 
@@ -261,7 +262,9 @@ def _label_titles(g: GraphWriter) -> None:
 
 
 def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFacts, activity: Activity,
-              number: str) -> None:
+              number: str, target_no: int) -> int:
+    """The item's statements; ``target_no`` targets of the plan came before its own (their
+    ordinal is their place in the plan, their IRI their place in the item)."""
     item = activity.item
     act = _iri(iri.activity(plan, number))
     own = _own_issuer(facts, key)
@@ -297,8 +300,9 @@ def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFact
         g.add(node, _n(DCT, "title"), _zh(policy.title))
         g.add(act, _n(CYL, "citesPolicy"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
-    for target_no, target in enumerate(activity.targets, 1):
-        node = _iri(iri.target(plan, number, target_no))
+    for in_item, target in enumerate(activity.targets, 1):
+        target_no += 1
+        node = _iri(iri.target(plan, number, in_item))
         g.a(node, _n(CYL, "Target"))
         g.add(act, _n(CYL, "hasTarget"), node)
         g.add(node, _n(CYL, "ordinal"), _typed(str(target_no), "integer"))
@@ -316,6 +320,7 @@ def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFact
         if target.program:
             g.add(node, _n(CYL, "servesProgram"), _program(g, target.program))
         g.add(node, _n(CYL, "evidence"), _evidence(g, plan, Mention(target.span, target.sentence), None))
+    return target_no
 
 
 def _evidence(g: GraphWriter, key: str, mention: Mention, entity: str | None) -> str:
