@@ -8,8 +8,10 @@ Cypher, nothing to start. Files in the workspace folder::
                        and its counts
 
 Ladybug keeps one table per label, so each node is filed under its primary label (its most
-specific class); Neo4j gets every label. Loading goes through Parquet files and ``COPY FROM``,
-about 20 times faster than batches of ``UNWIND … MERGE``.
+specific class); Neo4j gets every label. The tables also hold every property and relationship
+the ontology declares, empty where no plan has them (:mod:`kg.stores.ladybug_schema`), so that a
+query reading one gives blanks instead of failing. Loading goes through Parquet files and
+``COPY FROM``, about 20 times faster than batches of ``UNWIND … MERGE``.
 """
 from __future__ import annotations
 
