@@ -29,6 +29,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+import ontology
+
 from .. import project as projection_module
 from ..project import Node, Part, Projection, Relationship, Stream, stream_of
 from . import ladybug_schema
@@ -100,8 +102,10 @@ def stamp(manifest: dict) -> str:
 
 
 def _mapping_code() -> tuple[Path, ...]:
-    """The files a database's tables follow from: a change to any of them rebuilds it."""
-    return (Path(projection_module.__file__), Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG)
+    """The files a database's tables follow from: a change to any of them rebuilds it (the
+    installed ontology too, whose declared properties the tables hold: see ladybug_schema)."""
+    return (Path(projection_module.__file__), Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG,
+            ontology.ONTOLOGY)
 
 
 def _read_stamp(folder: Path) -> dict:

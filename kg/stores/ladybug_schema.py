@@ -8,6 +8,10 @@ class, a column for every literal property whose ``rdfs:domain`` is the class; f
 property, a relationship table between the classes of its domain and range. Terms of other
 vocabularies, which the ontology declares without a domain, take theirs from the ``[declared]``
 tables of ``ontology/projection.toml``.
+
+The ontology read is the workspace's graph and the installed ``ontology/cyl.ttl`` together: the
+canned queries come with the installed code, and a workspace built before a property was added
+still holds the older ontology until its next build.
 """
 from __future__ import annotations
 
@@ -16,6 +20,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
+
+import pyoxigraph as ox
+
+import ontology
 
 from .. import iri
 from .. import project as projection_module
@@ -48,9 +56,11 @@ class Declared:
 def declared(ws: "Workspace", stream: Stream, config: Path | None = None) -> Declared:
     """The tables the workspace's ontology graph and ``projection.toml`` declare, named as the
     stream names its labels, properties and relationship types."""
-    subclass_of, classes = projection_module.ontology_terms(ws)
-    literal_domains = _domains(ws, "DatatypeProperty")
-    object_domains = _domains(ws, "ObjectProperty")
+    stores = (ws.store, installed_ontology())
+    subclass_of = sorted({(c, d) for store in stores for c, d in _rows(store, SUBCLASS_OF)})
+    classes = sorted({c for store in stores for (c,) in _rows(store, CLASSES)})
+    literal_domains = sorted({row for store in stores for row in _domains(store, "DatatypeProperty")})
+    object_domains = sorted({row for store in stores for row in _domains(store, "ObjectProperty")})
     data = tomllib.loads((config or projection_module.CONFIG).read_text("utf-8"))
     section = data.get("declared", {})
     for cls, predicates in section.get("properties", {}).items():
@@ -105,18 +115,35 @@ def from_terms(literal_domains: Iterable[tuple[str, str, str | None]],
     return out
 
 
-def _domains(ws: "Workspace", kind: str) -> list[tuple[str, str, str | None]]:
+PREFIXES = f"PREFIX owl: <{OWL}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}> "
+SUBCLASS_OF = PREFIXES + f"""SELECT ?c ?d WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
+    ?c rdfs:subClassOf ?d . FILTER(isIRI(?c) && isIRI(?d)) }} }}"""
+CLASSES = PREFIXES + f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
+    ?c a owl:Class . FILTER(isIRI(?c)) }} }}"""
+
+
+def installed_ontology() -> ox.Store:
+    """The installed ontology in a store of its own, in the graph a workspace keeps it in."""
+    store = ox.Store()
+    store.load(path=str(ontology.ONTOLOGY), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(iri.ONTOLOGY_GRAPH))
+    return store
+
+
+def _rows(store: ox.Store, sparql: str) -> list[tuple]:
+    """A SELECT's rows as tuples of values (None where unbound)."""
+    return [tuple(None if term is None else term.value for term in solution) for solution in store.query(sparql)]
+
+
+def _domains(store: ox.Store, kind: str) -> list[tuple[str, str, str | None]]:
     """(property, domain class, range class or datatype) of the ontology's properties of a kind
     (``DatatypeProperty`` or ``ObjectProperty``) that declare a domain; a union of classes as
     domain or range gives each of its classes."""
-    _, rows = ws.query(f"""
-        PREFIX owl: <{OWL}> PREFIX rdfs: <{RDFS}> PREFIX rdf: <{RDF}>
+    return _rows(store, PREFIXES + f"""
         SELECT DISTINCT ?p ?d ?r WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
             ?p a owl:{kind} ; rdfs:domain ?domain .
             ?domain (owl:unionOf/rdf:rest*/rdf:first)? ?d . FILTER(isIRI(?d))
             OPTIONAL {{ ?p rdfs:range ?range . ?range (owl:unionOf/rdf:rest*/rdf:first)? ?r . FILTER(isIRI(?r)) }}
             FILTER(isIRI(?p)) }} }}""")
-    return sorted((p, d, r or None) for p, d, r in rows)
 
 
 def extend(stream: Stream, tables: Declared) -> Stream:
