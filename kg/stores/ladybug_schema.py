@@ -63,9 +63,10 @@ def declared(ws: "Workspace", stream: Stream, config: Path | None = None) -> Dec
     object_domains = sorted({row for store in stores for row in _domains(store, "ObjectProperty")})
     data = tomllib.loads((config or projection_module.CONFIG).read_text("utf-8"))
     section = data.get("declared", {})
+    ranges = section.get("ranges", {})
     for cls, predicates in section.get("properties", {}).items():
         for p in predicates:
-            literal_domains.append((p, cls, None))
+            literal_domains.append((p, cls, ranges.get(p)))
     for p, pairs in section.get("relationships", {}).items():
         for domain, range_ in pairs:
             object_domains.append((p, domain, range_))
