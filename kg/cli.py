@@ -2,7 +2,8 @@
 
 Exit codes: 0 all went well; 1 some files could not be built (the rest were) or the
 workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace);
-3 the workspace is busy (another build is writing it).
+3 the workspace is busy (another build is writing it); 130 the build was interrupted (Ctrl-C
+or SIGTERM: what it finished is kept, and running it again finishes it).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_typ
 
 
 EXIT_BUSY = 3
+EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 
 
 def _open(db: Path, **kw):
@@ -60,13 +62,29 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     PATHS are files (.txt .md .docx .pdf .html) and folders, searched recursively. Files
     already built and unchanged are skipped; a changed file replaces its document's graph.
     A file that cannot be read gets one line on stderr naming it and the reason; the other
-    files are still built, and the exit status is 1.
+    files are still built, and the exit status is 1. Interrupted (Ctrl-C, SIGTERM), a build
+    keeps what it finished, stops its workers and exits 130; running it again finishes it.
 
     \b
     Examples:
       kg build examples/corpus --db kg-db
       kg build plan.docx notes/2021/ --db kg-db -j 2
     """
+    from .processes import sigterm_interrupts
+
+    try:
+        with sigterm_interrupts():
+            failed = _build(paths, db, jobs, quiet, wait)
+    except KeyboardInterrupt:
+        if sys.stderr.isatty():
+            click.echo(err=True)            # past the ^C the terminal shows
+        click.echo(f"interrupted: {db} keeps what was built; run the same build again to finish it", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(1 if failed else 0)
+
+
+def _build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> bool:
+    """Run the build and print its summary; whether some files failed."""
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text
 
@@ -85,7 +103,7 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
                        f"failed {len(report.failed)}; workspace {db} holds {len(ws.documents)} documents")
             click.echo()
             click.echo(matrix_text(bodies_programs(ws)), nl=False)
-    sys.exit(1 if report.failed else 0)
+    return bool(report.failed)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
