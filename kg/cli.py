@@ -2,7 +2,8 @@
 
 Exit codes: 0 all went well; 1 some files could not be built (the rest were) or the
 workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace);
-3 the workspace is busy (another build is writing it).
+3 the workspace is busy (another build is writing it); 130 the build was interrupted (Ctrl-C
+or SIGTERM: what it finished is kept, and running it again finishes it).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_typ
 
 
 EXIT_BUSY = 3
+EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 
 
 def _open(db: Path, **kw):
@@ -112,16 +114,33 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     error (exit 2), and paths that hold no plan files leave a warning and exit 1; neither
     creates a workspace. --db must be a workspace, a new or empty folder, or (with --init)
     a folder of other files to make one in.
+    Interrupted (Ctrl-C, SIGTERM), a build keeps what it finished, stops its workers and exits
+    130; running it again finishes it.
 
     \b
     Examples:
       kg build examples/corpus --db kg-db
       kg build examples/formats/003_pingluo_2020.docx examples/corpus --db kg-db -j 2
     """
+    from .processes import sigterm_interrupts
+
+    _check_build(paths, db, init)
+    try:
+        with sigterm_interrupts():
+            failed = _build(paths, db, jobs, quiet, wait)
+    except KeyboardInterrupt:
+        if sys.stderr.isatty():
+            click.echo(err=True)            # past the ^C the terminal shows
+        click.echo(f"interrupted: {db} keeps what was built; run the same build again to finish it", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(1 if failed else 0)
+
+
+def _build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> bool:
+    """Run the build and print its summary; whether some files failed."""
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text
 
-    _check_build(paths, db, init)
     files, _ = expand(paths)
     if not files:
         _nothing_to_build(paths, db)
@@ -139,7 +158,7 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
                        f"failed {len(report.failed)}; workspace {db} holds {len(ws.documents)} documents")
             click.echo()
             click.echo(matrix_text(bodies_programs(ws)), nl=False)
-    sys.exit(1 if report.failed else 0)
+    return bool(report.failed)
 
 
 def _check_build(paths: tuple[Path, ...], db: Path, init: bool) -> None:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import ontology
 
+from .. import processes
 from .. import project as projection_module
 from ..project import Node, Part, Projection, Relationship, Stream, stream_of
 from . import ladybug_schema
@@ -350,24 +351,22 @@ def _in_workers(stream: Stream, folder: Path, workers: int) -> list[dict]:
     _FORKED = stream
     gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
     try:
-        with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                    initializer=_die_with_parent) as pool:
+        # A writer ends with the build that forked it, however the build ends, and holds none of
+        # its locks: a killed build leaves no writer behind in the scratch folder the next one removes.
+        pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=processes.start_worker, initargs=(os.getpid(),))
+        try:
             slices = [pool.submit(_write_slice, str(folder / f"plans-{i}"), bounds[i], bounds[i + 1], ROWS // workers)
                       for i in range(workers)]
-            return [s.result() for s in slices]
+            written = [s.result() for s in slices]
+        except BaseException:       # interrupted, or a writer failed: the others are not waited for
+            processes.stop_pool(pool)
+            raise
+        pool.shutdown()
+        return written
     finally:
         _FORKED = None
         gc.unfreeze()
-
-
-def _die_with_parent() -> None:
-    """A worker ends with the build that forked it: a killed build leaves no writer behind in
-    the scratch folder the next build removes (Linux; elsewhere it ends at its next task)."""
-    import ctypes
-    import signal
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
 
 
 def _can_fork() -> bool:
@@ -774,9 +773,11 @@ def _set_properties(conn, node: Node, columns: list[str]) -> None:
 def _rebuild_lock(folder: Path) -> Iterator[None]:
     with open(folder / LOCK, "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
+        processes.keep_from_children(f)         # the part writers forked meanwhile do not hold it
         try:
             yield
         finally:
+            processes.release(f)
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
