@@ -5,14 +5,18 @@ The rules are about forms, in this order (cue words in ``ontology/header.toml``)
 1. A plan title (…工作要点, …工作计划; page clutter never counts as one) makes a plan, unless a
    news lead under it reports the plan (团市委发布2021年工作要点 / 本报讯…今年全市共青团将…).
 2. A speech (同志们, 谢谢大家, a first line …上的讲话) is refused.
-3. A news lead (本报讯, 记者…获悉, 通讯员) or a meeting report (…召开全体会议…会议要求) is a
-   ``report`` when its opening states a league body's plan for a year ("今年全市共青团将…",
-   "2021年，团市委要…") and tasks follow; any other news article is refused.
+3. A news lead (本报讯, 记者…获悉, 通讯员) or a meeting report (…召开全体会议…会议要求, …会议由某某
+   主持。会上，…) is a ``report`` when its opening states a league body's plan for a year
+   ("今年全市共青团将…", "2021年，团市委要…", "明确今年的工作目标主要是…") and tasks follow, in
+   sentences of their own or listed in the statement itself (抓好A、实施B、建设C等工作); any other
+   news article is refused.
 4. Numbered sections with work items, or a task table, make a plan.
 5. An excerpt without a title is a plan when it has three or more numbered items that read as a
    league body's tasks: items of a sentence or more (not the lines of a table of contents), most
    of them holding league words (团员, 青年, 团组织, 少先队, 共青团 …); the items may start
    mid-list and come in any order.
+6. An untitled text whose opening (after a salutation line) states a league body's plan for a
+   year ("2004年，集团公司团委某某工作的总体要求是…") and goes on with league tasks is a plan.
 """
 from __future__ import annotations
 
@@ -40,8 +44,10 @@ def document_kind(layout: Layout) -> str:
         return REPORT if news and _states_plan(lead, cues) else PLAN
     if _is_speech(text, lead, cues):
         raise NotAPlan("not a work plan: a speech (addressed to its audience), not a plan or a report of one")
-    if any(c in lead for c in cues["news_cues"] + cues["meeting_cues"]):
-        if _states_plan(lead, cues) and _task_sentences(text, layout.body_start, cues) >= 3:
+    if any(c in lead for c in cues["news_cues"] + cues["meeting_cues"] + cues["meeting_floor_cues"]):
+        statements = _plan_statements(lead, cues)
+        if statements and (_task_sentences(text, layout.body_start, cues) >= 3
+                           or any(_listed_tasks(s, cues) >= 3 for s in statements)):
             return REPORT
         raise NotAPlan("not a work plan: a news article that does not report a League body's plan for a year "
                        "(no '今年…将' / '2021年，团市委要…' statement followed by tasks)")
@@ -55,6 +61,8 @@ def document_kind(layout: Layout) -> str:
     numbered = [i for i in tasks if i.number is not None]
     league = [i for i in numbered if any(w in i.span.quote for w in cues["league_words"])]
     if len(numbered) >= 3 and len(league) * 3 >= len(numbered) * 2:
+        return PLAN
+    if _plan_statements(_opening(lead), cues) and _task_sentences(text, layout.body_start, cues) >= 3:
         return PLAN
     raise NotAPlan("not a work plan: no title such as '…工作要点', no numbered sections with work items, "
                    "and no numbered items that read as a League body's tasks")
@@ -81,19 +89,47 @@ def _is_speech(text: str, lead: str, cues: dict) -> bool:
 
 
 def _states_plan(lead: str, cues: dict) -> bool:
-    """The lead says what a league body will do in a year: a year (or 今年) opening a clause,
-    a league body and the body's will (将, 要) in the same sentence."""
+    return bool(_plan_statements(lead, cues))
+
+
+def _plan_statements(lead: str, cues: dict) -> list[str]:
+    """The sentences of the lead that say what a league body will do in a year: a year (or 今年)
+    opening a clause, a league body and the body's will (将, 要, not 主要 or 重要) or what it sets
+    for the year (工作目标, 工作重点, 总体要求) in the same sentence; from the year on."""
     opening = header_cues()["opening"]
     starts = [m.start(1) for m in OPENING_YEAR_RE.finditer(lead)]
     for word in opening["this_year"]:
         starts.extend(m.start() for m in re.finditer(re.escape(word), lead))
-    for pos in starts:
+    found = []
+    for pos in sorted(set(starts)):
         a, b = sentence_bounds(lead, pos)
         sentence = lead[pos:b]
-        if any(w in sentence for w in ("将", "要")) and any(body in lead[a:b] for body in cues["league_bodies"]) \
+        if _wills(sentence, cues) and any(body in lead[a:b] for body in cues["league_bodies"]) \
                 and not any(c in sentence for c in opening["review_cues"]):
-            return True
-    return False
+            found.append(sentence)
+    return found
+
+
+def _wills(sentence: str, cues: dict) -> bool:
+    if any(w in sentence for w in cues["statement_words"]):
+        return True
+    for word in cues["not_will"]:
+        sentence = sentence.replace(word, "")
+    return any(w in sentence for w in cues["will_words"])
+
+
+def _listed_tasks(sentence: str, cues: dict) -> int:
+    """How many tasks a statement lists itself (抓好A、实施B、建设C), each of a few words."""
+    parts = re.split("|".join(map(re.escape, cues["task_list_separators"])), sentence)
+    return sum(1 for part in parts if len(part.strip()) >= 4)
+
+
+def _opening(lead: str) -> str:
+    """The first sentences of a text, after a salutation line (各单位团委：)."""
+    lines = [line for line in lead.split("\n") if line.strip()]
+    if lines and lines[0].rstrip().endswith(("：", ":")):
+        lines = lines[1:]
+    return "\n".join(lines[:2])
 
 
 def _task_sentences(text: str, start: int, cues: dict) -> int:
