@@ -216,6 +216,11 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "program", scheme_program(key)
     if lexicon.is_literal_formula(name):
         return "formula", None
+    if AMOUNT_RE.fullmatch(name):
+        # 两个“10万元”工程: a quoted amount names nothing alone; with a head it is the whole name.
+        if descriptor in cue["naming_heads"]:
+            return "program", found_program(name + descriptor, _type_by_suffix(descriptor))
+        return "amount", None
     if _is_theme(text, start, end) and HAS_CJK_RE.search(name) and not set(name) & set("《》"):
         return "program", found_program(name, _type_by_suffix(descriptor))     # 以“…”为主题的…活动
     if lexicon.is_formula(DOTS_RE.sub("", name)) and not descriptor_is_head(descriptor):
@@ -261,6 +266,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
 
 
 DOTS_RE = re.compile("[·•・.．]")
+# A quoted amount or count (“10万元”, “100个”): a number, its scale and a unit, nothing else.
+AMOUNT_RE = re.compile(r"[0-9０-９.．]+[万亿千百]?[元个名项人次场户%％]*")
 _NUMERAL_START_RE = re.compile("^[一二两三四五六七八九十百千万双]")
 PARALLEL_SPLIT_RE = re.compile(r"[、\s]+")
 

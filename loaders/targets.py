@@ -379,6 +379,8 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
     noun = ""
     if rest and CJK_RE.match(rest[:1] if rest[0] != "的" else rest[1:2] or " "):
         noun = rest[1:] if rest.startswith("的") else rest
+    elif rest[:1] == "“" and "”" in rest:
+        noun = rest[:rest.index("”") + 1]               # 建设18个“某某家园”: the quoted thing counted
     before = _trim(before)
     if len(before) < 3 and not noun and ca > lo:
         # 全年不少于3场次: the thing counted stands in the clause before.

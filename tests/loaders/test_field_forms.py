@@ -3,6 +3,7 @@ statement lists its tasks, meeting reports, untitled notices that state the year
 that name the plan, bare-year titles, cited 文号, attendance counts and metric phrases (one
 fixture a form, each under ``tests/fixtures/forms/field/``)."""
 import pathlib
+from decimal import Decimal
 
 import pytest
 
@@ -18,7 +19,7 @@ def facts(name):
 
 
 def targets(doc):
-    return [(t.metric, t.comparator, int(t.value)) for a in doc.activities for t in a.targets]
+    return [(t.metric, t.comparator, t.value) for a in doc.activities for t in a.targets]
 
 
 def programs(doc):
@@ -102,3 +103,20 @@ def test_who_attended_a_meeting_is_no_target():
     doc = facts("report_attendance.txt")
     assert doc.kind == "report"
     assert targets(doc) == [("青年志愿服务活动场次", ">=", 20)]
+
+
+def test_symbol_comparators_age_bounds_and_quoted_counted_things():
+    # 35周岁以下青工: who is meant; ≤0.5, ≥95%: comparators written as symbols; 6个“青安驿站”
+    doc = facts("target_forms_notice.txt")
+    found = targets(doc)
+    assert ("青工千人负伤率", "<=", Decimal("0.5")) in found
+    assert ("查出隐患整改率", ">=", 95) in found
+    assert any(m.endswith("“青安驿站”数") and v == 6 for m, _, v in found)
+    assert not any(v == 35 for _, _, v in found)
+
+
+def test_a_quoted_amount_is_a_name_only_with_its_head():
+    # 两个“5万元”工程: the amount and its head, never the amount alone
+    doc = facts("target_forms_notice.txt")
+    assert "5万元工程" in programs(doc)
+    assert "5万元" not in programs(doc)
