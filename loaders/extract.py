@@ -11,7 +11,7 @@ import ahocorasick
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
 from .intervals import Intervals
-from .kinds import REPORT, NotAPlan, document_kind
+from .kinds import REPORT, NotAPlan, continued_statement_year, document_kind
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
@@ -39,6 +39,8 @@ def extract(raw: RawDocument) -> DocumentFacts:
                       document=raw.source.name)
     issuer = found.organization
     year = header.year
+    if kind == REPORT and year is None:
+        year = continued_statement_year(layout)
     # A report's page date is the news's, not the reported plan's: it dates 今年 only.
     issued, issued_span = (header.signed_date, header.signed) if kind == REPORT else (header.issued_date, header.issued)
     facts = DocumentFacts(

@@ -9,7 +9,8 @@ The rules are about forms, in this order (cue words in ``ontology/header.toml``)
    主持。会上，…) is a ``report`` when its opening states a league body's plan for a year
    ("今年全市共青团将…", "2021年，团市委要…", "明确今年的工作目标主要是…") and tasks follow, in
    sentences of their own or listed in the statement itself (抓好A、实施B、建设C等工作); any other
-   news article is refused.
+   news article is refused. An article continued from another page ("（上接第一版）") may state
+   the plan anywhere in it.
 4. Numbered sections with work items, or a task table, make a plan.
 5. An excerpt without a title is a plan when it has three or more numbered items that read as a
    league body's tasks: items of a sentence or more (not the lines of a table of contents), most
@@ -28,6 +29,7 @@ from .structure import OPENING_YEAR_RE, Layout, sentence_bounds
 PLAN, REPORT = "plan", "report"
 _LEAD = 400                 # a news lead or meeting report states its subject this early
 _TASK_CLAUSE = re.compile("[，。；,;]")
+_CONTINUATION = 20          # "（上接第一版）" opens a continued article
 
 
 class NotAPlan(Exception):
@@ -44,8 +46,10 @@ def document_kind(layout: Layout) -> str:
         return REPORT if news and _states_plan(lead, cues) else PLAN
     if _is_speech(text, lead, cues):
         raise NotAPlan("not a work plan: a speech (addressed to its audience), not a plan or a report of one")
-    if any(c in lead for c in cues["news_cues"] + cues["meeting_cues"] + cues["meeting_floor_cues"]):
-        statements = _plan_statements(lead, cues)
+    continued = any(c in lead[:_CONTINUATION] for c in cues["continuation_cues"])
+    if continued or any(c in lead for c in cues["news_cues"] + cues["meeting_cues"] + cues["meeting_floor_cues"]):
+        # An article continued from another page has its lead there: its statement may stand anywhere.
+        statements = _plan_statements(text[layout.body_start:] if continued else lead, cues)
         if statements and (_task_sentences(text, layout.body_start, cues) >= 3
                            or any(_listed_tasks(s, cues) >= 3 for s in statements)):
             return REPORT
@@ -86,6 +90,20 @@ def _is_speech(text: str, lead: str, cues: dict) -> bool:
     if any(first.endswith(end) for end in cues["speech_title_ends"]):
         return True
     return any(c in text for c in cues["speech_cues"])
+
+
+def continued_statement_year(layout: Layout) -> int | None:
+    """The year a continued article ("（上接第一版）…") states the body's plan for, wherever it
+    stands ("…2022年，某某团委将继续…"); None for any other text."""
+    cues = header_cues()["kinds"]
+    text = layout.text.text
+    if not any(c in _lead(text, layout.body_start)[:_CONTINUATION] for c in cues["continuation_cues"]):
+        return None
+    for sentence in _plan_statements(text[layout.body_start:], cues):
+        m = OPENING_YEAR_RE.match(sentence)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def _states_plan(lead: str, cues: dict) -> bool:

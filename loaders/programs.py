@@ -230,6 +230,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
     if name.endswith(tuple(cue["rule_endings"])) or (
             descriptor.endswith(tuple(cue["rule_endings"])) and not _has_head(name, descriptor)):
         return "rule", None                 # “某某工作制”, “某某”弹性工作制: a way of working
+    if descriptor.endswith(tuple(cue["model_endings"])) and not _has_head(name, descriptor):
+        return "model", None                # “某某”三维立体管控模型: a structure, not a program
     if "、" in name:
         parts = name.split("、")
         if _parallel(name):

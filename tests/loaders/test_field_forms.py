@@ -120,3 +120,17 @@ def test_a_quoted_amount_is_a_name_only_with_its_head():
     doc = facts("target_forms_notice.txt")
     assert "5万元工程" in programs(doc)
     assert "5万元" not in programs(doc)
+
+
+def test_article_continued_from_another_page_states_its_plan_at_the_end():
+    # （上接第一版）一是…二是…三是… / 2023年，某某集团团委将继续…: a report, of the year stated last
+    doc = facts("report_continued.txt")
+    assert doc.kind == "report"
+    assert doc.year == 2023
+    assert {"青工讲堂", "青年突击队", "岗位建功工程"} <= programs(doc)
+
+
+def test_a_quote_before_a_model_or_a_working_reality_is_no_program():
+    # 构建“一企多园”协同管理模型, 适应“跨区域经营”工作实际
+    doc = facts("report_continued.txt")
+    assert not {"一企多园", "跨区域经营"} & programs(doc)
