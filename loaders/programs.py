@@ -456,8 +456,16 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
             whole = _whole_name(s, start, end, m.group(g), descriptor)
             if whole:
                 a, b, name, ptype = whole
-                mentions.append(ProgramMention(found_program(name, ptype), text.span(a, b)))
+                key = resolve(name)             # “青马”工程: a known program's name, its core quoted
+                program = scheme_program(key) if key else found_program(name, ptype)
+                mentions.append(ProgramMention(program, text.span(a, b)))
                 quoted_spans.append((a, b))
+            elif _known_with_head(m.group(g), descriptor):
+                # “青马”工程培训班: the core and the head after it name a known program
+                head = _known_with_head(m.group(g), descriptor)
+                mentions.append(ProgramMention(scheme_program(resolve(m.group(g) + head)),
+                                               text.span(start - 1, end + 1 + len(head))))
+                quoted_spans.append((start - 1, end + 1 + len(head)))
             elif _campaign_in_phrase(m.group(g), descriptor):
                 mentions.append(ProgramMention(found_program(m.group(g), _type_by_suffix(descriptor)),
                                                text.span(start, end)))
@@ -517,6 +525,15 @@ def _whole_name(s: str, start: int, end: int, name: str, descriptor: str) -> tup
     if len(prefix) < 2:
         a, prefix = start - 1, ""           # 抓好“筑梦”工程: the core and its head
     return a, end + 1 + len(descriptor), tidy(prefix + name + descriptor), _type_by_suffix(descriptor)
+
+
+def _known_with_head(name: str, descriptor: str) -> str | None:
+    """The naming head opening the words after a quoted core when core and head are a known
+    program's name (“青马”工程培训班 → 青马工程), else None."""
+    for head in sorted(lexicon.cues()["programs"]["naming_heads"], key=len, reverse=True):
+        if descriptor.startswith(head) and resolve(name + head):
+            return head
+    return None
 
 
 def _campaign_in_phrase(name: str, descriptor: str) -> bool:

@@ -134,3 +134,10 @@ def test_a_quote_before_a_model_or_a_working_reality_is_no_program():
     # 构建“一企多园”协同管理模型, 适应“跨区域经营”工作实际
     doc = facts("report_continued.txt")
     assert not {"一企多园", "跨区域经营"} & programs(doc)
+
+
+def test_quoted_core_of_a_known_program_with_its_head():
+    # 办好“青马”工程培训班: the known program, its core quoted; “第二课堂”课程体系 keeps its program
+    doc = facts("quoted_core_known_program.txt")
+    assert {"青年马克思主义者培养工程", "第二课堂"} <= programs(doc)
+    assert "一核多翼" not in programs(doc)
