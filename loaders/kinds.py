@@ -16,6 +16,8 @@ The rules are about forms, in this order (cue words in ``ontology/header.toml``)
    league body's tasks: items of a sentence or more (not the lines of a table of contents), most
    of them holding league words (团员, 青年, 团组织, 少先队, 共青团 …); the items may start
    mid-list and come in any order.
+Before 4 and 5: an untitled text whose first sentence looks back (近年来…取得良好成效) and states
+no plan for a year is a summary of work done, refused however it numbers its parts.
 6. An untitled text whose opening (after a salutation line) states a league body's plan for a
    year ("2004年，集团公司团委某某工作的总体要求是…") and goes on with league tasks is a plan.
 """
@@ -55,6 +57,9 @@ def document_kind(layout: Layout) -> str:
             return REPORT
         raise NotAPlan("not a work plan: a news article that does not report a League body's plan for a year "
                        "(no '今年…将' / '2021年，团市委要…' statement followed by tasks)")
+    if _is_summary(lead, cues):
+        raise NotAPlan("not a work plan: a summary of work done (its opening looks back: 近年来…取得…成效), "
+                       "not a plan or a report of one")
     body_items = [i for i in layout.items if not i.from_table]
     table_rows = len(layout.items) - len(body_items)
     if table_rows >= 3:
@@ -140,6 +145,13 @@ def _listed_tasks(sentence: str, cues: dict) -> int:
     """How many tasks a statement lists itself (抓好A、实施B、建设C), each of a few words."""
     parts = re.split("|".join(map(re.escape, cues["task_list_separators"])), sentence)
     return sum(1 for part in parts if len(part.strip()) >= 4)
+
+
+def _is_summary(lead: str, cues: dict) -> bool:
+    """The first sentence looks back (近年来…取得良好成效) and states no plan for a year."""
+    opening = _opening(lead)
+    first = re.split("[。！？\n]", opening, 1)[0]
+    return any(c in first for c in cues["summary_cues"]) and not _plan_statements(opening, cues)
 
 
 def _opening(lead: str) -> str:

@@ -141,3 +141,19 @@ def test_quoted_core_of_a_known_program_with_its_head():
     doc = facts("quoted_core_known_program.txt")
     assert {"青年马克思主义者培养工程", "第二课堂"} <= programs(doc)
     assert "一核多翼" not in programs(doc)
+
+
+def test_untitled_summary_of_work_done_is_refused_however_numbered():
+    # 近年来，团市委……取得良好成效。 then 一、（一）… of results: a summary, not a plan
+    with pytest.raises(ReadError, match="summary of work done"):
+        facts("summary_numbered.txt")
+
+
+def test_measures_a_report_counts_are_no_targets_and_a_slogan_names_the_place():
+    # 实施18条举措, 等12条举措, 等6项措施: the plan's own measures; “美丽浙江·青春行动” and
+    # 浙江共青团 together name the province
+    doc = facts("report_measures_counted.txt")
+    assert doc.kind == "report" and doc.year == 2023
+    assert targets(doc) == []
+    assert doc.issuer.label == "共青团浙江省委"
+    assert "美丽浙江·青春行动" in programs(doc)
