@@ -374,6 +374,8 @@ def _name_ending_at(segment: str, sm_start: int, suffix: str) -> tuple[int, int,
     if suffix.endswith(tuple(cue["verb_bound_suffixes"])) and not starts:
         return None
     name = _leading_quantifier_re().sub("", segment[begin:end])
+    if segment[begin:end - len(name)] in cue["kind_quantifiers"]:
+        return None                         # 各类文化艺术比赛: a kind of contest, no name
     begin = end - len(name)
     core = _edition_re().sub("", name)
     if suffix in cue["edition_bound_suffixes"] and core == name:
@@ -567,6 +569,8 @@ def opening_names(s: str, openings: Iterable[tuple[int, int]], taken: Intervals)
         name = s[pos:end]
         if not NAME_RUN_RE.fullmatch(name) or taken.overlaps(pos, end):
             continue
+        if name.startswith(tuple(lexicon.cues()["programs"]["kind_quantifiers"])):
+            continue                        # 举办各类某某比赛: a kind of thing, no name
         core = _edition_re().sub("", name)
         suffix = next((x for x in _opening_suffixes() if core.endswith(x)), None)
         if suffix is None or len(core) - len(suffix) < 3 or len(core) > 24:

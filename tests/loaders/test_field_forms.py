@@ -157,3 +157,9 @@ def test_measures_a_report_counts_are_no_targets_and_a_slogan_names_the_place():
     assert targets(doc) == []
     assert doc.issuer.label == "共青团浙江省委"
     assert "美丽浙江·青春行动" in programs(doc)
+
+
+def test_a_kind_of_contest_is_no_program():
+    # 举办各类校园文化艺术比赛, 开展各种青年交友活动: kinds of things; a named contest stays
+    doc = facts("kind_of_contest.txt")
+    assert programs(doc) == {"青溪学院青年创新创业大赛"}
