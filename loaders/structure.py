@@ -347,7 +347,7 @@ def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None,
         return stated
     if header.signed_date:
         return header.signed_date.year, header.signed
-    named = named_plan_year(text, body_start, opening_end)
+    named = named_plan_year(text, body_start, body_start + 600)
     if named:
         return named
     return None, None
@@ -357,7 +357,7 @@ def named_plan_year(text: Text, start: int, end: int) -> tuple[int, Span] | None
     """The first year in the opening that names the plan or its meeting ("亮出2022年任务书",
     "召开2022年度共青团工作部署会"), a few words allowed between (cue words in header.toml)."""
     names = "|".join(map(re.escape, header_cues()["opening"]["plan_names"]))
-    pattern = re.compile(rf"((?:19|20)\d{{2}})\s*年度?[\u4e00-\u9fff]{{0,4}}?(?:{names})")
+    pattern = re.compile(rf"((?:19|20)\d{{2}})\s*年度?[\u4e00-\u9fff]{{0,6}}?(?:{names})")
     for a, b in _content_lines(text.text, start, min(end, len(text.text))):
         m = pattern.search(text.text, a, b)
         if m:

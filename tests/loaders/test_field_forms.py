@@ -163,3 +163,10 @@ def test_a_kind_of_contest_is_no_program():
     # 举办各类校园文化艺术比赛, 开展各种青年交友活动: kinds of things; a named contest stays
     doc = facts("kind_of_contest.txt")
     assert programs(doc) == {"青溪学院青年创新创业大赛"}
+
+
+def test_report_year_from_a_spaced_year_naming_the_plan_after_a_dated_lead():
+    # 4 月 12 日,… 对 2021 年学校共青团工作要点进行解读: the lead's date reads as no year
+    doc = facts("report_year_spaced.txt")
+    assert doc.kind == "report"
+    assert doc.year == 2021
