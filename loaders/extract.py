@@ -11,7 +11,7 @@ import ahocorasick
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
 from .intervals import Intervals
-from .kinds import REPORT, NotAPlan, document_kind
+from .kinds import REPORT, NotAPlan, continued_statement_year, document_kind
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
@@ -30,13 +30,17 @@ def extract(raw: RawDocument) -> DocumentFacts:
     text = normalize(raw)
     layout = parse_layout(text)
     kind = check_work_plan(raw, layout)
-    if kind == REPORT and all(item.from_table for item in layout.items):
+    # A report, or a plan that numbers nothing (an opening that states the year's plan and goes
+    # on in paragraphs), has one item per paragraph.
+    if all(item.from_table for item in layout.items):
         layout.items = paragraph_items(text, layout.body_start) + layout.items
     header = layout.header
     found = issuer_of(text, header.issuer_lines, header.title, doc_number=header.doc_number,
                       document=raw.source.name)
     issuer = found.organization
     year = header.year
+    if kind == REPORT and year is None:
+        year = continued_statement_year(layout)
     # A report's page date is the news's, not the reported plan's: it dates 今年 only.
     issued, issued_span = (header.signed_date, header.signed) if kind == REPORT else (header.issued_date, header.issued)
     facts = DocumentFacts(

@@ -31,6 +31,8 @@ DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［【(（]\s*(?:19|20)\d
 TITLE_RE = re.compile(r"工作要点|工作计划|工作安排|要点")
 YEAR_RE = re.compile(r"((?:19|20)\d{2}|[一二][〇○零一二三四五六七八九]{3})\s*年")
 # A school year (2022-2023学年第二学期) spans two calendar years.
+# A title may open with its year written bare, without 年 (2024街道团委工作计划).
+BARE_TITLE_YEAR_RE = re.compile(r"\s*((?:19|20)\d{2})(?=[\u4e00-\u9fff])")
 SCHOOL_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*学?年")
 # A year at the start of a sentence or clause of the opening (2024年，… / 2023年我校… / 2020年全市…).
 OPENING_YEAR_RE = re.compile(r"(?:^|(?<=[，,。：:；;\s]))((?:19|20)\d{2})\s*年(?:度)?(?!以来|底|末|前|初|上半|下半)")
@@ -210,6 +212,9 @@ def title_year(title: str, opening: int | None = None) -> int | None:
     if m:
         return written_year(m.group(1))
     m = re.search(r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)", title)
+    if m:
+        return int(m.group(1))
+    m = BARE_TITLE_YEAR_RE.match(title)        # 2024街道团委工作计划: a year opening the title bare
     return int(m.group(1)) if m else None
 
 
@@ -243,6 +248,8 @@ def own_doc_number(text: Text, start: int, end: int) -> Span | None:
         line_start = s.rfind("\n", 0, m.start()) + 1
         before = s[line_start:m.start()]
         if CITED_BEFORE_RE.search(before) or "《" in before and "》" in before:
+            continue
+        if s.startswith(tuple(header_cues()["doc_number"]["cited_after"]), m.end()):
             continue
         return _strip(text, m.start(), m.end())
     return None
@@ -340,7 +347,22 @@ def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None,
         return stated
     if header.signed_date:
         return header.signed_date.year, header.signed
+    named = named_plan_year(text, body_start, body_start + 600)
+    if named:
+        return named
     return None, None
+
+
+def named_plan_year(text: Text, start: int, end: int) -> tuple[int, Span] | None:
+    """The first year in the opening that names the plan or its meeting ("亮出2022年任务书",
+    "召开2022年度共青团工作部署会"), a few words allowed between (cue words in header.toml)."""
+    names = "|".join(map(re.escape, header_cues()["opening"]["plan_names"]))
+    pattern = re.compile(rf"((?:19|20)\d{{2}})\s*年度?[\u4e00-\u9fff]{{0,6}}?(?:{names})")
+    for a, b in _content_lines(text.text, start, min(end, len(text.text))):
+        m = pattern.search(text.text, a, b)
+        if m:
+            return int(m.group(1)), text.span(m.start(1), m.end())
+    return None
 
 
 def find_tables(text: Text) -> list[TableLayout]:
