@@ -58,16 +58,19 @@ def extract(raw: RawDocument) -> DocumentFacts:
         activity.programs = [(pm.program, _mention(text, pm.span, lo, hi)) for pm in programs[first:last]]
         activity.organizations = [(org, _mention(text, span, lo, hi))
                                   for org, span in find_organizations(text, lo, hi, issuer)]
-        if item.units:
-            activity.responsible = [(org, _mention(text, span, item.units.start, item.units.end))
-                                    for org, span in responsible_units(text, item.units, issuer)]
+        for cell in (item.units, item.support):             # lead units first, then supporting ones
+            if cell:
+                activity.responsible += [(org, _mention(text, span, cell.start, cell.end))
+                                         for org, span in responsible_units(text, cell, issuer)]
         for m in POLICY_RE.finditer(text.text, lo, hi):
             title = m.group(1).strip()
             if own_title and title.replace(" ", "") == own_title:
                 continue
             policy = Policy("p-" + hashlib.sha1(lexicon.squeeze(title).encode("utf-8")).hexdigest()[:12], title)
             activity.policies.append((policy, _mention(text, text.span(m.start(1), m.end(1)), lo, hi)))
-        for tm in parse_targets(text, lo, hi, quoted):
+        stated = [tm for a, b in [(lo, hi)] + [(c.start, c.end) for c in item.goals]
+                  for tm in parse_targets(text, a, b, quoted)]
+        for tm in stated:
             deadline = tm.deadline or item.deadline or headings.deadline(item)
             activity.targets.append(Target(
                 metric=tm.metric, comparator=tm.comparator, value=tm.value, value_text=tm.value_text,

@@ -5,7 +5,8 @@
 1. Layout: paragraphs are joined with "\\n". A Table is set off by a blank line before and after
    and laid out as plain-text task tables are: each cell on its own line as "\\t" + cell text
    (newlines and tabs inside a cell become a space, the cell is stripped), a blank line between
-   rows. ``Text.tables`` holds the cell spans (the cell text, without the tab).
+   rows. ``Text.tables`` holds the cell spans (the cell text, without the tab) and which cells
+   the file merges with the cell above.
 2. Conversion artefacts, line by line: "\\r\\n" and "\\r" become "\\n"; BOM and zero-width
    characters are dropped; NFC (not NFKC: full-width punctuation stays); "[bookmark: …]" markers
    and markdown emphasis markers ``**…**`` / ``__…__`` are removed; "一一" at the start of a
@@ -213,10 +214,16 @@ def _collapse_blank_runs(lines: list[_Line]) -> list[_Line]:
 
 def _assemble(lines: list[_Line], tables: list[Table]) -> Text:
     layouts = [TableLayout([[] for _ in table.rows]) for table in tables]
+    merged: list[set[int]] = [set() for _ in tables]
     offset = 0
     for line in lines:
         if line.cell is not None:
             table, row = line.cell
-            layouts[table].rows[row].append(Span(offset + 1, offset + len(line.text), line.text[1:]))
+            cells = layouts[table].rows[row]
+            if (row, len(cells)) in tables[table].merged:
+                merged[table].add(offset + 1)
+            cells.append(Span(offset + 1, offset + len(line.text), line.text[1:]))
         offset += len(line.text) + 1
+    for layout, starts in zip(layouts, merged):
+        layout.merged = frozenset(starts)
     return Text("\n".join(line.text for line in lines), layouts)

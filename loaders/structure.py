@@ -8,8 +8,11 @@ table or flattened into text (one cell a line, rows separated by blank lines).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .clutter import clutter_kind, header_cues, is_clutter, publish_date_zone
 from .dates import find_dates, written_year
@@ -40,12 +43,14 @@ COVER_FRAGMENT = 6
 # A cited document's 文号 follows its 《》 title or stands in brackets in running text.
 CITED_BEFORE_RE = re.compile(r"(?:》\s*[（(\[［【]?|[（(\[［【])\s*$")
 
-TABLE_HEADERS = {
-    "number": ("序号", "编号"),
-    "content": ("工作内容", "工作任务", "主要任务", "任务内容", "重点工作", "工作事项"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限"),
-    "units": ("责任单位", "牵头单位", "责任部门", "承办单位", "负责单位"),
-}
+TABLE_COLUMNS = Path(__file__).resolve().parent.parent / "ontology" / "tables.toml"
+
+
+@functools.cache
+def table_columns() -> dict[str, tuple[str, ...]]:
+    """The column names of a task table, by column (``ontology/tables.toml``)."""
+    with TABLE_COLUMNS.open("rb") as f:
+        return {key: tuple(names) for key, names in tomllib.load(f)["columns"].items()}
 
 
 @dataclass
@@ -93,6 +98,8 @@ class Item:
     deadline: Span | None = None
     units: Span | None = None
     from_table: bool = False
+    support: Span | None = None                             # a table's 配合单位, after the lead units
+    goals: list[Span] = field(default_factory=list)         # the row's other cells that may state targets
 
 
 @dataclass
@@ -344,18 +351,31 @@ def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None,
 
 
 def find_tables(text: Text) -> list[TableLayout]:
-    """Task tables: the reader's own, or flattened ones found in the text."""
-    if text.tables:
-        return [t for t in text.tables if _columns(t.header)]
-    return [t for t in _flattened_tables(text) if _columns(t.header)]
+    """Task tables: the reader's own, else flattened ones found in the text (cells on tab-led
+    lines, or a row a line with its cells set apart by wide spaces or bars); a caption row above
+    the header is dropped."""
+    found = text.tables or _flattened_tables(text) or _line_tables(text)
+    return [t for t in (_from_header(t) for t in found) if t is not None]
+
+
+def _from_header(table: TableLayout) -> TableLayout | None:
+    """The table from its header row on (caption rows such as 重点工作任务清单 dropped), or None
+    when no row names a task table's columns."""
+    rows = list(table.rows)
+    while rows and not _columns([c.quote.strip() for c in rows[0]]):
+        rows.pop(0)
+    return TableLayout(rows, table.merged) if rows else None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
+    """Which column holds what (number, content, deadline, goal, units, support); each header cell
+    names one column at most."""
     cols: dict[str, int] = {}
     for i, name in enumerate(header):
-        for key, names in TABLE_HEADERS.items():
+        for key, names in table_columns().items():
             if key not in cols and any(n in name for n in names):
                 cols[key] = i
+                break
     return cols if "content" in cols and len(cols) >= 2 else {}
 
 
@@ -387,32 +407,85 @@ def _flattened_tables(text: Text) -> list[TableLayout]:
         rows.append(row)
     if rows:
         tables.append(TableLayout(rows))
-    out = []
-    for t in tables:
-        # Drop title rows above the header (a one-cell caption such as 重点工作任务清单).
-        while t.rows and not _columns(t.header):
-            t.rows.pop(0)
-        if t.rows:
-            out.append(t)
-    return out
+    return tables
+
+
+# Cells of a row laid out on one line: set apart by a tab, two spaces or more, or a bar (|).
+CELL_GAP_RE = re.compile(r"\t+|[ \u3000\xa0]{2,}|\u3000|[ \t]*[|｜][ \t]*")
+
+
+def _line_cells(text: Text, a: int, b: int) -> list[Span]:
+    s = text.text
+    line = s[a:b]
+    lead = len(line) - len(line.lstrip(" \t\u3000|｜"))
+    tail = len(line.rstrip(" \t\u3000|｜"))
+    cells, pos = [], a + lead
+    for m in CELL_GAP_RE.finditer(s, a + lead, a + tail):
+        cells.append(text.span(pos, m.start()))
+        pos = m.end()
+    cells.append(text.span(pos, a + tail))
+    return cells
+
+
+def _line_tables(text: Text) -> list[TableLayout]:
+    """Tables flattened a row a line (as PDF text or a plain-text copy lays them out): a header
+    line naming the columns, then the lines with as many cells; a line with fewer cells, or
+    none, ends the table (a markdown rule line |---| is passed over)."""
+    s = text.text
+    tables: list[TableLayout] = []
+    rows: list[list[Span]] = []
+    for a, b in _spans_of_lines(s):
+        line = s[a:b]
+        if rows and re.fullmatch(r"[\s|｜:：\-—－]+", line) and "-" in line:
+            continue
+        cells = _line_cells(text, a, b) if line.strip() else []
+        if rows and len(cells) == len(rows[0]):
+            rows.append(cells)
+            continue
+        if rows:
+            tables.append(TableLayout(rows))
+            rows = []
+        if len(cells) >= 3 and _columns([c.quote for c in cells]):
+            rows = [cells]
+    if rows:
+        tables.append(TableLayout(rows))
+    return [t for t in tables if len(t.rows) >= 2]
 
 
 def table_items(table: TableLayout, first_ordinal: int) -> list[Item]:
-    """One item per row of a task table."""
+    """One item per row of a task table. A header row repeated where the table runs over a page
+    is passed over. A merged cell continues the cell above it: a cell the file merges down, and
+    every empty cell of a row without a 序号 of its own (the row continues the task above), so
+    the row takes the number, deadline and units of the row above."""
     cols = _columns(table.header)
-    items = []
+    header = table.header
+    items: list[Item] = []
+    above: dict[str, Span] = {}
     for row in table.rows[1:]:
+        if [c.quote.strip() for c in row] == header:
+            continue
+
         def cell(key: str) -> Span | None:
             i = cols.get(key)
             return row[i] if i is not None and i < len(row) and row[i].quote.strip() else None
         content = cell("content")
         if content is None:
             continue
-        number = cell("number")
+        own = {key: cell(key) for key in ("number", "deadline", "units", "support")}
+        continued = "number" in cols and own["number"] is None
+
+        def merged_cell(key: str) -> bool:
+            i = cols.get(key)
+            return i is not None and i < len(row) and (continued or row[i].start in table.merged)
+        merged = {key: own[key] or (above.get(key) if merged_cell(key) else None) for key in own}
+        above = {key: span for key, span in merged.items() if span is not None}
+        number = merged["number"]
+        goal = cell("goal")
         items.append(Item(
             ordinal=first_ordinal + len(items), title=_title_of(content), span=content,
             number=number.quote.strip() if number else None,
-            deadline=cell("deadline"), units=cell("units"), from_table=True))
+            deadline=merged["deadline"], units=merged["units"], from_table=True,
+            support=merged["support"], goals=[c for c in (own["deadline"], goal) if c is not None]))
     return items
 
 
