@@ -28,7 +28,15 @@ ITEM_RE = re.compile(
     rf"|(?P<dash>——|—{{1,2}}|－－|[★☆●◆■](?=[ \u3000]*[\u4e00-\u9fff“]))"
     rf"|(?P<shi>[{CN_DIGITS}]{{1,3}})是"
     rf"|[（(](?P<paren>[{CN_DIGITS}]{{1,3}})[）)]"
+    rf"|[（(](?P<paren_arabic>\d{{1,2}})[）)]"
+    rf"|(?P<circled>[\u2460-\u2473])"
+    rf"|第(?P<ordinal>[{CN_DIGITS}]{{1,3}})[，,、：:]"
     rf")[ \u3000]*", re.M)
+# A part or chapter heading (第一部分 思想引领, 第二章 …): a section when no 一、 heading exists.
+PART_RE = re.compile(rf"^[ \t\u3000]*第([{CN_DIGITS}]{{1,3}})(?:部分|章|篇)[ \u3000、，,.．:：]*(\S.*)?$", re.M)
+# An enumeration inside a paragraph (…，一是…；二是…。 / 第一，…。第二，…): after a clause break.
+INLINE_ITEM_RE = re.compile(
+    rf"(?:(?<=^)|(?<=[，,。；;：:\s]))(?:(?P<shi>[{CN_DIGITS}]{{1,3}})是|第(?P<ordinal>[{CN_DIGITS}]{{1,3}})[，,、：:])", re.M)
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 TITLE_RE = re.compile(r"工作要点|工作计划|工作安排|要点")
@@ -510,12 +518,18 @@ def parse_layout(text: Text) -> Layout:
     for m in SECTION_RE.finditer(s, body_start):
         if not in_table(m.start()) and len(m.group(2)) <= 80:
             marks.append((m.start(), "section", m))
+    if not marks:
+        marks = [(m.start(), "section", m) for m in PART_RE.finditer(s, body_start)
+                 if not in_table(m.start()) and len(m.group(0).strip()) <= 80]
     section_starts = {p for p, _, _ in marks}
     for m in ITEM_RE.finditer(s, body_start):
         if not in_table(m.start()) and m.start() not in section_starts:
             marks.append((m.start(), "item", m))
+    if not section_starts:
+        marks = _paren_sections(marks)
     marks.extend(_unnumbered_sections(text, body_start, marks, in_table))
     marks.sort(key=lambda x: x[0])
+    marks = _with_inline_items(s, body_start, marks, in_table)
 
     body_end = min((a for a, _ in table_zone), default=len(s))
     body_end = min(body_end, _page_tail(s, marks[0][0] if marks else body_start))
@@ -535,7 +549,10 @@ def parse_layout(text: Text) -> Layout:
         if kind == "section":
             line_end = s.find("\n", pos)
             line_end = nxt if line_end < 0 else min(line_end, nxt)
-            title_start = m.start(2) if m.lastindex and m.lastindex >= 2 else pos
+            if m.re is ITEM_RE:             # a （一） heading taken as a section
+                title_start = m.end()
+            else:
+                title_start = m.start(2) if m.lastindex and m.lastindex >= 2 and m.start(2) >= 0 else pos
             sections.append(Section(len(sections) + 1, _strip(text, title_start, line_end), _strip(text, pos, nxt)))
         else:
             body = _strip(text, m.end(), nxt)
@@ -572,10 +589,54 @@ def _page_tail(s: str, start: int) -> int:
 
 
 def _item_number(m: re.Match) -> str | None:
-    for key in ("arabic", "shi", "paren"):
-        if m.group(key):
-            return m.group(key)
+    found = m.groupdict()
+    for key in ("arabic", "shi", "paren", "paren_arabic", "ordinal"):
+        if found.get(key):
+            return found[key]
+    if found.get("circled"):
+        return str(ord(found["circled"]) - 0x2460 + 1)
     return None
+
+
+def _paren_sections(marks: list[tuple[int, str, re.Match]]) -> list[tuple[int, str, re.Match]]:
+    """With no 一、 heading, （一）（二） headings with items of their own under them are the
+    sections; (一) items with nothing numbered under them stay items."""
+    marks = sorted(marks, key=lambda x: x[0])
+    paren = [i for i, (_, _, m) in enumerate(marks) if m.groupdict().get("paren")]
+    under = any(i + 1 < len(marks) and not marks[i + 1][2].groupdict().get("paren") for i in paren)
+    if len(paren) < 2 or not under:
+        return marks
+    return [(p, "section" if i in paren else k, m) for i, (p, k, m) in enumerate(marks)]
+
+
+def _with_inline_items(s: str, start: int, marks, in_table) -> list[tuple[int, str, re.Match]]:
+    """Add the items a section enumerates inside its paragraphs (…，一是…；二是… / 第一，…第二，…)
+    when no item of the section starts a line: one item from each ordinal to the next, counted
+    from 一 without a gap."""
+    bounds = [p for p, _, _ in marks] + [len(s)]
+    # A section's text when no item starts a line in it, after its heading line; an item opening
+    # with 一是 / 第一， at the start of a line, where its 二是 / 第二， follow.
+    stretches = []
+    for i, (p, k, m) in enumerate(marks):
+        if k == "section" and (i + 1 == len(marks) or marks[i + 1][1] == "section"):
+            line_end = s.find("\n", p, bounds[i + 1])
+            stretches.append(([], bounds[i + 1] if line_end < 0 else line_end, bounds[i + 1]))
+        elif k == "item" and (m.group("shi") or m.group("ordinal")) == "一":
+            stretches.append(([m], m.end(), bounds[i + 1]))
+    if not marks:
+        stretches = [([], start, len(s))]
+    added = []
+    for opened, a, b in stretches:
+        found = list(opened)
+        for m in INLINE_ITEM_RE.finditer(s, a, b):
+            number = _item_number(m)
+            if in_table(m.start()) or number != CN_DIGITS[len(found) % 10] or found and \
+                    (m.group("shi") is None) != (found[0].group("shi") is None):
+                continue
+            found.append(m)
+        if len(found) >= 2:
+            added.extend((m.start(), "item", m) for m in found[len(opened):])
+    return sorted(marks + added, key=lambda x: x[0])
 
 
 def _unnumbered_sections(text: Text, start: int, marks, in_table) -> list[tuple[int, str, re.Match]]:
