@@ -55,7 +55,7 @@ _PUNCTUATION = re.compile(r"[，、。；：,;:]")
 _NUMERAL = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^\s*([{_NUMERAL}]+、|[（(][{_NUMERAL}]+[）)]|\d+\s*[.．、])")
 _ITEM = re.compile(
-    rf"^([{_DECORATIVE}]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+)"
+    rf"^([{_DECORATIVE}]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+|[\u2460-\u2473])"
 )
 
 
@@ -140,7 +140,7 @@ def is_cut(line: str) -> bool:
 def starts_item(line: str) -> bool:
     """True if ``line`` opens a new item or paragraph: an item marker or an indent.
 
-    Markers: 一、 （一） (1) 1. 1、 —— 一是 二是 … 第一 ….
+    Markers: 一、 （一） (1) 1. 1、 —— 一是 二是 … 第一 … ① ②, a bullet (★ ●).
 
     >>> starts_item("——深化青年大学习行动。"), starts_item("一系列形式新颖的活动")
     (True, False)
