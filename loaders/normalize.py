@@ -12,7 +12,8 @@
    and markdown emphasis markers ``**…**`` / ``__…__`` are removed; "一一" at the start of a
    line (after spaces) becomes the dash "——"; decorative symbols (★ ■ ◆ ● …) are removed,
    except one opening a line (an item's bullet); trailing spaces are stripped (tabs stay, they mark
-   table cells).
+   table cells); a CJK radical a PDF text layer gives for a character (⼯ for 工, ⻘ for 青)
+   becomes that character.
 3. Page-break cuts: a line cut mid-sentence is joined, with no separator and without the blank
    lines between, to the next non-blank line (see :func:`is_cut` and :func:`starts_item`).
    Lines starting with a tab (table cells), the lines of a Table and page clutter (a
@@ -47,6 +48,16 @@ _DECORATIVE = "★☆■◆◇●▲▼♦"
 _DECORATION = re.compile(f"[{_DECORATIVE}]+")
 _BULLET = re.compile(f"[ \t\u3000\xa0]*[{_DECORATIVE}](?![{_DECORATIVE}])")
 _CELL_SPACE = re.compile(r"\s*[\r\n\t]+\s*")
+# PDF text layers often give a radical's code point for the character drawn with the same glyph
+# (⼯ for 工, ⻘ for 青). The Kangxi radicals fold by NFKC; the supplement's forms need this table.
+_KANGXI = re.compile("[\u2f00-\u2fd5]")
+_RADICAL_FORMS = str.maketrans({
+    0x2E9D: "月", 0x2EA9: "王", 0x2EBE: "艹", 0x2EC1: "虎", 0x2EC4: "西", 0x2EC5: "见", 0x2EC6: "角",
+    0x2EC8: "讠", 0x2EC9: "贝", 0x2ECB: "车", 0x2ECF: "阝", 0x2ED0: "钅", 0x2ED3: "长", 0x2ED4: "门",
+    0x2ED6: "阝", 0x2ED8: "青", 0x2ED9: "韦", 0x2EDA: "页", 0x2EDB: "风", 0x2EDC: "飞", 0x2EE0: "饣",
+    0x2EE2: "马", 0x2EE3: "骨", 0x2EE4: "鬼", 0x2EE5: "鱼", 0x2EE6: "鸟", 0x2EE7: "卤", 0x2EE8: "麦",
+    0x2EE9: "黄", 0x2EEA: "黾", 0x2EEC: "齐", 0x2EEE: "齿", 0x2EF0: "龙", 0x2EF3: "龟",
+})
 
 _MIN_CUT_LENGTH = 25
 _SENTENCE_END = re.compile(r"[。；！？：:;…!?][”’\"'」』）)】》〕]*$")
@@ -90,6 +101,8 @@ def clean_line(line: str) -> str:
     '  ——加强团建。'
     """
     line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
+    if any("\u2e80" <= ch <= "\u2fdf" for ch in line):
+        line = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line).translate(_RADICAL_FORMS)
     # Each rewrite is tried only on a line holding the characters it needs.
     if "[bookmark: " in line:
         line = _BOOKMARK.sub("", line)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from loaders.extract import load
-from loaders.normalize import normalize
+from loaders.normalize import clean_line, normalize
 from loaders.readers import read
 from loaders.structure import parse_layout
 
@@ -120,7 +120,7 @@ def _units(cell: str) -> list[str]:
     return [u for u in cell.replace("、", "，").split("，") if u.strip()]
 
 
-@pytest.mark.parametrize("name", ["table_plan.txt", "table_plan.docx", "table_plan.html"])
+@pytest.mark.parametrize("name", ["table_plan.txt", "table_plan.docx", "table_plan.html", "table_plan.pdf"])
 def test_a_task_table_in_each_format(name):
     facts = load(FORMS / name)
     assert facts.year == 2024
@@ -135,9 +135,22 @@ def test_a_task_table_in_each_format(name):
             assert facts.text.text[mention.span.start:mention.span.end] == mention.span.quote
 
 
-def test_the_txt_docx_and_html_copies_of_one_plan_give_the_same_items_and_units():
-    found = {name: table_rows(load(FORMS / name)) for name in ("table_plan.txt", "table_plan.docx", "table_plan.html")}
-    assert found["table_plan.txt"] == found["table_plan.docx"] == found["table_plan.html"]
+def test_the_txt_docx_html_and_pdf_copies_of_one_plan_give_the_same_items_and_units():
+    found = [table_rows(load(FORMS / f"table_plan.{suffix}")) for suffix in ("txt", "docx", "html", "pdf")]
+    assert found[0] == found[1] == found[2] == found[3]
+
+
+def test_a_ruled_pdf_table_is_read_as_a_table_with_its_merged_cells():
+    raw = read(FORMS / "table_plan.pdf")
+    tables = [b for b in raw.blocks if hasattr(b, "rows")]
+    assert len(tables) == 1
+    rows = [tuple(clean_line(c) for c in row) for row in tables[0].rows]       # ⼯ as 工
+    assert rows[0] == ("2024年重点工作任务清单",)                       # a caption merged across: read once
+    assert rows[1] == ("序号", "工作内容", "完成时限", "牵头单位", "配合单位")   # 序\n号 joined
+    assert rows[3] == ("", "组建青年宣讲员队伍。", "6月底前", "", "学校部")
+    assert {(3, 0), (3, 3)} <= tables[0].merged
+    # No cell's text is left behind among the paragraphs.
+    assert not any("宣讲员" in b.text for b in raw.blocks if hasattr(b, "text"))
 
 
 def test_a_target_stated_in_the_deadline_column_belongs_to_its_row():
@@ -206,3 +219,7 @@ def test_a_unit_cell_merged_down_over_numbered_rows_serves_each_of_them(tmp_path
     facts = load(make(tmp_path))
     rows = [(a.item.number, a.item.span.quote, "、".join(o.label for o, _ in a.responsible)) for a in facts.activities]
     assert rows == MERGED_UNITS
+
+
+def test_radical_code_points_of_a_pdf_text_layer_become_the_characters():
+    assert clean_line("共⻘团⼯作要点，⻓效机制") == "共青团工作要点，长效机制"
