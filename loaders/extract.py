@@ -140,7 +140,8 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
 
 class _Headings:
     """What the headings above an item say for its targets: the program and the deadline of the
-    sub-heading it stands under ((一) 深入实施某某工程), else of its section (一、…)."""
+    items it stands under (1. above (1)), of the sub-heading ((一) 深入实施某某工程), else of its
+    section (一、…)."""
 
     def __init__(self, text: Text, layout: Layout, programs: list[ProgramMention]):
         self._text = text
@@ -148,6 +149,7 @@ class _Headings:
         self._starts = [pm.span.start for pm in programs]
         self._sections = {s.ordinal: s for s in layout.sections}
         self._parent: dict[int, Item] = {}
+        self._items = {item.ordinal: item for item in layout.items if not item.from_table}
         heading = None
         for item in layout.items:
             if item.from_table:
@@ -163,7 +165,11 @@ class _Headings:
         if item.from_table:
             return []
         out = []
-        if item.ordinal in self._parent:
+        parent = item.parent
+        while parent is not None and parent in self._items:      # 1. above (1), （一） above 1.
+            out.append(self._items[parent].title)
+            parent = self._items[parent].parent
+        if item.ordinal in self._parent and self._parent[item.ordinal].title not in out:
             out.append(self._parent[item.ordinal].title)
         if item.section in self._sections:
             out.append(self._sections[item.section].title)

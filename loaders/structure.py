@@ -107,6 +107,7 @@ class Item:
     units: Span | None = None
     from_table: bool = False
     support: Span | None = None                             # a table's 配合单位, after the lead units
+    parent: int | None = None                               # the ordinal of the item it stands under
     goals: list[Span] = field(default_factory=list)         # the row's other cells that may state targets
 
 
@@ -560,7 +561,8 @@ def parse_layout(text: Text) -> Layout:
                 continue
             items.append(Item(ordinal=len(items) + 1, title=first_sentence(text, body.start, body.end),
                               span=body, section=sections[-1].ordinal if sections else None,
-                              number=_item_number(m)))
+                              number=_item_number(m), parent=_level(m)))
+    _link_parents(items)
     for t in tables:
         items.extend(table_items(t, len(items) + 1))
     return Layout(text, header, sections, items, body_start)
@@ -596,6 +598,34 @@ def _item_number(m: re.Match) -> str | None:
     if found.get("circled"):
         return str(ord(found["circled"]) - 0x2460 + 1)
     return None
+
+
+# Numbering levels, outermost first: （一） > 1. > (1) > ①.
+LEVELS = ("paren", "arabic", "paren_arabic", "circled")
+
+
+def _level(m: re.Match) -> int | None:
+    found = m.groupdict()
+    return next((i for i, key in enumerate(LEVELS) if found.get(key)), None)
+
+
+def _link_parents(items: list[Item]) -> None:
+    """Give each item numbered at an inner level (1. under （一）, (1) under 1., ① under (1)) the
+    ordinal of the item it stands under in its section; ``parent`` holds the level until then."""
+    levels = [item.parent for item in items]
+    open_at: dict[int, Item] = {}
+    section = object()
+    for item, level in zip(items, levels):
+        item.parent = None
+        if item.section != section:
+            open_at, section = {}, item.section
+        if level is None:
+            continue
+        outer = [open_at[lv] for lv in range(level) if lv in open_at]
+        if outer:
+            item.parent = outer[-1].ordinal
+        open_at = {lv: it for lv, it in open_at.items() if lv < level}
+        open_at[level] = item
 
 
 def _paren_sections(marks: list[tuple[int, str, re.Match]]) -> list[tuple[int, str, re.Match]]:

@@ -223,3 +223,20 @@ def test_a_unit_cell_merged_down_over_numbered_rows_serves_each_of_them(tmp_path
 
 def test_radical_code_points_of_a_pdf_text_layer_become_the_characters():
     assert clean_line("共⻘团⼯作要点，⻓效机制") == "共青团工作要点，长效机制"
+
+
+def test_inner_numbering_hangs_under_the_item_above_and_takes_its_program():
+    facts = load(FORMS / "sub_items.txt")
+    by_title = {a.item.title.quote: a.item for a in facts.activities}
+    parent = {a.item.number + a.item.title.quote[:4]: by_title_parent(facts, a.item) for a in facts.activities}
+    assert parent == {"一促进青年": None, "1实施“青": "一", "1年内开发": "1", "2组织见习": "1",
+                      "1开设线上": "2", "2举办青年": "一"}
+    target = [t for a in facts.activities for t in a.targets]
+    assert [(t.metric, t.program.label) for t in target] == [("开发见习岗位数", "青禾启航")]
+    assert by_title["举办青年创业大赛。"].section == 1
+
+
+def by_title_parent(facts, item):
+    """The number of the item ``item`` stands under."""
+    items = {a.item.ordinal: a.item for a in facts.activities}
+    return items[item.parent].number if item.parent else None
