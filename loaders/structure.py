@@ -362,9 +362,19 @@ def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None,
 def find_tables(text: Text) -> list[TableLayout]:
     """Task tables: the reader's own, else flattened ones found in the text (cells on tab-led
     lines, or a row a line with its cells set apart by wide spaces or bars); a caption row above
-    the header is dropped."""
+    the header is dropped, and a table with the same columns and no header that follows one
+    (its part past a page break) continues it."""
     found = text.tables or _flattened_tables(text) or _line_tables(text)
-    return [t for t in (_from_header(t) for t in found) if t is not None]
+    tables: list[TableLayout] = []
+    for t in found:
+        table = _from_header(t)
+        if table is not None:
+            tables.append(table)
+        elif tables and t.rows and all(len(row) == len(tables[-1].rows[0]) for row in t.rows):
+            # The rest of the table above, past a page break, without its header row again.
+            last = tables[-1]
+            tables[-1] = TableLayout(last.rows + t.rows, last.merged | t.merged)
+    return tables
 
 
 def _from_header(table: TableLayout) -> TableLayout | None:

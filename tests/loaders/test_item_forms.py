@@ -240,3 +240,10 @@ def by_title_parent(facts, item):
     """The number of the item ``item`` stands under."""
     items = {a.item.ordinal: a.item for a in facts.activities}
     return items[item.parent].number if item.parent else None
+
+
+def test_a_flattened_table_continued_past_a_page_break_without_its_header():
+    facts = load(FORMS / "table_split.txt")
+    rows = [(a.item.number, [o.label for o, _ in a.responsible]) for a in facts.activities]
+    assert rows == [("1", ["青工部"]), ("2", ["青工部"]), ("3", ["县直机关团工委"]), ("4", ["宣传部"])]
+    assert all(a.item.from_table for a in facts.activities)
