@@ -1,9 +1,13 @@
 """Structure of a work plan: header, top-level sections, work items and task tables.
 
 Every piece is a :class:`~loaders.model.Span` into the canonical text, so that later steps can
-quote it.  Plans number their items in several styles (``1.``, ``——``, ``一是``, ``（一）``) and
-some carry their task list as a table (序号 / 工作内容 / 完成时限 / 责任单位), either as a real
-table or flattened into text (one cell a line, rows separated by blank lines).
+quote it. Sections are headed 一、 (or 一. 一，), else 第一部分 / 第一章, else （一） when items
+stand under those. Items are numbered in several styles (``1.`` ``1、`` ``(1)`` ``①`` ``——``
+``一是`` ``第一，`` ``（一）``, bullets ★ ●), an enumeration inside a paragraph (…，一是…；二是…)
+giving one item per ordinal; inner numbering hangs under the item above it (``Item.parent``).
+Some plans carry their task list as a table (序号 / 工作内容 / 完成时限 / 责任单位, column names in
+``ontology/tables.toml``), a real one or flattened into text (one cell a line, rows separated by
+blank lines; or a row a line).
 """
 from __future__ import annotations
 
