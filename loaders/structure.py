@@ -61,8 +61,13 @@ TABLE_COLUMNS = Path(__file__).resolve().parent.parent / "ontology" / "tables.to
 @functools.cache
 def table_columns() -> dict[str, tuple[str, ...]]:
     """The column names of a task table, by column (``ontology/tables.toml``)."""
+    return {key: tuple(names) for key, names in _table_cues()["columns"].items()}
+
+
+@functools.cache
+def _table_cues() -> dict:
     with TABLE_COLUMNS.open("rb") as f:
-        return {key: tuple(names) for key, names in tomllib.load(f)["columns"].items()}
+        return tomllib.load(f)
 
 
 @dataclass
@@ -545,6 +550,7 @@ def parse_layout(text: Text) -> Layout:
     marks.extend(_unnumbered_sections(text, body_start, marks, in_table))
     marks.sort(key=lambda x: x[0])
     marks = _with_inline_items(s, body_start, marks, in_table)
+    marks = _with_paragraph_items(s, marks, in_table)
 
     body_end = min((a for a, _ in table_zone), default=len(s))
     body_end = min(body_end, _page_tail(s, marks[0][0] if marks else body_start))
@@ -640,6 +646,29 @@ def _link_parents(items: list[Item]) -> None:
             item.parent = outer[-1].ordinal
         open_at = {lv: it for lv, it in open_at.items() if lv < level}
         open_at[level] = item
+
+
+PARAGRAPH_RE = re.compile(r"[ \t\u3000]*")
+
+
+def _with_paragraph_items(s: str, marks, in_table) -> list[tuple[int, str, re.Match]]:
+    """Add one item per paragraph of a section that numbers none (its tasks stated as prose, a
+    paragraph each), unless its heading names the plan's frame (指导思想, 总体要求 …)."""
+    frame = _table_cues()["sections"]["frame_titles"]
+    bounds = [p for p, _, _ in marks] + [len(s)]
+    added = []
+    for i, (p, k, m) in enumerate(marks):
+        if k != "section" or i + 1 < len(marks) and marks[i + 1][1] != "section":
+            continue
+        heading_end = s.find("\n", p, bounds[i + 1])
+        if heading_end < 0 or any(w in s[p:heading_end] for w in frame):
+            continue
+        for a, b in _content_lines(s, heading_end + 1, bounds[i + 1]):
+            line = s[a:b].strip()
+            if in_table(a) or len(line) < 15 or "。" not in line and "；" not in line:
+                continue
+            added.append((a, "item", PARAGRAPH_RE.match(s, a)))
+    return sorted(marks + added, key=lambda x: x[0])
 
 
 def _paren_sections(marks: list[tuple[int, str, re.Match]]) -> list[tuple[int, str, re.Match]]:

@@ -247,3 +247,12 @@ def test_a_flattened_table_continued_past_a_page_break_without_its_header():
     rows = [(a.item.number, [o.label for o, _ in a.responsible]) for a in facts.activities]
     assert rows == [("1", ["青工部"]), ("2", ["青工部"]), ("3", ["县直机关团工委"]), ("4", ["宣传部"])]
     assert all(a.item.from_table for a in facts.activities)
+
+
+def test_a_section_of_prose_gives_one_item_a_paragraph_but_not_its_frame():
+    lay = layout("prose_sections.txt")
+    assert sections(lay) == ["指导思想", "重点工作"]
+    assert items(lay) == [(2, None, "深入开展“青禾读书会”活动，组织团员青年每月共读一本书。"),
+                          (2, None, "推进青年志愿服务常态化，在每个社区建立志愿服务站。")]
+    facts = load(FORMS / "prose_sections.txt")
+    assert [p.label for a in facts.activities for p, _ in a.programs] == ["青禾读书会"]
