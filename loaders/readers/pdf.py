@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass
@@ -77,12 +78,19 @@ def _paragraphs(pages: list[list[_Line]]) -> list[Block]:
 def _pages(path: Path, data: bytes) -> tuple[list[list[_Line]], dict[str, str]]:
     import pdfplumber
 
+    # pdfminer warns once per character about some embedded fonts' missing boxes (Chromium's
+    # PDFs): the text is read all the same, so only its errors are let through.
+    miner = logging.getLogger("pdfminer")
+    level = miner.level
+    miner.setLevel(max(level, logging.ERROR))
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_lines(page) for page in pdf.pages]
             title = str((pdf.metadata or {}).get("Title") or "").strip()
     except Exception as err:
         raise ReadError(path, f"corrupt or unreadable .pdf: {type(err).__name__} {err}".rstrip()) from err
+    finally:
+        miner.setLevel(level)
     return pages, ({"title": title} if title else {})
 
 
