@@ -102,7 +102,7 @@ def _page_lines(page) -> list[_Line]:
         page = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     lines = [
         _Line(raw["text"], raw["x1"], raw["top"], _char_width(raw))
-        for raw in page.extract_text_lines(strip=True, return_chars=True)
+        for raw in _same_lines_merged(page.extract_text_lines(strip=True, return_chars=True))
         if raw["text"].strip()
     ]
     while lines and _PAGE_NUMBER.match(lines[-1].text):
@@ -111,6 +111,31 @@ def _page_lines(page) -> list[_Line]:
         lines.pop(0)
     placed = [_Line("", t.bbox[2], t.bbox[1], 1.0, _table(t)) for t in tables]
     return sorted(lines + placed, key=lambda line: line.top)
+
+
+def _same_lines_merged(raws: list[dict]) -> list[dict]:
+    """Lines that share most of their height are one line: digits set in another font sit a
+    little lower than the Chinese around them (共青团某市委2024年工作要点 read as two lines)."""
+    out: list[dict] = []
+    for raw in raws:
+        prev = out[-1] if out else None
+        if prev is not None and _overlap(prev, raw) > 0.5 * min(prev["bottom"] - prev["top"], raw["bottom"] - raw["top"]) \
+                and (raw["x0"] >= prev["x1"] - 1 or raw["x1"] <= prev["x0"] + 1 or " " in prev["text"] + raw["text"]):
+            chars = sorted(prev["chars"] + raw["chars"], key=lambda c: c["x0"])
+            text = ""
+            for before, char in zip([None] + chars, chars):
+                gap = char["x0"] - before["x1"] if before else 0
+                text += (" " if before and gap > 0.5 * char["size"] else "") + char["text"]
+            out[-1] = {**prev, "text": text.strip(), "chars": chars, "x0": min(prev["x0"], raw["x0"]),
+                       "x1": max(prev["x1"], raw["x1"]), "top": min(prev["top"], raw["top"]),
+                       "bottom": max(prev["bottom"], raw["bottom"])}
+        else:
+            out.append(raw)
+    return out
+
+
+def _overlap(a: dict, b: dict) -> float:
+    return min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
 
 
 def _inside(obj, box) -> bool:

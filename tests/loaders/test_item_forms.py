@@ -124,6 +124,7 @@ def _units(cell: str) -> list[str]:
 def test_a_task_table_in_each_format(name):
     facts = load(FORMS / name)
     assert facts.year == 2024
+    assert facts.title.quote == "共青团青禾市委2024年工作要点"      # in the PDF, 2024 is set in another font
     assert all(a.item.from_table for a in facts.activities)
     assert table_rows(facts) == TABLE_PLAN
     # The lead units come first, the supporting ones after; the item keeps which is which.
