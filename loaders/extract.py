@@ -30,9 +30,10 @@ def extract(raw: RawDocument) -> DocumentFacts:
     text = normalize(raw)
     layout = parse_layout(text)
     kind = check_work_plan(raw, layout)
-    # A report, or a plan that numbers nothing (an opening that states the year's plan and goes
-    # on in paragraphs), has one item per paragraph.
-    if all(item.from_table for item in layout.items):
+    # A plan that numbers nothing (an opening that states the year's plan and goes on in
+    # paragraphs), or a report whose only table is not its tasks, has one item per paragraph;
+    # a plan whose items are the rows of its task table keeps them alone.
+    if not layout.items or (kind == REPORT and all(item.from_table for item in layout.items)):
         layout.items = paragraph_items(text, layout.body_start) + layout.items
     header = layout.header
     found = issuer_of(text, header.issuer_lines, header.title, doc_number=header.doc_number,
