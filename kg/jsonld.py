@@ -47,28 +47,42 @@ def _prefixes(terms: set[str]) -> dict[str, str]:
     return out
 
 
+def _curie(value: str, prefixes: dict[str, str]) -> str | None:
+    for name, ns in sorted(prefixes.items(), key=lambda p: (-len(p[1]), p[0])):
+        if name != "cyl" and value.startswith(ns) and ":" not in value[len(ns):] and value[len(ns):]:
+            return f"{name}:{value[len(ns):]}"
+    return None
+
+
 def generate_context() -> dict:
     """The ``@context`` made from ``ontology/cyl.ttl``: prefixes first, then the cyl: terms."""
     from rdflib import Graph, URIRef
     from rdflib.namespace import OWL as ROWL, RDF as RRDF, RDFS as RRDFS
 
     g = Graph().parse(ontology.ONTOLOGY, format="turtle")
+    external = _prefixes(set())
     definitions: dict[str, dict | str] = {}
     kinds = {ROWL.Class: "class", ROWL.ObjectProperty: "object", ROWL.DatatypeProperty: "datatype",
              ROWL.AnnotationProperty: "annotation"}
     for kind_iri, kind in kinds.items():
         for term in g.subjects(RRDF.type, kind_iri):
-            if not isinstance(term, URIRef) or not str(term).startswith(CYL):
+            if not isinstance(term, URIRef):
                 continue
-            name = str(term)[len(CYL):]
-            definition: dict | str = f"cyl:{name}"
-            if kind == "object":
-                definition = {"@id": f"cyl:{name}", "@type": "@id"}
-            elif kind == "datatype":
-                ranges = [str(r) for r in g.objects(term, RRDFS.range)]
-                typed = [r for r in ranges if r.startswith(XSD) and r != XSD_STRING]
-                if len(typed) == 1:
-                    definition = {"@id": f"cyl:{name}", "@type": "xsd:" + typed[0][len(XSD):]}
+            ranges = [str(r) for r in g.objects(term, RRDFS.range)]
+            typed = [r for r in ranges if r.startswith(XSD) and r != XSD_STRING]
+            coercion = ("@id" if kind == "object" else
+                        "xsd:" + typed[0][len(XSD):] if kind == "datatype" and len(typed) == 1 else None)
+            if str(term).startswith(CYL):
+                name = str(term)[len(CYL):]
+                curie = f"cyl:{name}"
+            else:
+                # A standard property the ontology types (nif:beginIndex, org:classification):
+                # keyed by its compact IRI, so that its values need no type of their own.
+                curie = _curie(str(term), external)
+                if coercion is None or curie is None:
+                    continue
+                name = curie
+            definition: dict | str = curie if coercion is None else {"@id": curie, "@type": coercion}
             if name in definitions and definitions[name] != definition:
                 raise ValueError(f"{ontology.ONTOLOGY}: cyl:{name} is declared as two kinds of term")
             definitions[name] = definition
@@ -179,7 +193,9 @@ def chunks(quads: list[ox.Quad], context: dict | None = None) -> Iterator[str]:
     """The export's text, graph by graph; quads sorted by graph, subject, predicate, object."""
     context = shipped_context() if context is None else context
     c = Compactor(context)
-    yield '{\n"@context":' + json.dumps(context, ensure_ascii=False, indent=1) + ',\n"@graph":['
+    entries = ",\n".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                          for k, v in context.items())
+    yield '{\n"@context": {\n' + entries + '\n},\n"@graph":['
     default = {n["@id"]: n for n in _graph_nodes(c, (q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)))}
     named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
     first = True
