@@ -3,8 +3,10 @@
 The context (``ontology/context.jsonld``) holds the prefixes of the exports and a term for every
 ``cyl:`` class and property of ``ontology/cyl.ttl``: an object property's values are IRIs
 (``"@type": "@id"``), a datatype property whose range is an XSD type other than ``xsd:string``
-carries that type, so a plan's year is written ``"planYear": "2024"``. The export embeds the
-context, so the file stands alone; the file is shipped for documents that refer to it.
+carries that type, so a plan's year is written ``"planYear": "2024"``. The standard properties
+the ontology types (``nif:beginIndex``, ``org:classification``) have an entry under their
+compact IRI. The export embeds the context, so the file stands alone; the file is shipped for
+documents that refer to it.
 
 Regenerate the context after editing the ontology: ``python -m kg.jsonld > ontology/context.jsonld``
 (a test checks that the shipped file is the one this module makes).
@@ -30,8 +32,6 @@ CONTEXT_FILE = ontology.path("context.jsonld")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 CYL = str(ontology.CYL)
 # The prefix for the project's own IRIs that no narrower prefix covers (graphs, targets, text).
 ID_PREFIX = "id"
@@ -55,7 +55,8 @@ def _curie(value: str, prefixes: dict[str, str]) -> str | None:
 
 
 def generate_context() -> dict:
-    """The ``@context`` made from ``ontology/cyl.ttl``: prefixes first, then the cyl: terms."""
+    """The ``@context`` made from ``ontology/cyl.ttl``: prefixes first, then the terms (every
+    cyl: class and property, and the standard properties whose values it types)."""
     from rdflib import Graph, URIRef
     from rdflib.namespace import OWL as ROWL, RDF as RRDF, RDFS as RRDFS
 
@@ -84,7 +85,7 @@ def generate_context() -> dict:
                 name = curie
             definition: dict | str = curie if coercion is None else {"@id": curie, "@type": coercion}
             if name in definitions and definitions[name] != definition:
-                raise ValueError(f"{ontology.ONTOLOGY}: cyl:{name} is declared as two kinds of term")
+                raise ValueError(f"{ontology.ONTOLOGY}: {curie} is declared as two kinds of term")
             definitions[name] = definition
     prefixes = _prefixes(set(definitions))
     clash = set(prefixes) & set(definitions)
