@@ -272,7 +272,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
 
 @main.command()
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="RDF: ttl, nt, jsonld, trig (one named graph per plan), nq; graphml (for Gephi, yEd, "
+              help="RDF: ttl, nt; trig, nq, jsonld (one named graph per plan; jsonld compact, with its @context); graphml (for Gephi, yEd, "
                    "Cytoscape); neo4j-csv (a folder for neo4j-admin database import, needs -o DIR); cypher "
                    "(a script for cypher-shell).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
