@@ -260,7 +260,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
             columns, rows = stream_canned(name, engine, db, params, typed=typed)
         else:
             columns, rows = stream(engine, db, text, params, typed=typed)
-        write(fmt, columns, rows, click.get_text_stream("stdout"))
+        write(fmt, columns, rows, sys.stdout)
     except FilterError as err:
         raise click.UsageError(str(err)) from err
     except LookupError as err:
