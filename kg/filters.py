@@ -159,9 +159,12 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
     import pyoxigraph as ox
 
     programs = _program_labels(ws, filters.program) if filters.program is not None else None
+    patterns, bound = [], {}
     if filters.organization is not None:
         _check_organization(ws, filters.organization)
-    patterns, bound = [], {}
+        # the plans naming such a body: more than the rows keep, never fewer, and few at scale
+        patterns.append("?named skos:prefLabel ?named_label . FILTER(CONTAINS(STR(?named_label), ?part))")
+        bound["part"] = ox.Literal(filters.organization)
     if filters.year is not None:
         first, last = years(filters.year)
         held = sorted({int(row[0]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
