@@ -7,6 +7,7 @@ workspace failed validation; 2 a usage error (a bad option, an unknown query, no
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -261,6 +262,9 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         else:
             columns, rows = stream(engine, db, text, params, typed=typed)
         write(fmt, columns, rows, sys.stdout)
+    except BrokenPipeError:             # the reader had enough (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
     except FilterError as err:
         raise click.UsageError(str(err)) from err
     except LookupError as err:

@@ -90,3 +90,20 @@ def test_rows_are_written_before_the_last_is_read(fmt):
     assert "共青团南昌市委" in seen[0] and "共青团宁波市委" not in seen[0]
     if fmt == "json":
         assert json.loads(out.getvalue())[1] == {"organization": "共青团宁波市委", "source": "b.txt"}
+
+
+def test_a_program_found_only_in_a_plans_text(corpus_db):
+    found = rows_of(corpus_db, "pursues", "--program", "青马学员说")
+    assert [(r["organization"], r["program"]) for r in found] == [("共青团吉林省委", "青马学员说")]
+
+
+def test_a_reader_that_stops_early_ends_the_query_quietly(corpus_db):
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", "pursues", "--db", str(corpus_db),
+                            "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout.readline() == b"[\n"
+    run.stdout.close()                   # as `| head -1` does, long before the last row
+    assert run.wait() == 0
+    assert run.stderr.read() == b""
