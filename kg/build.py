@@ -239,6 +239,9 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     for activity in facts.activities:
         target_no = _activity(g, plan, key, doc, facts, activity, numbers[activity.item.ordinal], target_no)
     _label_titles(g)
+    if not facts.title:
+        # A person still needs a name for an untitled excerpt or report: its file's.
+        g.add(doc, _n(RDFS, "label"), _zh(f"{facts.source}（无标题）"))
     return g
 
 

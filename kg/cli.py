@@ -2,11 +2,13 @@
 
 Exit codes: 0 all went well; 1 some files could not be built (the rest were) or the
 workspace failed validation; 2 a usage error (a bad option, an unknown query, no workspace);
-3 the workspace is busy (another build is writing it).
+3 the workspace is busy (another build is writing it); 130 the build was interrupted (Ctrl-C
+or SIGTERM: what it finished is kept, and running it again finishes it).
 """
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_typ
 
 
 EXIT_BUSY = 3
+EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
 
 
 def _open(db: Path, **kw):
@@ -112,16 +115,33 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     error (exit 2), and paths that hold no plan files leave a warning and exit 1; neither
     creates a workspace. --db must be a workspace, a new or empty folder, or (with --init)
     a folder of other files to make one in.
+    Interrupted (Ctrl-C, SIGTERM), a build keeps what it finished, stops its workers and exits
+    130; running it again finishes it.
 
     \b
     Examples:
       kg build examples/corpus --db kg-db
       kg build examples/formats/003_pingluo_2020.docx examples/corpus --db kg-db -j 2
     """
+    from .processes import sigterm_interrupts
+
+    _check_build(paths, db, init)
+    try:
+        with sigterm_interrupts():
+            failed = _build(paths, db, jobs, quiet, wait)
+    except KeyboardInterrupt:
+        if sys.stderr.isatty():
+            click.echo(err=True)            # past the ^C the terminal shows
+        click.echo(f"interrupted: {db} keeps what was built; run the same build again to finish it", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(1 if failed else 0)
+
+
+def _build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> bool:
+    """Run the build and print its summary; whether some files failed."""
     from .pipeline import build as run_build, expand
     from .summary import bodies_programs, matrix_text
 
-    _check_build(paths, db, init)
     files, _ = expand(paths)
     if not files:
         _nothing_to_build(paths, db)
@@ -139,7 +159,7 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
                        f"failed {len(report.failed)}; workspace {db} holds {len(ws.documents)} documents")
             click.echo()
             click.echo(matrix_text(bodies_programs(ws)), nl=False)
-    sys.exit(1 if report.failed else 0)
+    return bool(report.failed)
 
 
 def _check_build(paths: tuple[Path, ...], db: Path, init: bool) -> None:
@@ -186,13 +206,24 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               show_default=True, help="table: for reading (IRIs shortened, long cells cut); csv; json: typed values "
               "(numbers, ISO dates, lists as arrays); jsonl: the same, one object per line.")
 @click.option("--list", "list_names", is_flag=True, help="List the canned queries and exit.")
+@click.option("--program", help="Only this program: its name or an alias (a canned query).")
+@click.option("--organization", help="Only bodies whose name holds this text (a canned query).")
+@click.option("--level", help="Only plans issued at this level: province, prefecture, county, ...")
+@click.option("--region", help="Only plans issued in this region: its name or a GB/T 2260 code prefix (33, 3302).")
+@click.option("--year", help="Only plans of this year, or of a range of years: 2021, 2019-2021.")
+@click.option("--limit", type=click.IntRange(min=0), help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows first.")
 def query(name: str | None, sparql: str | None, cypher: str | None, engine: str, param_values: tuple[str, ...],
-          db: Path, fmt: str, list_names: bool) -> None:
+          db: Path, fmt: str, list_names: bool, program: str | None, organization: str | None, level: str | None,
+          region: str | None, year: str | None, limit: int | None, offset: int) -> None:
     """Run a canned query by NAME, or an ad-hoc one with --sparql or --cypher.
 
     Canned queries (in queries/): documents, pursues, targets, responsibilities, programs,
     each as a SPARQL file (NAME.rq) and a Cypher twin (NAME.cypher) returning the same rows.
-    Every canned result has a `source` column with the document's file name. CSV and JSON hold
+    Every canned result has a `source` column with the document's file name. The filters
+    (--program, --organization, --level, --region, --year, --limit, --offset) narrow a canned
+    query, the same in both engines; --level and --region select the plans by their issuer.
+    Rows print as they are read. CSV and JSON hold
     full IRIs and whole values; JSON gives numbers as numbers, dates as ISO text and lists as
     arrays, the same from both engines. A Cypher parameter the query names ($KEY) must be given.
 
@@ -202,13 +233,16 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
       kg query targets --db kg-db --format csv > targets.csv
       kg query programs --db kg-db --format jsonl > programs.jsonl
       kg query pursues --engine cypher --db kg-db
+      kg query pursues --program 青年大学习 --year 2019-2021 --db kg-db
       kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
       kg query --cypher 'MATCH (o:Organization)-[:PURSUES]->(p:Program {prefLabel: $p}) RETURN o.prefLabel' \\
                --param p=青年大学习 --db kg-db
     """
     import queries
-    from .engines import parameters_named, run, run_canned
-    from .results import FORMATS, TYPED
+    from .engines import parameters_named, stream, stream_canned
+    from .filters import FilterError, Filters
+    from .filters import stream as filtered
+    from .results import TYPED, write
     from .suggest import hint
 
     if list_names:
@@ -234,12 +268,24 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         raise click.UsageError("the query names " + ", ".join(f"${key}" for key in missing) + " but no --param gives "
                                + ("it" if len(missing) == 1 else "them") + ": add "
                                + " ".join(f"--param {key}=VALUE" for key in missing))
+    filters = Filters(program, organization, level, region, year, limit, offset)
+    if filters.given() and not name:
+        raise click.UsageError("the filters (--program, --year, ...) are for canned queries; an ad-hoc query "
+                               "filters in its own text")
     typed = fmt in TYPED
     try:
-        if name:
-            columns, rows = run_canned(name, engine, db, params, typed=typed)
+        if name and filters.given():
+            columns, rows = filtered(name, engine, db, filters, typed=typed)
+        elif name:
+            columns, rows = stream_canned(name, engine, db, params, typed=typed)
         else:
-            columns, rows = run(engine, db, text, params, typed=typed)
+            columns, rows = stream(engine, db, text, params, typed=typed)
+        write(fmt, columns, rows, sys.stdout)
+    except BrokenPipeError:             # the reader had enough (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    except FilterError as err:
+        raise click.UsageError(str(err)) from err
     except LookupError as err:
         raise click.UsageError(str(err)) from err
     except (SyntaxError, ValueError, RuntimeError, OSError) as err:
@@ -248,12 +294,11 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
             from .schema import explain
             more = explain(db, text, str(err))
         raise click.UsageError(f"the query failed: {err}" + (f"\n{more}" if more else "")) from err
-    click.echo(FORMATS[fmt](columns, rows), nl=False)
 
 
 @main.command()
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
-              help="RDF: ttl, nt, jsonld, trig (one named graph per plan), nq; graphml (for Gephi, yEd, "
+              help="RDF: ttl, nt; trig, nq, jsonld (one named graph per plan; jsonld compact, with its @context); graphml (for Gephi, yEd, "
                    "Cytoscape); neo4j-csv (a folder for neo4j-admin database import, needs -o DIR); cypher "
                    "(a script for cypher-shell).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),

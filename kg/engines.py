@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 Engine = Callable[[Path, str, dict], tuple[list[str], list[list[str]]]]
 
@@ -42,8 +42,12 @@ def parameters_named(engine: str, text: str) -> list[str]:
     return named
 
 
+_REGISTERED: set[str] = set()       # engines put in by register(): run as they are, not streamed
+
+
 def register(name: str, engine: str | Engine) -> None:
     ENGINES[name] = engine
+    _REGISTERED.add(name)
 
 
 def engine(name: str) -> Engine:
@@ -62,9 +66,29 @@ def engine(name: str) -> Engine:
 
 def run(name: str, db: Path, text: str, params: dict | None = None, *,
         typed: bool = False) -> tuple[list[str], list[list]]:
-    if typed:
-        return engine(name)(db, text, params or {}, typed=True)
-    return engine(name)(db, text, params or {})
+    columns, rows = stream(name, db, text, params, typed=typed)
+    return columns, list(rows)
+
+
+def stream(name: str, db: Path, text: str, params: dict | None = None, *, typed: bool = False,
+           graphs: list[str] | None = None) -> tuple[list[str], Iterator[list]]:
+    """Run a query: its columns, and its rows as an iterator read from the engine as they are taken.
+
+    ``graphs`` limits a SPARQL query to those graphs (the plans' and the shared ones); Cypher has
+    no graphs and ignores it.
+    """
+    if name == "sparql" and name not in _REGISTERED:
+        return _opened(_sparql_rows(db, text, typed, graphs))
+    if name == "cypher" and name not in _REGISTERED:
+        return _opened(_cypher_rows(db, text, params or {}, typed))
+    columns, rows = engine(name)(db, text, params or {}, typed=True) if typed else engine(name)(db, text, params or {})
+    return columns, iter(rows)
+
+
+def _opened(rows: Iterator) -> tuple[list[str], Iterator[list]]:
+    """A row generator that yields its columns first: the columns, and the rest of it."""
+    columns = next(rows)
+    return columns, rows
 
 
 def run_canned(name: str, engine: str, db: Path, params: dict | None = None, *,
@@ -74,25 +98,112 @@ def run_canned(name: str, engine: str, db: Path, params: dict | None = None, *,
 
     Raises KeyError when there is no such query for the engine.
     """
+    columns, rows = stream_canned(name, engine, db, params, typed=typed)
+    return columns, list(rows)
+
+
+def stream_canned(name: str, engine: str, db: Path, params: dict | None = None, *, typed: bool = False,
+                  graphs: list[str] | None = None) -> tuple[list[str], Iterator[list]]:
+    """``run_canned`` as an iterator of rows, each put in set order as it passes."""
     import queries
 
     text = queries.text(name, engine)
-    columns, rows = run(engine, db, text, params, typed=typed)
+    columns, rows = stream(engine, db, text, params, typed=typed, graphs=graphs)
+    sets = queries.sets_declared(text)
     if typed:
         from .values import sets_as_lists
-        return columns, sets_as_lists(columns, rows, queries.sets_declared(text))
-    return columns, queries.in_set_order(columns, rows, queries.sets_declared(text))
+        return columns, (row for chunk in _chunks(rows) for row in sets_as_lists(columns, chunk, sets))
+    return columns, (row for chunk in _chunks(rows) for row in queries.in_set_order(columns, chunk, sets))
+
+
+def _chunks(rows: Iterator[list], size: int = 1000) -> Iterator[list[list]]:
+    """Rows in lists of at most ``size``, so per-list work runs on a bounded part at a time."""
+    chunk: list[list] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def run_sparql(db: Path, text: str, params: dict, typed: bool = False) -> tuple[list[str], list[list]]:
     """SPARQL over the union of the documents' graphs; parameters are not used."""
-    from .workspace import Workspace, WorkspaceError
+    columns, rows = _opened(_sparql_rows(db, text, typed, None))
+    return columns, list(rows)
+
+
+def _sparql_rows(db: Path, text: str, typed: bool, graphs: list[str] | None) -> Iterator:
+    """The columns, then each row as Oxigraph's evaluator gives it, the workspace open meanwhile."""
+    import pyoxigraph as ox
+
+    from .values import from_rdf
+    from .workspace import Workspace, WorkspaceError, _plain
 
     try:
-        with Workspace(db, read_only=True) as ws:
-            return typed_sparql(ws, text) if typed else ws.query(text)
+        ws = Workspace(db, read_only=True)
+        ws.__enter__()
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
+    try:
+        if graphs is None:
+            result = ws.store.query(text, use_default_graph_as_union=True)
+        else:
+            named = [ox.NamedNode(g) for g in graphs]
+            result = ws.store.query(text, default_graph=named, named_graphs=named)
+        value = from_rdf if typed else (lambda term: "" if term is None else term.value
+                                        if type(term) in (ox.Literal, ox.NamedNode) else _plain(term))
+        if isinstance(result, ox.QueryBoolean):
+            yield ["result"]
+            yield [bool(result)] if typed else [str(bool(result)).lower()]
+        elif isinstance(result, ox.QueryTriples):
+            yield ["subject", "predicate", "object"]
+            for t in result:
+                yield [value(t.subject), value(t.predicate), value(t.object)]
+        else:
+            yield [v.value for v in result.variables]
+            for solution in result:
+                yield [value(term) for term in solution]
+    finally:
+        ws.__exit__(None, None, None)
+
+
+def _cypher_rows(db: Path, text: str, params: dict, typed: bool) -> Iterator:
+    """The columns, then the rows of a Cypher query, converted from Arrow a batch at a time.
+
+    The embedded database holds its whole result once the query has run; what does not grow
+    with the answer is the Python side, a batch of rows at a time.
+    """
+    import ladybug
+
+    from .stores.ladybug_query import ensure, plain_column
+    from .values import from_cypher
+
+    database = ensure(Path(db))
+    convert = (lambda array: [from_cypher(v) for v in array.to_pylist()]) if typed else plain_column
+    handle = ladybug.Database(str(database), read_only=True)
+    conn = ladybug.Connection(handle)
+    try:
+        try:
+            result = conn.execute(text, dict(params))
+        except RuntimeError as err:
+            if "read-only" in str(err):
+                raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so "
+                                   "change the plans and run kg build") from err
+            raise
+        if isinstance(result, list):          # several statements: the last one answers
+            result = result[-1]
+        columns = result.get_column_names()
+        yield columns
+        if not columns or not result.get_num_tuples():
+            return
+        for batch in result.get_as_arrow(10_000).to_batches():
+            values = [convert(array) for array in batch.columns]
+            yield from (list(row) for row in zip(*values))
+    finally:
+        conn.close()
+        handle.close()
 
 
 def typed_sparql(ws, text: str) -> tuple[list[str], list[list]]:

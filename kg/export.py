@@ -9,7 +9,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import iri
+from . import iri, jsonld
 from .build import PREFIXES
 from .dataset import describe
 from .datatypes import declared, restored
@@ -102,7 +102,7 @@ def _rdf(fmt: ox.RdfFormat, quads: bool = False, prefixes: bool = True) -> Write
 EXPORTERS: dict[str, Writer] = {
     "ttl": _rdf(ox.RdfFormat.TURTLE),
     "nt": _rdf(ox.RdfFormat.N_TRIPLES, prefixes=False),
-    "jsonld": _rdf(ox.RdfFormat.JSON_LD),
+    "jsonld": lambda ws: jsonld.serialize(_sorted_quads(ws)),
     "trig": _rdf(ox.RdfFormat.TRIG, quads=True),
     "nq": _rdf(ox.RdfFormat.N_QUADS, quads=True, prefixes=False),
 }

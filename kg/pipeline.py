@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
-from . import iri
+from . import iri, processes
 from .build import document_graph
 from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path
 
@@ -260,6 +260,7 @@ class _Writes:
         self.written: dict[int, list[str]] = {}  # batch number -> its files, reported in order
         self.count = 0
         self.error: BaseException | None = None
+        self.stopping = False                   # the build was interrupted: no batch starts any more
         self.lock = threading.Lock()
         self.spool: Path | None = workspace.path / SPOOL if bulk else None
         self.spooled: list[tuple[int, list[tuple[str, Path, str]], list[Spooled]]] = []
@@ -302,7 +303,7 @@ class _Writes:
     def _write(self) -> None:
         while (item := self.batches.get()) is not None:
             try:
-                if self.error is None:          # after a failure, drain without writing
+                if self.error is None and not self.stopping:    # after a failure, drain without writing
                     self._store(*item)
             except BaseException as err:        # handed to the building thread
                 self.error = err
@@ -317,7 +318,7 @@ class _Writes:
             work.put(item)
 
         def load() -> None:
-            while self.error is None:
+            while self.error is None and not self.stopping:
                 try:
                     number, documents, parts = work.get_nowait()
                 except queue.Empty:
@@ -331,8 +332,7 @@ class _Writes:
                    for i in range(min(WRITERS, len(self.spooled)))]
         for thread in threads:
             thread.start()
-        for thread in threads:
-            thread.join()
+        _join(threads, self)
         self._check()
 
     def __enter__(self) -> "_Writes":
@@ -342,10 +342,11 @@ class _Writes:
         try:
             if kind is None:
                 self._send()                    # what is left, unless the build itself failed
+            else:
+                self.stopping = True
             for _ in self.threads:
                 self.batches.put(None)
-            for thread in self.threads:
-                thread.join()
+            _join(self.threads, self)
             if kind is None:
                 self._check()
                 self._load_spooled()
@@ -354,6 +355,21 @@ class _Writes:
                 shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):
                 self.report.built.extend(self.written[number])
+
+
+def _join(threads: list[threading.Thread], writes: _Writes) -> None:
+    """Wait for the store's writers. Interrupted (Ctrl-C, SIGTERM), they start no new batch and
+    the one each is writing is finished, not cut: the store is left as between two batches,
+    and the interruption goes on once they are done."""
+    interrupted = None
+    for thread in threads:
+        while thread.is_alive():
+            try:
+                thread.join()
+            except KeyboardInterrupt as err:
+                writes.stopping, interrupted = True, err
+    if interrupted is not None:
+        raise interrupted
 
 
 def _read_spooled(parts: list[Spooled]) -> bytes:
@@ -424,14 +440,16 @@ def _results(todo: list[Job], workers: int, spool: Path | None = None):
         for number, job in enumerate(todo):
             yield from _run_chunk([job], file(number))
         return
-    if _forks():
+    context = _context()
+    if context.get_start_method() == "fork":
         _prepare()
     size = max(1, min(16, len(todo) // (workers * 8) or 1))
     chunks = iter([(todo[i:i + size], file(i)) for i in range(0, len(todo), size)])
-    # What a worker starts with (the lexicon above all) lives as long as it does: frozen out of
-    # the collector's sight, full collections stop walking it over and over (a quarter of a
-    # worker's time went to them).
-    with cf.ProcessPoolExecutor(max_workers=workers, initializer=gc.freeze) as pool:
+    # Each worker dies with this process, however it ends, and holds none of its locks.
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=processes.start_worker,
+                                  initargs=(parent,))
+    try:
         # A few chunks in flight per worker, no more: in a small build the results wait here,
         # N-Quads and all, while the store is written.
         pending = collections.deque(pool.submit(_run_chunk, *c) for c in _take(chunks, workers * 4))
@@ -439,14 +457,19 @@ def _results(todo: list[Job], workers: int, spool: Path | None = None):
             done = pending.popleft().result()
             pending.extend(pool.submit(_run_chunk, *c) for c in _take(chunks, 1))
             yield from done
+    except BaseException:       # interrupted, or the build failed: the chunks in flight are not waited for
+        processes.stop_pool(pool)
+        raise
+    pool.shutdown()
 
 
 def _take(iterator, n: int) -> list:
     return [x for _, x in zip(range(n), iterator)]
 
 
-def _forks() -> bool:
-    """Whether worker processes start as copies of this one (and so share what it loaded)."""
+def _context():
+    """How worker processes start: as copies of this one where the system can (sharing what it
+    loaded), else as the platform does by default."""
     import multiprocessing
 
-    return multiprocessing.get_start_method() == "fork"
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import unicodedata
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TextIO
 
 
 @functools.lru_cache(maxsize=1)
@@ -119,6 +119,56 @@ def as_jsonl(columns: list[str], rows: list[list]) -> str:
     """JSON Lines: one object per row and per line, for answers too long to load as one document."""
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     return "".join(dumps(dict(zip(columns, r))) + "\n" for r in rows)
+
+
+PAGE = 1000                         # rows the table holds at once to align its columns
+
+
+def write(fmt: str, columns: list[str], rows: Iterable[list], out: TextIO) -> None:
+    """Write rows to ``out`` in a format as they come: CSV, JSON Lines and JSON a row at a time,
+    the table a page of ``PAGE`` rows at a time (each page aligned on its own)."""
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(columns)
+        for row in rows:
+            w.writerow(row)
+    elif fmt == "jsonl":
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        for row in rows:
+            out.write(dumps(dict(zip(columns, row))) + "\n")
+    elif fmt == "json":
+        dumps = json.JSONEncoder(ensure_ascii=False, indent=1).encode
+        first = True
+        for row in rows:
+            out.write(("[\n " if first else ",\n ") + dumps(dict(zip(columns, row))).replace("\n", "\n "))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+    elif fmt == "table":
+        count = 0
+        for page in _pages(rows, PAGE):
+            text = as_table(columns, page)
+            body = text[:text.rindex("(")]
+            if count:                     # the header once, on the first page
+                body = body.split("\n", 2)[2]
+            out.write(body)
+            count += len(page)
+        if not count:
+            out.write(as_table(columns, []))
+        else:
+            out.write(f"({count} row{'s' if count != 1 else ''})\n")
+    else:
+        raise KeyError(f"no format {fmt!r} (choose from: {', '.join(FORMATS)})")
+
+
+def _pages(rows: Iterable[list], size: int) -> Iterator[list[list]]:
+    page: list[list] = []
+    for row in rows:
+        page.append(row)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 FORMATS: dict[str, Callable[[list[str], list[list]], str]] = {

@@ -8,7 +8,8 @@ Layout::
                         holds (``plan``), the names of the plan's files on the file holding its
                         text (``files``) or, on another file of it, that file's key (``copy``);
                         written atomically after each batch of documents is in the store
-    DIR/.lock           held while a build writes
+    DIR/.lock           held while a build writes (flock: released when the build ends,
+                        however it ends; its workers do not inherit it)
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest; DIR/current names it
 
@@ -26,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -37,7 +39,7 @@ import pyoxigraph as ox
 
 import ontology
 
-from . import iri
+from . import iri, processes
 
 MANIFEST = "manifest.json"
 STORE = "store"
@@ -193,6 +195,7 @@ class Workspace:
             try:
                 self._lock_file = open(snapshot / READERS, "r")
                 fcntl.flock(self._lock_file, fcntl.LOCK_SH)
+                processes.keep_from_children(self._lock_file)
                 if not (snapshot / STORE).exists():
                     raise FileNotFoundError(snapshot)
                 self.store = ox.Store.read_only(str(snapshot / STORE))
@@ -205,24 +208,39 @@ class Workspace:
 
     # -- locking -----------------------------------------------------------------------------
     def _lock(self, wait: float) -> None:
-        """Take the writer's lock, waiting up to ``wait`` seconds for another build to end."""
+        """Take the writer's lock, waiting up to ``wait`` seconds for another build to end.
+
+        The lock is a ``flock`` on DIR/.lock, which the kernel releases when the last process
+        holding it ends. A lock still held although the build that took it no longer runs is
+        held by processes that build left behind (workers of a version that did not end them):
+        those are ended and the lock taken over, with one line on stderr.
+        """
         self._lock_file = open(self.path / LOCK, "a+")
         deadline = time.monotonic() + wait
+        taken_over: tuple[int, set[int]] | None = None
         while True:
             try:
                 fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
+                processes.keep_from_children(self._lock_file)
+                break
             except BlockingIOError:
+                if taken_over is None and (taken_over := processes.end_leftovers(self.path / LOCK)):
+                    continue
                 if time.monotonic() >= deadline:
-                    break
+                    self._lock_file.close()
+                    self._lock_file = None
+                    raise WorkspaceBusy(f"{self.path}: another kg build is writing this workspace; try again when "
+                                        "it ends (or wait for it with --wait SECONDS)") from None
                 time.sleep(0.2)
-        self._lock_file.close()
-        self._lock_file = None
-        raise WorkspaceBusy(f"{self.path}: another kg build is writing this workspace; try again when it ends "
-                            "(or wait for it with --wait SECONDS)")
+        if taken_over:
+            build, leftovers = taken_over
+            print(f"warning: {self.path}: took over the lock of build {build}, which no longer runs (ended "
+                  f"{len(leftovers)} process{'es' if len(leftovers) != 1 else ''} it left holding it)",
+                  file=sys.stderr)
 
     def _unlock(self) -> None:
         if self._lock_file:
+            processes.release(self._lock_file)
             fcntl.flock(self._lock_file, fcntl.LOCK_UN)
             self._lock_file.close()
             self._lock_file = None

@@ -11,7 +11,7 @@ import ahocorasick
 from . import lexicon
 from .facts import Activity, DocumentFacts, Mention, Policy, Program, Target
 from .intervals import Intervals
-from .kinds import REPORT, NotAPlan, document_kind
+from .kinds import REPORT, NotAPlan, continued_statement_year, document_kind
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
 from .organizations import find_organizations, issuer_of, responsible_units
@@ -30,13 +30,18 @@ def extract(raw: RawDocument) -> DocumentFacts:
     text = normalize(raw)
     layout = parse_layout(text)
     kind = check_work_plan(raw, layout)
-    if kind == REPORT and all(item.from_table for item in layout.items):
+    # A plan that numbers nothing (an opening that states the year's plan and goes on in
+    # paragraphs), or a report whose only table is not its tasks, has one item per paragraph;
+    # a plan whose items are the rows of its task table keeps them alone.
+    if not layout.items or (kind == REPORT and all(item.from_table for item in layout.items)):
         layout.items = paragraph_items(text, layout.body_start) + layout.items
     header = layout.header
     found = issuer_of(text, header.issuer_lines, header.title, doc_number=header.doc_number,
                       document=raw.source.name)
     issuer = found.organization
     year = header.year
+    if kind == REPORT and year is None:
+        year = continued_statement_year(layout)
     # A report's page date is the news's, not the reported plan's: it dates 今年 only.
     issued, issued_span = (header.signed_date, header.signed) if kind == REPORT else (header.issued_date, header.issued)
     facts = DocumentFacts(
@@ -59,16 +64,19 @@ def extract(raw: RawDocument) -> DocumentFacts:
         activity.programs = [(pm.program, _mention(text, pm.span, lo, hi)) for pm in programs[first:last]]
         activity.organizations = [(org, _mention(text, span, lo, hi))
                                   for org, span in find_organizations(text, lo, hi, issuer)]
-        if item.units:
-            activity.responsible = [(org, _mention(text, span, item.units.start, item.units.end))
-                                    for org, span in responsible_units(text, item.units, issuer)]
+        for cell in (item.units, item.support):             # lead units first, then supporting ones
+            if cell:
+                activity.responsible += [(org, _mention(text, span, cell.start, cell.end))
+                                         for org, span in responsible_units(text, cell, issuer)]
         for m in POLICY_RE.finditer(text.text, lo, hi):
             title = m.group(1).strip()
             if own_title and title.replace(" ", "") == own_title:
                 continue
             policy = Policy("p-" + hashlib.sha1(lexicon.squeeze(title).encode("utf-8")).hexdigest()[:12], title)
             activity.policies.append((policy, _mention(text, text.span(m.start(1), m.end(1)), lo, hi)))
-        for tm in parse_targets(text, lo, hi, quoted):
+        stated = [tm for a, b in [(lo, hi)] + [(c.start, c.end) for c in item.goals]
+                  for tm in parse_targets(text, a, b, quoted)]
+        for tm in stated:
             deadline = tm.deadline or item.deadline or headings.deadline(item)
             activity.targets.append(Target(
                 metric=tm.metric, comparator=tm.comparator, value=tm.value, value_text=tm.value_text,
@@ -138,7 +146,8 @@ def _program_for(text: Text, span: Span, activity: Activity) -> Program | None:
 
 class _Headings:
     """What the headings above an item say for its targets: the program and the deadline of the
-    sub-heading it stands under ((一) 深入实施某某工程), else of its section (一、…)."""
+    items it stands under (1. above (1)), of the sub-heading ((一) 深入实施某某工程), else of its
+    section (一、…)."""
 
     def __init__(self, text: Text, layout: Layout, programs: list[ProgramMention]):
         self._text = text
@@ -146,6 +155,7 @@ class _Headings:
         self._starts = [pm.span.start for pm in programs]
         self._sections = {s.ordinal: s for s in layout.sections}
         self._parent: dict[int, Item] = {}
+        self._items = {item.ordinal: item for item in layout.items if not item.from_table}
         heading = None
         for item in layout.items:
             if item.from_table:
@@ -161,7 +171,11 @@ class _Headings:
         if item.from_table:
             return []
         out = []
-        if item.ordinal in self._parent:
+        parent = item.parent
+        while parent is not None and parent in self._items:      # 1. above (1), （一） above 1.
+            out.append(self._items[parent].title)
+            parent = self._items[parent].parent
+        if item.ordinal in self._parent and self._parent[item.ordinal].title not in out:
             out.append(self._parent[item.ordinal].title)
         if item.section in self._sections:
             out.append(self._sections[item.section].title)

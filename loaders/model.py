@@ -27,9 +27,11 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    """A table as the file holds it: rows of cell texts, header row first."""
+    """A table as the file holds it: rows of cell texts, header row first. ``merged`` holds the
+    (row, column) of each cell that the file merges with the cell above it (its text is "")."""
 
     rows: tuple[tuple[str, ...], ...]
+    merged: frozenset[tuple[int, int]] = frozenset()
 
 
 Block = Union[Paragraph, Table]
@@ -58,9 +60,11 @@ class Span:
 
 @dataclass
 class TableLayout:
-    """A task table located in the canonical text: rows of cell spans, header row first."""
+    """A task table located in the canonical text: rows of cell spans, header row first;
+    ``merged`` holds the start of each cell merged with the cell above it."""
 
     rows: list[list[Span]]
+    merged: frozenset[int] = frozenset()
 
     @property
     def header(self) -> list[str]:

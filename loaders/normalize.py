@@ -5,13 +5,15 @@
 1. Layout: paragraphs are joined with "\\n". A Table is set off by a blank line before and after
    and laid out as plain-text task tables are: each cell on its own line as "\\t" + cell text
    (newlines and tabs inside a cell become a space, the cell is stripped), a blank line between
-   rows. ``Text.tables`` holds the cell spans (the cell text, without the tab).
+   rows. ``Text.tables`` holds the cell spans (the cell text, without the tab) and which cells
+   the file merges with the cell above.
 2. Conversion artefacts, line by line: "\\r\\n" and "\\r" become "\\n"; BOM and zero-width
    characters are dropped; NFC (not NFKC: full-width punctuation stays); "[bookmark: …]" markers
    and markdown emphasis markers ``**…**`` / ``__…__`` are removed; "一一" at the start of a
    line (after spaces) becomes the dash "——"; decorative symbols (★ ■ ◆ ● …) are removed,
    except one opening a line (an item's bullet); trailing spaces are stripped (tabs stay, they mark
-   table cells).
+   table cells); a CJK radical a PDF text layer gives for a character (⼯ for 工, ⻘ for 青)
+   becomes that character.
 3. Page-break cuts: a line cut mid-sentence is joined, with no separator and without the blank
    lines between, to the next non-blank line (see :func:`is_cut` and :func:`starts_item`).
    Lines starting with a tab (table cells), the lines of a Table and page clutter (a
@@ -46,6 +48,16 @@ _DECORATIVE = "★☆■◆◇●▲▼♦"
 _DECORATION = re.compile(f"[{_DECORATIVE}]+")
 _BULLET = re.compile(f"[ \t\u3000\xa0]*[{_DECORATIVE}](?![{_DECORATIVE}])")
 _CELL_SPACE = re.compile(r"\s*[\r\n\t]+\s*")
+# PDF text layers often give a radical's code point for the character drawn with the same glyph
+# (⼯ for 工, ⻘ for 青). The Kangxi radicals fold by NFKC; the supplement's forms need this table.
+_KANGXI = re.compile("[\u2f00-\u2fd5]")
+_RADICAL_FORMS = str.maketrans({
+    0x2E9D: "月", 0x2EA9: "王", 0x2EBE: "艹", 0x2EC1: "虎", 0x2EC4: "西", 0x2EC5: "见", 0x2EC6: "角",
+    0x2EC8: "讠", 0x2EC9: "贝", 0x2ECB: "车", 0x2ECF: "阝", 0x2ED0: "钅", 0x2ED3: "长", 0x2ED4: "门",
+    0x2ED6: "阝", 0x2ED8: "青", 0x2ED9: "韦", 0x2EDA: "页", 0x2EDB: "风", 0x2EDC: "飞", 0x2EE0: "饣",
+    0x2EE2: "马", 0x2EE3: "骨", 0x2EE4: "鬼", 0x2EE5: "鱼", 0x2EE6: "鸟", 0x2EE7: "卤", 0x2EE8: "麦",
+    0x2EE9: "黄", 0x2EEA: "黾", 0x2EEC: "齐", 0x2EEE: "齿", 0x2EF0: "龙", 0x2EF3: "龟",
+})
 
 _MIN_CUT_LENGTH = 25
 _SENTENCE_END = re.compile(r"[。；！？：:;…!?][”’\"'」』）)】》〕]*$")
@@ -54,7 +66,7 @@ _PUNCTUATION = re.compile(r"[，、。；：,;:]")
 _NUMERAL = "一二三四五六七八九十"
 _HEADING = re.compile(rf"^\s*([{_NUMERAL}]+、|[（(][{_NUMERAL}]+[）)]|\d+\s*[.．、])")
 _ITEM = re.compile(
-    rf"^([{_DECORATIVE}]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+)"
+    rf"^([{_DECORATIVE}]|[{_NUMERAL}]+、|[（(][{_NUMERAL}\d]+[）)]|\d+\s*[.．、]|——|[{_NUMERAL}]+是|第[{_NUMERAL}]+|[\u2460-\u2473])"
 )
 
 
@@ -89,6 +101,8 @@ def clean_line(line: str) -> str:
     '  ——加强团建。'
     """
     line = unicodedata.normalize("NFC", _INVISIBLE.sub("", line))
+    if any("\u2e80" <= ch <= "\u2fdf" for ch in line):
+        line = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line).translate(_RADICAL_FORMS)
     # Each rewrite is tried only on a line holding the characters it needs.
     if "[bookmark: " in line:
         line = _BOOKMARK.sub("", line)
@@ -139,7 +153,7 @@ def is_cut(line: str) -> bool:
 def starts_item(line: str) -> bool:
     """True if ``line`` opens a new item or paragraph: an item marker or an indent.
 
-    Markers: 一、 （一） (1) 1. 1、 —— 一是 二是 … 第一 ….
+    Markers: 一、 （一） (1) 1. 1、 —— 一是 二是 … 第一 … ① ②, a bullet (★ ●).
 
     >>> starts_item("——深化青年大学习行动。"), starts_item("一系列形式新颖的活动")
     (True, False)
@@ -213,10 +227,16 @@ def _collapse_blank_runs(lines: list[_Line]) -> list[_Line]:
 
 def _assemble(lines: list[_Line], tables: list[Table]) -> Text:
     layouts = [TableLayout([[] for _ in table.rows]) for table in tables]
+    merged: list[set[int]] = [set() for _ in tables]
     offset = 0
     for line in lines:
         if line.cell is not None:
             table, row = line.cell
-            layouts[table].rows[row].append(Span(offset + 1, offset + len(line.text), line.text[1:]))
+            cells = layouts[table].rows[row]
+            if (row, len(cells)) in tables[table].merged:
+                merged[table].add(offset + 1)
+            cells.append(Span(offset + 1, offset + len(line.text), line.text[1:]))
         offset += len(line.text) + 1
+    for layout, starts in zip(layouts, merged):
+        layout.merged = frozenset(starts)
     return Text("\n".join(line.text for line in lines), layouts)

@@ -216,6 +216,11 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
         return "program", scheme_program(key)
     if lexicon.is_literal_formula(name):
         return "formula", None
+    if AMOUNT_RE.fullmatch(name):
+        # 两个“10万元”工程: a quoted amount names nothing alone; with a head it is the whole name.
+        if descriptor in cue["naming_heads"]:
+            return "program", found_program(name + descriptor, _type_by_suffix(descriptor))
+        return "amount", None
     if _is_theme(text, start, end) and HAS_CJK_RE.search(name) and not set(name) & set("《》"):
         return "program", found_program(name, _type_by_suffix(descriptor))     # 以“…”为主题的…活动
     if lexicon.is_formula(DOTS_RE.sub("", name)) and not descriptor_is_head(descriptor):
@@ -225,6 +230,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
     if name.endswith(tuple(cue["rule_endings"])) or (
             descriptor.endswith(tuple(cue["rule_endings"])) and not _has_head(name, descriptor)):
         return "rule", None                 # “某某工作制”, “某某”弹性工作制: a way of working
+    if descriptor.endswith(tuple(cue["model_endings"])) and not _has_head(name, descriptor):
+        return "model", None                # “某某”三维立体管控模型: a structure, not a program
     if "、" in name:
         parts = name.split("、")
         if _parallel(name):
@@ -261,6 +268,8 @@ def _classified(text: str, start: int, end: int, name: str, descriptor: str) -> 
 
 
 DOTS_RE = re.compile("[·•・.．]")
+# A quoted amount or count (“10万元”, “100个”): a number, its scale and a unit, nothing else.
+AMOUNT_RE = re.compile(r"[0-9０-９.．]+[万亿千百]?[元个名项人次场户%％]*")
 _NUMERAL_START_RE = re.compile("^[一二两三四五六七八九十百千万双]")
 PARALLEL_SPLIT_RE = re.compile(r"[、\s]+")
 
@@ -365,6 +374,8 @@ def _name_ending_at(segment: str, sm_start: int, suffix: str) -> tuple[int, int,
     if suffix.endswith(tuple(cue["verb_bound_suffixes"])) and not starts:
         return None
     name = _leading_quantifier_re().sub("", segment[begin:end])
+    if segment[begin:end - len(name)] in cue["kind_quantifiers"]:
+        return None                         # 各类文化艺术比赛: a kind of contest, no name
     begin = end - len(name)
     core = _edition_re().sub("", name)
     if suffix in cue["edition_bound_suffixes"] and core == name:
@@ -447,8 +458,16 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
             whole = _whole_name(s, start, end, m.group(g), descriptor)
             if whole:
                 a, b, name, ptype = whole
-                mentions.append(ProgramMention(found_program(name, ptype), text.span(a, b)))
+                key = resolve(name)             # “青马”工程: a known program's name, its core quoted
+                program = scheme_program(key) if key else found_program(name, ptype)
+                mentions.append(ProgramMention(program, text.span(a, b)))
                 quoted_spans.append((a, b))
+            elif _known_with_head(m.group(g), descriptor):
+                # “青马”工程培训班: the core and the head after it name a known program
+                head = _known_with_head(m.group(g), descriptor)
+                mentions.append(ProgramMention(scheme_program(resolve(m.group(g) + head)),
+                                               text.span(start - 1, end + 1 + len(head))))
+                quoted_spans.append((start - 1, end + 1 + len(head)))
             elif _campaign_in_phrase(m.group(g), descriptor):
                 mentions.append(ProgramMention(found_program(m.group(g), _type_by_suffix(descriptor)),
                                                text.span(start, end)))
@@ -510,6 +529,15 @@ def _whole_name(s: str, start: int, end: int, name: str, descriptor: str) -> tup
     return a, end + 1 + len(descriptor), tidy(prefix + name + descriptor), _type_by_suffix(descriptor)
 
 
+def _known_with_head(name: str, descriptor: str) -> str | None:
+    """The naming head opening the words after a quoted core when core and head are a known
+    program's name (“青马”工程培训班 → 青马工程), else None."""
+    for head in sorted(lexicon.cues()["programs"]["naming_heads"], key=len, reverse=True):
+        if descriptor.startswith(head) and resolve(name + head):
+            return head
+    return None
+
+
 def _campaign_in_phrase(name: str, descriptor: str) -> bool:
     """开展“某某”进企业活动: a short quoted name whose phrase, not the word right after it,
     ends with a program head."""
@@ -541,6 +569,8 @@ def opening_names(s: str, openings: Iterable[tuple[int, int]], taken: Intervals)
         name = s[pos:end]
         if not NAME_RUN_RE.fullmatch(name) or taken.overlaps(pos, end):
             continue
+        if name.startswith(tuple(lexicon.cues()["programs"]["kind_quantifiers"])):
+            continue                        # 举办各类某某比赛: a kind of thing, no name
         core = _edition_re().sub("", name)
         suffix = next((x for x in _opening_suffixes() if core.endswith(x)), None)
         if suffix is None or len(core) - len(suffix) < 3 or len(core) > 24:

@@ -1,15 +1,22 @@
 """Structure of a work plan: header, top-level sections, work items and task tables.
 
 Every piece is a :class:`~loaders.model.Span` into the canonical text, so that later steps can
-quote it.  Plans number their items in several styles (``1.``, ``——``, ``一是``, ``（一）``) and
-some carry their task list as a table (序号 / 工作内容 / 完成时限 / 责任单位), either as a real
-table or flattened into text (one cell a line, rows separated by blank lines).
+quote it. Sections are headed 一、 (or 一. 一，), else 第一部分 / 第一章, else （一） when items
+stand under those. Items are numbered in several styles (``1.`` ``1、`` ``(1)`` ``①`` ``——``
+``一是`` ``第一，`` ``（一）``, bullets ★ ●), an enumeration inside a paragraph (…，一是…；二是…)
+giving one item per ordinal; inner numbering hangs under the item above it (``Item.parent``).
+Some plans carry their task list as a table (序号 / 工作内容 / 完成时限 / 责任单位, column names in
+``ontology/tables.toml``), a real one or flattened into text (one cell a line, rows separated by
+blank lines; or a row a line).
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .clutter import clutter_kind, header_cues, is_clutter, publish_date_zone
 from .dates import find_dates, written_year
@@ -25,12 +32,22 @@ ITEM_RE = re.compile(
     rf"|(?P<dash>——|—{{1,2}}|－－|[★☆●◆■](?=[ \u3000]*[\u4e00-\u9fff“]))"
     rf"|(?P<shi>[{CN_DIGITS}]{{1,3}})是"
     rf"|[（(](?P<paren>[{CN_DIGITS}]{{1,3}})[）)]"
+    rf"|[（(](?P<paren_arabic>\d{{1,2}})[）)]"
+    rf"|(?P<circled>[\u2460-\u2473])"
+    rf"|第(?P<ordinal>[{CN_DIGITS}]{{1,3}})[，,、：:]"
     rf")[ \u3000]*", re.M)
+# A part or chapter heading (第一部分 思想引领, 第二章 …): a section when no 一、 heading exists.
+PART_RE = re.compile(rf"^[ \t\u3000]*第([{CN_DIGITS}]{{1,3}})(?:部分|章|篇)[ \u3000、，,.．:：]*(\S.*)?$", re.M)
+# An enumeration inside a paragraph (…，一是…；二是…。 / 第一，…。第二，…): after a clause break.
+INLINE_ITEM_RE = re.compile(
+    rf"(?:(?<=^)|(?<=[，,。；;：:\s]))(?:(?P<shi>[{CN_DIGITS}]{{1,3}})是|第(?P<ordinal>[{CN_DIGITS}]{{1,3}})[，,、：:])", re.M)
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 TITLE_RE = re.compile(r"工作要点|工作计划|工作安排|要点")
 YEAR_RE = re.compile(r"((?:19|20)\d{2}|[一二][〇○零一二三四五六七八九]{3})\s*年")
 # A school year (2022-2023学年第二学期) spans two calendar years.
+# A title may open with its year written bare, without 年 (2024街道团委工作计划).
+BARE_TITLE_YEAR_RE = re.compile(r"\s*((?:19|20)\d{2})(?=[\u4e00-\u9fff])")
 SCHOOL_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*学?年")
 # A year at the start of a sentence or clause of the opening (2024年，… / 2023年我校… / 2020年全市…).
 OPENING_YEAR_RE = re.compile(r"(?:^|(?<=[，,。：:；;\s]))((?:19|20)\d{2})\s*年(?:度)?(?!以来|底|末|前|初|上半|下半)")
@@ -40,12 +57,19 @@ COVER_FRAGMENT = 6
 # A cited document's 文号 follows its 《》 title or stands in brackets in running text.
 CITED_BEFORE_RE = re.compile(r"(?:》\s*[（(\[［【]?|[（(\[［【])\s*$")
 
-TABLE_HEADERS = {
-    "number": ("序号", "编号"),
-    "content": ("工作内容", "工作任务", "主要任务", "任务内容", "重点工作", "工作事项"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限"),
-    "units": ("责任单位", "牵头单位", "责任部门", "承办单位", "负责单位"),
-}
+TABLE_COLUMNS = Path(__file__).resolve().parent.parent / "ontology" / "tables.toml"
+
+
+@functools.cache
+def table_columns() -> dict[str, tuple[str, ...]]:
+    """The column names of a task table, by column (``ontology/tables.toml``)."""
+    return {key: tuple(names) for key, names in _table_cues()["columns"].items()}
+
+
+@functools.cache
+def _table_cues() -> dict:
+    with TABLE_COLUMNS.open("rb") as f:
+        return tomllib.load(f)
 
 
 @dataclass
@@ -93,6 +117,9 @@ class Item:
     deadline: Span | None = None
     units: Span | None = None
     from_table: bool = False
+    support: Span | None = None                             # a table's 配合单位, after the lead units
+    parent: int | None = None                               # the ordinal of the item it stands under
+    goals: list[Span] = field(default_factory=list)         # the row's other cells that may state targets
 
 
 @dataclass
@@ -210,6 +237,9 @@ def title_year(title: str, opening: int | None = None) -> int | None:
     if m:
         return written_year(m.group(1))
     m = re.search(r"(?:^|\n)\s*((?:19|20)\d{2})\s*(?:\n|$)", title)
+    if m:
+        return int(m.group(1))
+    m = BARE_TITLE_YEAR_RE.match(title)        # 2024街道团委工作计划: a year opening the title bare
     return int(m.group(1)) if m else None
 
 
@@ -243,6 +273,8 @@ def own_doc_number(text: Text, start: int, end: int) -> Span | None:
         line_start = s.rfind("\n", 0, m.start()) + 1
         before = s[line_start:m.start()]
         if CITED_BEFORE_RE.search(before) or "《" in before and "》" in before:
+            continue
+        if s.startswith(tuple(header_cues()["doc_number"]["cited_after"]), m.end()):
             continue
         return _strip(text, m.start(), m.end())
     return None
@@ -340,22 +372,60 @@ def _plan_year(text: Text, header: Header, body_start: int) -> tuple[int | None,
         return stated
     if header.signed_date:
         return header.signed_date.year, header.signed
+    named = named_plan_year(text, body_start, body_start + 600)
+    if named:
+        return named
     return None, None
 
 
+def named_plan_year(text: Text, start: int, end: int) -> tuple[int, Span] | None:
+    """The first year in the opening that names the plan or its meeting ("亮出2022年任务书",
+    "召开2022年度共青团工作部署会"), a few words allowed between (cue words in header.toml)."""
+    names = "|".join(map(re.escape, header_cues()["opening"]["plan_names"]))
+    pattern = re.compile(rf"((?:19|20)\d{{2}})\s*年度?[\u4e00-\u9fff]{{0,6}}?(?:{names})")
+    for a, b in _content_lines(text.text, start, min(end, len(text.text))):
+        m = pattern.search(text.text, a, b)
+        if m:
+            return int(m.group(1)), text.span(m.start(1), m.end())
+    return None
+
+
 def find_tables(text: Text) -> list[TableLayout]:
-    """Task tables: the reader's own, or flattened ones found in the text."""
-    if text.tables:
-        return [t for t in text.tables if _columns(t.header)]
-    return [t for t in _flattened_tables(text) if _columns(t.header)]
+    """Task tables: the reader's own, else flattened ones found in the text (cells on tab-led
+    lines, or a row a line with its cells set apart by wide spaces or bars); a caption row above
+    the header is dropped, and a table with the same columns and no header that follows one
+    (its part past a page break) continues it."""
+    found = text.tables or _flattened_tables(text) or _line_tables(text)
+    tables: list[TableLayout] = []
+    for t in found:
+        table = _from_header(t)
+        if table is not None:
+            tables.append(table)
+        elif tables and t.rows and all(len(row) == len(tables[-1].rows[0]) for row in t.rows):
+            # The rest of the table above, past a page break, without its header row again.
+            last = tables[-1]
+            tables[-1] = TableLayout(last.rows + t.rows, last.merged | t.merged)
+    return tables
+
+
+def _from_header(table: TableLayout) -> TableLayout | None:
+    """The table from its header row on (caption rows such as 重点工作任务清单 dropped), or None
+    when no row names a task table's columns."""
+    rows = list(table.rows)
+    while rows and not _columns([c.quote.strip() for c in rows[0]]):
+        rows.pop(0)
+    return TableLayout(rows, table.merged) if rows else None
 
 
 def _columns(header: list[str]) -> dict[str, int]:
+    """Which column holds what (number, content, deadline, goal, units, support); each header cell
+    names one column at most."""
     cols: dict[str, int] = {}
     for i, name in enumerate(header):
-        for key, names in TABLE_HEADERS.items():
+        for key, names in table_columns().items():
             if key not in cols and any(n in name for n in names):
                 cols[key] = i
+                break
     return cols if "content" in cols and len(cols) >= 2 else {}
 
 
@@ -387,32 +457,85 @@ def _flattened_tables(text: Text) -> list[TableLayout]:
         rows.append(row)
     if rows:
         tables.append(TableLayout(rows))
-    out = []
-    for t in tables:
-        # Drop title rows above the header (a one-cell caption such as 重点工作任务清单).
-        while t.rows and not _columns(t.header):
-            t.rows.pop(0)
-        if t.rows:
-            out.append(t)
-    return out
+    return tables
+
+
+# Cells of a row laid out on one line: set apart by a tab, two spaces or more, or a bar (|).
+CELL_GAP_RE = re.compile(r"\t+|[ \u3000\xa0]{2,}|\u3000|[ \t]*[|｜][ \t]*")
+
+
+def _line_cells(text: Text, a: int, b: int) -> list[Span]:
+    s = text.text
+    line = s[a:b]
+    lead = len(line) - len(line.lstrip(" \t\u3000|｜"))
+    tail = len(line.rstrip(" \t\u3000|｜"))
+    cells, pos = [], a + lead
+    for m in CELL_GAP_RE.finditer(s, a + lead, a + tail):
+        cells.append(text.span(pos, m.start()))
+        pos = m.end()
+    cells.append(text.span(pos, a + tail))
+    return cells
+
+
+def _line_tables(text: Text) -> list[TableLayout]:
+    """Tables flattened a row a line (as PDF text or a plain-text copy lays them out): a header
+    line naming the columns, then the lines with as many cells; a line with fewer cells, or
+    none, ends the table (a markdown rule line |---| is passed over)."""
+    s = text.text
+    tables: list[TableLayout] = []
+    rows: list[list[Span]] = []
+    for a, b in _spans_of_lines(s):
+        line = s[a:b]
+        if rows and re.fullmatch(r"[\s|｜:：\-—－]+", line) and "-" in line:
+            continue
+        cells = _line_cells(text, a, b) if line.strip() else []
+        if rows and len(cells) == len(rows[0]):
+            rows.append(cells)
+            continue
+        if rows:
+            tables.append(TableLayout(rows))
+            rows = []
+        if len(cells) >= 3 and _columns([c.quote for c in cells]):
+            rows = [cells]
+    if rows:
+        tables.append(TableLayout(rows))
+    return [t for t in tables if len(t.rows) >= 2]
 
 
 def table_items(table: TableLayout, first_ordinal: int) -> list[Item]:
-    """One item per row of a task table."""
+    """One item per row of a task table. A header row repeated where the table runs over a page
+    is passed over. A merged cell continues the cell above it: a cell the file merges down, and
+    every empty cell of a row without a 序号 of its own (the row continues the task above), so
+    the row takes the number, deadline and units of the row above."""
     cols = _columns(table.header)
-    items = []
+    header = table.header
+    items: list[Item] = []
+    above: dict[str, Span] = {}
     for row in table.rows[1:]:
+        if [c.quote.strip() for c in row] == header:
+            continue
+
         def cell(key: str) -> Span | None:
             i = cols.get(key)
             return row[i] if i is not None and i < len(row) and row[i].quote.strip() else None
         content = cell("content")
         if content is None:
             continue
-        number = cell("number")
+        own = {key: cell(key) for key in ("number", "deadline", "units", "support")}
+        continued = "number" in cols and own["number"] is None
+
+        def merged_cell(key: str) -> bool:
+            i = cols.get(key)
+            return i is not None and i < len(row) and (continued or row[i].start in table.merged)
+        merged = {key: own[key] or (above.get(key) if merged_cell(key) else None) for key in own}
+        above = {key: span for key, span in merged.items() if span is not None}
+        number = merged["number"]
+        goal = cell("goal")
         items.append(Item(
             ordinal=first_ordinal + len(items), title=_title_of(content), span=content,
             number=number.quote.strip() if number else None,
-            deadline=cell("deadline"), units=cell("units"), from_table=True))
+            deadline=merged["deadline"], units=merged["units"], from_table=True,
+            support=merged["support"], goals=[c for c in (own["deadline"], goal) if c is not None]))
     return items
 
 
@@ -437,12 +560,19 @@ def parse_layout(text: Text) -> Layout:
     for m in SECTION_RE.finditer(s, body_start):
         if not in_table(m.start()) and len(m.group(2)) <= 80:
             marks.append((m.start(), "section", m))
+    if not marks:
+        marks = [(m.start(), "section", m) for m in PART_RE.finditer(s, body_start)
+                 if not in_table(m.start()) and len(m.group(0).strip()) <= 80]
     section_starts = {p for p, _, _ in marks}
     for m in ITEM_RE.finditer(s, body_start):
         if not in_table(m.start()) and m.start() not in section_starts:
             marks.append((m.start(), "item", m))
+    if not section_starts:
+        marks = _paren_sections(marks)
     marks.extend(_unnumbered_sections(text, body_start, marks, in_table))
     marks.sort(key=lambda x: x[0])
+    marks = _with_inline_items(s, body_start, marks, in_table)
+    marks = _with_paragraph_items(s, marks, in_table)
 
     body_end = min((a for a, _ in table_zone), default=len(s))
     body_end = min(body_end, _page_tail(s, marks[0][0] if marks else body_start))
@@ -462,7 +592,10 @@ def parse_layout(text: Text) -> Layout:
         if kind == "section":
             line_end = s.find("\n", pos)
             line_end = nxt if line_end < 0 else min(line_end, nxt)
-            title_start = m.start(2) if m.lastindex and m.lastindex >= 2 else pos
+            if m.re is ITEM_RE:             # a （一） heading taken as a section
+                title_start = m.end()
+            else:
+                title_start = m.start(2) if m.lastindex and m.lastindex >= 2 and m.start(2) >= 0 else pos
             sections.append(Section(len(sections) + 1, _strip(text, title_start, line_end), _strip(text, pos, nxt)))
         else:
             body = _strip(text, m.end(), nxt)
@@ -470,7 +603,8 @@ def parse_layout(text: Text) -> Layout:
                 continue
             items.append(Item(ordinal=len(items) + 1, title=first_sentence(text, body.start, body.end),
                               span=body, section=sections[-1].ordinal if sections else None,
-                              number=_item_number(m)))
+                              number=_item_number(m), parent=_level(m)))
+    _link_parents(items)
     for t in tables:
         items.extend(table_items(t, len(items) + 1))
     return Layout(text, header, sections, items, body_start)
@@ -499,10 +633,105 @@ def _page_tail(s: str, start: int) -> int:
 
 
 def _item_number(m: re.Match) -> str | None:
-    for key in ("arabic", "shi", "paren"):
-        if m.group(key):
-            return m.group(key)
+    found = m.groupdict()
+    for key in ("arabic", "shi", "paren", "paren_arabic", "ordinal"):
+        if found.get(key):
+            return found[key]
+    if found.get("circled"):
+        return str(ord(found["circled"]) - 0x2460 + 1)
     return None
+
+
+# Numbering levels, outermost first: （一） > 1. > (1) > ①.
+LEVELS = ("paren", "arabic", "paren_arabic", "circled")
+
+
+def _level(m: re.Match) -> int | None:
+    found = m.groupdict()
+    return next((i for i, key in enumerate(LEVELS) if found.get(key)), None)
+
+
+def _link_parents(items: list[Item]) -> None:
+    """Give each item numbered at an inner level (1. under （一）, (1) under 1., ① under (1)) the
+    ordinal of the item it stands under in its section; ``parent`` holds the level until then."""
+    levels = [item.parent for item in items]
+    open_at: dict[int, Item] = {}
+    section = object()
+    for item, level in zip(items, levels):
+        item.parent = None
+        if item.section != section:
+            open_at, section = {}, item.section
+        if level is None:
+            continue
+        outer = [open_at[lv] for lv in range(level) if lv in open_at]
+        if outer:
+            item.parent = outer[-1].ordinal
+        open_at = {lv: it for lv, it in open_at.items() if lv < level}
+        open_at[level] = item
+
+
+PARAGRAPH_RE = re.compile(r"[ \t\u3000]*")
+
+
+def _with_paragraph_items(s: str, marks, in_table) -> list[tuple[int, str, re.Match]]:
+    """Add one item per paragraph of a section that numbers none (its tasks stated as prose, a
+    paragraph each), unless its heading names the plan's frame (指导思想, 总体要求 …)."""
+    frame = _table_cues()["sections"]["frame_titles"]
+    bounds = [p for p, _, _ in marks] + [len(s)]
+    added = []
+    for i, (p, k, m) in enumerate(marks):
+        if k != "section" or i + 1 < len(marks) and marks[i + 1][1] != "section":
+            continue
+        heading_end = s.find("\n", p, bounds[i + 1])
+        if heading_end < 0 or any(w in s[p:heading_end] for w in frame):
+            continue
+        for a, b in _content_lines(s, heading_end + 1, bounds[i + 1]):
+            line = s[a:b].strip()
+            if in_table(a) or len(line) < 15 or "。" not in line and "；" not in line:
+                continue
+            added.append((a, "item", PARAGRAPH_RE.match(s, a)))
+    return sorted(marks + added, key=lambda x: x[0])
+
+
+def _paren_sections(marks: list[tuple[int, str, re.Match]]) -> list[tuple[int, str, re.Match]]:
+    """With no 一、 heading, （一）（二） headings with items of their own under them are the
+    sections; (一) items with nothing numbered under them stay items."""
+    marks = sorted(marks, key=lambda x: x[0])
+    paren = [i for i, (_, _, m) in enumerate(marks) if m.groupdict().get("paren")]
+    under = any(i + 1 < len(marks) and not marks[i + 1][2].groupdict().get("paren") for i in paren)
+    if len(paren) < 2 or not under:
+        return marks
+    return [(p, "section" if i in paren else k, m) for i, (p, k, m) in enumerate(marks)]
+
+
+def _with_inline_items(s: str, start: int, marks, in_table) -> list[tuple[int, str, re.Match]]:
+    """Add the items a section enumerates inside its paragraphs (…，一是…；二是… / 第一，…第二，…)
+    when no item of the section starts a line: one item from each ordinal to the next, counted
+    from 一 without a gap."""
+    bounds = [p for p, _, _ in marks] + [len(s)]
+    # A section's text when no item starts a line in it, after its heading line; an item opening
+    # with 一是 / 第一， at the start of a line, where its 二是 / 第二， follow.
+    stretches = []
+    for i, (p, k, m) in enumerate(marks):
+        if k == "section" and (i + 1 == len(marks) or marks[i + 1][1] == "section"):
+            line_end = s.find("\n", p, bounds[i + 1])
+            stretches.append(([], bounds[i + 1] if line_end < 0 else line_end, bounds[i + 1]))
+        elif k == "item" and (m.group("shi") or m.group("ordinal")) == "一":
+            stretches.append(([m], m.end(), bounds[i + 1]))
+    if not marks:
+        stretches = [([], start, len(s))]
+    added = []
+    for opened, a, b in stretches:
+        found = list(opened)
+        for m in INLINE_ITEM_RE.finditer(s, a, b):
+            number = _item_number(m)
+            if in_table(m.start()) or number != CN_DIGITS[len(found) % 10] or found and \
+                    (m.group("shi") is None) != (found[0].group("shi") is None):
+                continue
+            found.append(m)
+        if len(found) >= 2:
+            added.extend((m.start(), "item", m) for m in found[len(opened):])
+    return sorted(marks + added, key=lambda x: x[0])
 
 
 def _unnumbered_sections(text: Text, start: int, marks, in_table) -> list[tuple[int, str, re.Match]]:

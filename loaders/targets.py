@@ -195,6 +195,12 @@ def _states_a_fact(s: str, start: int, lo: int, hi: int) -> bool:
     return any(w in before for w in _cue()["fact_words"])
 
 
+def _counts_attendance(s: str, start: int, lo: int, hi: int) -> bool:
+    """A number its clause gives as who attended a meeting (11个乡镇团委负责人参加会议)."""
+    _, cb = clause_bounds(s, start, lo, hi)
+    return any(w in s[start:cb] for w in _cue()["attendance_words"])
+
+
 def parse_targets(text: Text, lo: int, hi: int,
                   quoted: Intervals | Iterable[tuple[int, int]] | None = None) -> list[TargetMention]:
     """The targets stated between lo and hi, leaving out numbers inside the ``quoted`` spans."""
@@ -216,7 +222,7 @@ def parse_targets(text: Text, lo: int, hi: int,
                 continue
         if not _is_quantity(s, start, end, unit_end, unit, lo):
             continue
-        if _states_a_fact(s, start, lo, hi):
+        if _states_a_fact(s, start, lo, hi) or _counts_attendance(s, start, lo, hi):
             continue
         if not unit and not scale and not comp_before and not comp_after:
             continue
@@ -373,6 +379,8 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
     noun = ""
     if rest and CJK_RE.match(rest[:1] if rest[0] != "的" else rest[1:2] or " "):
         noun = rest[1:] if rest.startswith("的") else rest
+    elif rest[:1] == "“" and "”" in rest:
+        noun = rest[:rest.index("”") + 1]               # 建设18个“某某家园”: the quoted thing counted
     before = _trim(before)
     if len(before) < 3 and not noun and ca > lo:
         # 全年不少于3场次: the thing counted stands in the clause before.
@@ -396,6 +404,13 @@ def _trim(phrase: str) -> str:
         if all(ch in phrase for ch in needs):
             phrase = rx.sub("", phrase)
     phrase = phrase.strip(" \t")
+    for mark in _word_tuple("metric_statement_marks"):
+        phrase = phrase.rsplit(mark, 1)[-1]
+    for end in _word_tuple("metric_subject_ends"):
+        at = phrase.find(end)
+        if 0 < at and at + len(end) < len(phrase):
+            phrase = phrase[at + len(end):]
+            break
     fillers = _fillers()
     changed = True
     while changed and phrase:

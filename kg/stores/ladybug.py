@@ -8,8 +8,10 @@ Cypher, nothing to start. Files in the workspace folder::
                        and its counts
 
 Ladybug keeps one table per label, so each node is filed under its primary label (its most
-specific class); Neo4j gets every label. Loading goes through Parquet files and ``COPY FROM``,
-about 20 times faster than batches of ``UNWIND … MERGE``.
+specific class); Neo4j gets every label. The tables also hold every property and relationship
+the ontology declares, empty where no plan has them (:mod:`kg.stores.ladybug_schema`), so that a
+query reading one gives blanks instead of failing. Loading goes through Parquet files and
+``COPY FROM``, about 20 times faster than batches of ``UNWIND … MERGE``.
 """
 from __future__ import annotations
 
@@ -27,9 +29,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+import ontology
+
+from .. import processes
 from .. import project as projection_module
 from ..project import Node, Part, Projection, Relationship, Stream, stream_of
+from . import ladybug_schema
 from .cypher_text import identifier
+from .ladybug_schema import Declared
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -90,9 +97,16 @@ def stamp(manifest: dict) -> str:
     documents = manifest.get("documents", {})
     h.update(json.dumps([documents, manifest.get("reference", {}), importlib.metadata.version("ladybug")],
                         sort_keys=True).encode("utf-8"))
-    for source in (Path(projection_module.__file__), Path(__file__), projection_module.CONFIG):
+    for source in _mapping_code():
         h.update(source.read_bytes())
     return h.hexdigest()
+
+
+def _mapping_code() -> tuple[Path, ...]:
+    """The files a database's tables follow from: a change to any of them rebuilds it (the
+    installed ontology too, whose declared properties the tables hold: see ladybug_schema)."""
+    return (Path(projection_module.__file__), Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG,
+            ontology.ONTOLOGY)
 
 
 def _read_stamp(folder: Path) -> dict:
@@ -222,13 +236,14 @@ class _Parts:
         self.files[key].append(file)
 
 
-def load(projection: Projection | Stream, path: Path) -> tuple[int, int]:
-    """Create a new database at path holding the projection; (nodes, relationships) loaded."""
-    nodes, relationships, _ = _load(projection, path)
+def load(projection: Projection | Stream, path: Path, declared: Declared | None = None) -> tuple[int, int]:
+    """Create a new database at path holding the projection, with the tables ``declared`` (see
+    :mod:`kg.stores.ladybug_schema`) besides those of its data; (nodes, relationships) loaded."""
+    nodes, relationships, _ = _load(projection, path, declared)
     return nodes, relationships
 
 
-def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
+def _load(projection: Projection | Stream, path: Path, declared: Declared | None = None) -> tuple[int, int, dict]:
     """:func:`load`, also giving the tables made: node label -> columns, relationship type ->
     columns and (from, to) label pairs.
 
@@ -238,6 +253,8 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
     import ladybug
 
     stream = projection if isinstance(projection, Stream) else stream_of(projection)
+    declared = declared or Declared()
+    stream = ladybug_schema.extend(stream, declared)
     if path.exists():
         raise CypherStoreError(f"{path}: already exists")
     # The Parquet parts go beside the database, not in the system's temporary folder: a build
@@ -250,10 +267,17 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
         parts.flush()
         for written in plans:
             parts.take(written)
-        tables = {"nodes": {label: parts.node_columns[label] for kind, label, *_ in parts.files if kind == "node"},
-                  "relationships": {}}
-        for kind, rel_type, *pair in sorted(k for k in parts.files if k[0] == "rel"):
-            entry = tables["relationships"].setdefault(rel_type, {"columns": parts.rel_columns[rel_type], "pairs": []})
+        # Tables for the labels and relationships of the data, and for those declared (empty
+        # where no node or relationship has them): a query then runs whatever the plans hold.
+        labels = sorted({k[1] for k in parts.files if k[0] == "node"} | declared.labels())
+        tables = {"nodes": {label: parts.node_columns[label] for label in labels}, "relationships": {}}
+        rel_pairs = {(k[1], k[2], k[3]) for k in parts.files if k[0] == "rel"}
+        rel_pairs.update((rel_type, *pair) for rel_type, pairs in declared.relationships.items() for pair in pairs)
+        for rel_type, *pair in sorted(rel_pairs):
+            columns = parts.rel_columns.get(rel_type)
+            if columns is None:
+                columns = sorted(stream.relationship_property_types) if rel_type in declared.per_document else []
+            entry = tables["relationships"].setdefault(rel_type, {"columns": columns, "pairs": []})
             entry["pairs"].append(list(pair))
         # A checkpoint after each COPY: the pool then needs room for one table's rows, not for
         # all of them (at 10,000 plans the largest table is 1.5 M rows: a peak of 1.6 GB where a
@@ -262,24 +286,24 @@ def _load(projection: Projection | Stream, path: Path) -> tuple[int, int, dict]:
                                buffer_pool_size=buffer_pool_for(max(parts.rows.values(), default=0)))
         conn = ladybug.Connection(db)
         try:
-            for (_, label), files in sorted((k, v) for k, v in parts.files.items() if k[0] == "node"):
-                columns = parts.node_columns[label]
+            for label, columns in sorted(tables["nodes"].items()):
                 ddl = ", ".join(f"{identifier(c)} {_ladybug_type(stream.node_property_types[c])}" for c in columns)
                 conn.execute(f"CREATE NODE TABLE {identifier(label)}({ddl}, PRIMARY KEY({identifier('uri')}))")
-                conn.execute(f"COPY {identifier(label)} FROM {_files(files)}")
-                conn.execute("CHECKPOINT")
-            rel_keys = sorted(k for k in parts.files if k[0] == "rel")
-            for rel_type in sorted({k[1] for k in rel_keys}):
-                pairs = [(f, t) for (_, r, f, t) in rel_keys if r == rel_type]
-                columns = parts.rel_columns[rel_type]
-                ddl = ", ".join([f"FROM {identifier(f)} TO {identifier(t)}" for f, t in pairs]
-                                + [f"{identifier(c)} {_ladybug_type(stream.relationship_property_types[c])}"
-                                   for c in columns])
-                conn.execute(f"CREATE REL TABLE {identifier(rel_type)}({ddl})")
-                for f, t in pairs:
-                    conn.execute(f"COPY {identifier(rel_type)} FROM {_files(parts.files[('rel', rel_type, f, t)])} "
-                                 f"(from={_path(f)}, to={_path(t)})")
+                files = parts.files.get(("node", label))
+                if files:
+                    conn.execute(f"COPY {identifier(label)} FROM {_files(files)}")
                     conn.execute("CHECKPOINT")
+            for rel_type, entry in sorted(tables["relationships"].items()):
+                ddl = ", ".join([f"FROM {identifier(f)} TO {identifier(t)}" for f, t in entry["pairs"]]
+                                + [f"{identifier(c)} {_ladybug_type(stream.relationship_property_types[c])}"
+                                   for c in entry["columns"]])
+                conn.execute(f"CREATE REL TABLE {identifier(rel_type)}({ddl})")
+                for f, t in entry["pairs"]:
+                    files = parts.files.get(("rel", rel_type, f, t))
+                    if files:
+                        conn.execute(f"COPY {identifier(rel_type)} FROM {_files(files)} "
+                                     f"(from={_path(f)}, to={_path(t)})")
+                        conn.execute("CHECKPOINT")
         finally:
             conn.close()
             db.close()
@@ -327,24 +351,22 @@ def _in_workers(stream: Stream, folder: Path, workers: int) -> list[dict]:
     _FORKED = stream
     gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
     try:
-        with cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                    initializer=_die_with_parent) as pool:
+        # A writer ends with the build that forked it, however the build ends, and holds none of
+        # its locks: a killed build leaves no writer behind in the scratch folder the next one removes.
+        pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                      initializer=processes.start_worker, initargs=(os.getpid(),))
+        try:
             slices = [pool.submit(_write_slice, str(folder / f"plans-{i}"), bounds[i], bounds[i + 1], ROWS // workers)
                       for i in range(workers)]
-            return [s.result() for s in slices]
+            written = [s.result() for s in slices]
+        except BaseException:       # interrupted, or a writer failed: the others are not waited for
+            processes.stop_pool(pool)
+            raise
+        pool.shutdown()
+        return written
     finally:
         _FORKED = None
         gc.unfreeze()
-
-
-def _die_with_parent() -> None:
-    """A worker ends with the build that forked it: a killed build leaves no writer behind in
-    the scratch folder the next build removes (Linux; elsewhere it ends at its next task)."""
-    import ctypes
-    import signal
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
 
 
 def _can_fork() -> bool:
@@ -363,7 +385,7 @@ def build(ws: "Workspace", folder: Path | None = None) -> dict:
     stream = projection_module.stream(ws)        # one plan at a time: memory stays bounded
     tmp = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=folder))
     try:
-        nodes, relationships, tables = _load(stream, tmp / DATABASE)
+        nodes, relationships, tables = _load(stream, tmp / DATABASE, ladybug_schema.declared(ws, stream))
         os.replace(tmp / DATABASE, folder / DATABASE)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -400,7 +422,7 @@ def _stamp_it(ws: "Workspace", folder: Path, nodes: int, relationships: int, sta
 
 def _code_stamp() -> str:
     h = hashlib.sha256(importlib.metadata.version("ladybug").encode("utf-8"))
-    for source in (Path(projection_module.__file__), Path(__file__), projection_module.CONFIG):
+    for source in _mapping_code():
         h.update(source.read_bytes())
     return h.hexdigest()
 
@@ -751,9 +773,11 @@ def _set_properties(conn, node: Node, columns: list[str]) -> None:
 def _rebuild_lock(folder: Path) -> Iterator[None]:
     with open(folder / LOCK, "a+") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
+        processes.keep_from_children(f)         # the part writers forked meanwhile do not hold it
         try:
             yield
         finally:
+            processes.release(f)
             fcntl.flock(f, fcntl.LOCK_UN)
 
 

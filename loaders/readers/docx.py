@@ -3,7 +3,7 @@
 The body's children are walked directly (``w:p``, ``w:tbl``, and the paragraphs inside content
 controls ``w:sdt``) because python-docx lists paragraphs and tables separately. A table cell is
 read once however many grid columns (``gridSpan``) it covers; a vertically merged cell has its
-text in the first row only, later rows hold "". Headers, footers, footnotes, text boxes and
+text in the first row only, later rows hold "" and are listed in ``Table.merged``. Headers, footers, footnotes, text boxes and
 automatic list numbers are not read.
 """
 from __future__ import annotations
@@ -61,11 +61,20 @@ def _blocks(container, parent) -> Iterator[Block]:
 def _table(tbl, parent) -> Table:
     from docx.table import _Cell
 
-    rows = tuple(
-        tuple(_Cell(tc, parent).text for tc in tr.iter(_W + "tc") if _is_own_cell(tc, tr))
-        for tr in tbl.iterchildren(_W + "tr")
-    )
-    return Table(rows)
+    rows = []
+    merged = set()
+    for r, tr in enumerate(tbl.iterchildren(_W + "tr")):
+        cells = [tc for tc in tr.iter(_W + "tc") if _is_own_cell(tc, tr)]
+        merged.update((r, c) for c, tc in enumerate(cells) if _continues_above(tc))
+        rows.append(tuple(_Cell(tc, parent).text for tc in cells))
+    return Table(tuple(rows), frozenset(merged))
+
+
+def _continues_above(tc) -> bool:
+    """True for a cell merged with the one above it (``w:vMerge`` without ``restart``)."""
+    props = tc.find(_W + "tcPr")
+    merge = props.find(_W + "vMerge") if props is not None else None
+    return merge is not None and merge.get(_W + "val", "continue") == "continue"
 
 
 def _is_own_cell(tc, tr) -> bool:

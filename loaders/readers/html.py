@@ -6,7 +6,8 @@ buttons and ``nav``/``header``/``footer``/``aside`` inside it are removed too. E
 (``<p>``, ``<h1>``..``<h6>``, ``<li>``, ``<div>``, ...) and every ``<br>`` ends a paragraph;
 whitespace is collapsed the way a browser shows it (runs of ASCII whitespace become one space,
 full-width spaces and ``&nbsp;`` stay). A data ``<table>`` (two columns or more, no table nested
-in it) becomes a Table block; a layout table is read as paragraphs.
+in it) becomes a Table block (a cell spanning rows down, ``rowspan``, gives the rows below an empty
+cell listed in ``Table.merged``); a layout table is read as paragraphs.
 
 Two things on the page are not body text and are dropped:
 
@@ -177,11 +178,38 @@ def _is_data_table(table) -> bool:
 
 
 def _table(table) -> Table:
-    rows = []
+    """The rows of a data table; a cell merged down over later rows (``rowspan``) gives those rows
+    an empty cell in its column, as a merged Word cell does."""
+    rows: list[tuple[str, ...]] = []
+    merged: set[tuple[int, int]] = set()
+    below: dict[int, int] = {}          # column -> how many more rows a merged cell covers
+
+    def continue_merged(row: list[str]) -> None:
+        while below.get(len(row), 0) > 0:
+            below[len(row)] -= 1
+            merged.add((len(rows), len(row)))
+            row.append("")
+
     for tr in table.iter("tr"):
         if tr.getparent() is table or tr.getparent().getparent() is table:
-            rows.append(tuple(_cell_text(cell) for cell in tr.iterchildren("td", "th")))
-    return Table(tuple(row for row in rows if row))
+            row: list[str] = []
+            for cell in tr.iterchildren("td", "th"):
+                continue_merged(row)
+                span = _rowspan(cell)
+                if span > 1:
+                    below[len(row)] = span - 1
+                row.append(_cell_text(cell))
+            continue_merged(row)
+            if row:
+                rows.append(tuple(row))
+    return Table(tuple(rows), frozenset(merged))
+
+
+def _rowspan(cell) -> int:
+    try:
+        return max(1, int(cell.get("rowspan", "1").strip()))
+    except ValueError:
+        return 1
 
 
 def _cell_text(cell) -> str:

@@ -37,9 +37,9 @@ DATASET_GRAPH = "https://w3id.org/cyl-kg/id/graph/dataset"
 # The plan: 团南平市委's, for 2024, known by its title (it has no 文号).
 DOC = URIRef("https://w3id.org/cyl-kg/id/doc/350700/cyl/2024/%E5%85%B1%E9%9D%92%E5%9B%A2%E5%8D%97%E5%B9%B3%E5%B8%82%E5%A7%942024%E5%B9%B4%E5%B7%A5%E4%BD%9C%E8%A6%81%E7%82%B9")
 
-TRIPLE_FORMATS = {"ttl": ("turtle", ox.RdfFormat.TURTLE), "nt": ("nt", ox.RdfFormat.N_TRIPLES),
-                  "jsonld": ("json-ld", ox.RdfFormat.JSON_LD)}
-QUAD_FORMATS = {"trig": ("trig", ox.RdfFormat.TRIG), "nq": ("nquads", ox.RdfFormat.N_QUADS)}
+TRIPLE_FORMATS = {"ttl": ("turtle", ox.RdfFormat.TURTLE), "nt": ("nt", ox.RdfFormat.N_TRIPLES)}
+QUAD_FORMATS = {"trig": ("trig", ox.RdfFormat.TRIG), "nq": ("nquads", ox.RdfFormat.N_QUADS),
+                "jsonld": ("json-ld", ox.RdfFormat.JSON_LD)}
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +76,8 @@ def test_rdflib_and_oxigraph_read_the_same_quads(exports, fmt):
 
 
 def test_every_format_holds_the_same_statements(exports, graph):
-    """Turtle, N-Triples and JSON-LD (parsed back: the JSON-LD round-trips) give one graph, and
-    the quad formats give it too once their graphs are merged."""
+    """Turtle and N-Triples give one graph, and the quad formats (TriG, N-Quads, JSON-LD) give it
+    too once their graphs are merged."""
     for fmt, (rdflib_format, _) in TRIPLE_FORMATS.items():
         assert isomorphic(Graph().parse(data=exports[fmt], format=rdflib_format), graph), fmt
     for fmt, (rdflib_format, _) in QUAD_FORMATS.items():
@@ -270,3 +270,111 @@ def test_validate_reports_injected_defects_under_their_plan(tmp_path):
     assert lines[0] == "nanping-2024.txt: 2"
     assert any("cyl-kg/def#isuedBy" in line for line in lines[1:])
     assert any("/target/1 " in line and "cyl:metric" in line for line in lines[1:]), report
+
+
+# -- JSON-LD: compact, with the ontology's context, one named graph per plan -----------------
+
+def nquads_dataset(data: bytes) -> Dataset:
+    return Dataset().parse(data=data, format="nquads")
+
+
+def test_jsonld_read_by_rdflib_gives_the_nquads_graphs(exports):
+    from_jsonld = Dataset().parse(data=exports["jsonld"], format="json-ld")
+    from_nquads = nquads_dataset(exports["nq"])
+    names = {g.identifier for g in from_nquads.graphs() if len(g)}
+    assert {g.identifier for g in from_jsonld.graphs() if len(g)} == names
+    assert URIRef("https://w3id.org/cyl-kg/id/graph/doc/nanping-2024.txt") in names
+    for name in names:
+        assert isomorphic(from_jsonld.graph(name), from_nquads.graph(name)), name
+
+
+def test_jsonld_read_by_pyld_gives_the_nquads_quads(exports):
+    """pyld, a JSON-LD processor that shares no code with the exporter, turns the export into the
+    same dataset as the N-Quads export: equal once both are in canonical form (URDNA2015)."""
+    import json
+
+    from pyld import jsonld
+
+    canonical = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    from_jsonld = jsonld.normalize(json.loads(exports["jsonld"]), canonical)
+    from_nquads = jsonld.normalize(jsonld.from_rdf(exports["nq"].decode("utf-8"),
+                                                   {"format": "application/n-quads"}), canonical)
+    assert from_jsonld == from_nquads
+    assert from_jsonld.count("\n") == len(set(ox.parse(exports["nq"], format=ox.RdfFormat.N_QUADS)))
+
+
+def test_jsonld_is_compact_with_one_named_graph_per_plan(exports):
+    import json
+
+    from kg.jsonld import shipped_context
+
+    doc = json.loads(exports["jsonld"])
+    assert doc["@context"] == shipped_context()
+    graphs = {g["@id"]: g["@graph"] for g in doc["@graph"]}
+    assert "id:graph/doc/nanping-2024.txt" in graphs and "id:graph/ontology" in graphs
+    nodes = {n["@id"]: n for n in graphs["id:graph/doc/nanping-2024.txt"]}
+    plan = nodes["doc:nanping-2024.txt"]
+    assert plan["@type"] == "WorkPlan" and plan["planYear"] == "2024"
+    assert plan["issuedBy"].startswith("orgid:")
+    evidence = [n for n in nodes.values() if n.get("@type") == "Evidence"]
+    assert evidence and all(isinstance(n["nif:beginIndex"], str) for n in evidence)
+    # a plan's nodes are in its own graph only
+    for name, members in graphs.items():
+        if name != "id:graph/doc/nanping-2024.txt":
+            assert not any(n["@id"].startswith("doc:nanping-2024.txt") for n in members), name
+
+
+def test_context_file_is_the_one_made_from_the_ontology():
+    """After editing cyl.ttl: python -m kg.jsonld > ontology/context.jsonld"""
+    from kg.jsonld import CONTEXT_FILE, context_text, generate_context
+
+    assert CONTEXT_FILE.read_text("utf-8") == context_text(generate_context())
+
+
+def test_every_cyl_term_has_a_context_entry_of_its_kind():
+    import json
+
+    context = json.loads((ROOT / "ontology" / "context.jsonld").read_text("utf-8"))["@context"]
+    onto = Graph().parse(ROOT / "ontology" / "cyl.ttl", format="turtle")
+
+    def expand(curie: str) -> str:
+        prefix, _, local = curie.partition(":")
+        return context[prefix] + local
+
+    checked = set()
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in onto.subjects(RDF.type, kind):
+            if not str(term).startswith(str(CYL)):
+                continue
+            entry = context[str(term)[len(str(CYL)):]]
+            target = entry if isinstance(entry, str) else entry["@id"]
+            assert expand(target) == str(term)
+            coercion = None if isinstance(entry, str) else entry.get("@type")
+            if kind == OWL.ObjectProperty:
+                assert coercion == "@id", term
+            elif kind == OWL.DatatypeProperty:
+                ranges = {r for r in onto.objects(term, RDFS.range) if r not in (XSD.string, RDF.langString)}
+                assert (expand(coercion) if coercion else None) == (str(next(iter(ranges))) if ranges else None), term
+            else:
+                assert coercion is None, term
+            checked.add(term)
+    assert {CYL.WorkPlan, CYL.issuedBy, CYL.planYear, CYL.deadlineDate} <= checked
+    assert context["planYear"]["@type"] == "xsd:gYear"
+    assert context["deadlineDate"]["@type"] == "xsd:date"
+    assert context["nif:beginIndex"]["@type"] == "xsd:nonNegativeInteger"
+    assert context["pursues"]["@type"] == "@id"
+
+
+def test_the_readme_snippet_loads_the_jsonld(exports, tmp_path, monkeypatch):
+    """The README's "Load the JSON-LD" snippet, run as written on an export."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    section = text[text.index("### Load the JSON-LD"):]
+    snippet = section[section.index("```python\n") + len("```python\n"):]
+    snippet = snippet[:snippet.index("```")]
+    (tmp_path / "plans.jsonld").write_bytes(exports["jsonld"])
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(snippet, "README.md", "exec"), scope)
+    assert sum(len(g) for g in scope["ds"].graphs()) > 1000
+    assert [(str(g), str(plan), str(year)) for g, plan, year in scope["rows"]] == [
+        ("https://w3id.org/cyl-kg/id/graph/doc/nanping-2024.txt", str(DOC), "2024")]

@@ -54,3 +54,26 @@ def test_the_cypher_twins_parse_with_neo4js_parser():
 def test_the_linter_does_reject_what_neo4j_would():
     errors = lint({"bad-syntax": "MATCH (n RETURN n", "ladybug-only": "MATCH (n) RETURN list_sort(collect(n.x))"})
     assert [e.split(":")[0] for e in errors] == ["bad-syntax", "ladybug-only"]
+
+
+FILTERS = [
+    {"program": "青马工程"},                       # an alias, resolved to the program's preferred label
+    {"program": "青马学员说"},                     # a program found only in a plan's text
+    {"organization": "南昌"},
+    {"level": "county"},
+    {"region": "33"},                              # a GB/T 2260 code prefix
+    {"region": "四川省"},
+    {"year": "2019-2020"},
+    {"year": "2021", "limit": 3, "offset": 2},
+]
+
+
+@pytest.mark.parametrize("name", queries.names())
+@pytest.mark.parametrize("given", FILTERS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_filtered_twins_print_the_same_rows(corpus_db, name, given):
+    from kg.filters import Filters, stream
+
+    sparql = stream(name, "sparql", corpus_db, Filters(**given))
+    sparql = sparql[0], list(sparql[1])
+    cypher = stream(name, "cypher", corpus_db, Filters(**given))
+    assert (cypher[0], list(cypher[1])) == sparql

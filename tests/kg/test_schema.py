@@ -42,8 +42,8 @@ def test_labels_neo4j_adds_are_named_as_such_and_the_embedded_database_rejects_t
     labels = {x["label"]: x for x in schema["property_graph"]["labels"]}
     assert "Plan" in labels["WorkPlan"]["neo4j_labels"]
     assert "Concept" in labels["Program"]["neo4j_labels"]
-    assert "FormalOrganization" in labels["Organization"]["neo4j_labels"]
-    for neo4j_only in ("Plan", "Concept", "FormalOrganization"):
+    assert "QuantitativeValue" in labels["Target"]["neo4j_labels"]
+    for neo4j_only in ("Plan", "Step", "QuantitativeValue"):
         assert neo4j_only not in labels
         rejected = run("query", "--cypher", f"MATCH (n:{neo4j_only}) RETURN count(n)", "--db", corpus_db)
         assert rejected.exit_code == 2 and "does not exist" in rejected.output

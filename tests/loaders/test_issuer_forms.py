@@ -126,7 +126,7 @@ def test_issuer_tables_are_well_formed():
         assert all(row["note"].strip() and row["kind"] in kinds for row in csv.DictReader(f, delimiter="\t"))
     for form in forms():
         if form.kind in ("generic", "scope"):
-            assert form.value in ("province", "prefecture", "county", "university")
+            assert form.value in ("province", "prefecture", "county", "university", "enterprise")
         elif form.kind == "subject":
             assert int(form.value) > 0
         elif form.kind in ("institution", "enterprise"):

@@ -322,8 +322,9 @@ BROKEN = {
         SH.ClosedConstraintComponent),
     "entity link in the invented nif:taIdentRef": (
         lambda g: _add(g, SPAN, NIF.taIdentRef, CYLP.qndxx), SPAN, NIF.taIdentRef, SH.ClosedConstraintComponent),
-    "plan without a title": (
-        lambda g: _drop(g, PLAN, DCTERMS.title), PLAN, DCTERMS.title, SH.MinCountConstraintComponent),
+    "plan with two titles": (
+        lambda g: _add(g, PLAN, DCTERMS.title, Literal("另一个标题", lang="zh")), PLAN, DCTERMS.title,
+        SH.MaxCountConstraintComponent),
     "title without a language": (
         lambda g: _set(g, PLAN, DCTERMS.title, Literal("南昌共青团2021年工作要点")), PLAN, DCTERMS.title,
         SH.DatatypeConstraintComponent),

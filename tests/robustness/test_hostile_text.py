@@ -53,7 +53,7 @@ def test_every_export_parses_back_with_two_parsers(hostile_db):
         data = {fmt: export(ws, fmt, None) for fmt in ("ttl", "nt", "jsonld", "trig", "nq")}
     for fmt, rdflib_format, ox_format, dataset in (
             ("ttl", "turtle", ox.RdfFormat.TURTLE, False), ("nt", "nt", ox.RdfFormat.N_TRIPLES, False),
-            ("jsonld", "json-ld", ox.RdfFormat.JSON_LD, False), ("trig", "trig", ox.RdfFormat.TRIG, True),
+            ("jsonld", "json-ld", ox.RdfFormat.JSON_LD, True), ("trig", "trig", ox.RdfFormat.TRIG, True),
             ("nq", "nquads", ox.RdfFormat.N_QUADS, True)):
         parsed = (Dataset() if dataset else Graph()).parse(data=data[fmt], format=rdflib_format)
         assert len(parsed) > 0 or dataset

@@ -1,0 +1,109 @@
+"""The canned queries' filters, on a workspace built from the sample plans."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.results import write
+
+
+def rows_of(corpus_db, *args) -> list[dict]:
+    result = CliRunner().invoke(main, ["query", *args, "--db", str(corpus_db), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def test_a_program_by_its_alias_gives_its_pursuits_only(corpus_db):
+    found = rows_of(corpus_db, "pursues", "--program", "青马工程")
+    assert found and {r["program"] for r in found} == {"青年马克思主义者培养工程"}
+    every = rows_of(corpus_db, "pursues")
+    assert found == [r for r in every if r["program"] == "青年马克思主义者培养工程"]
+
+
+def test_a_program_selects_the_plans_that_pursue_it(corpus_db):
+    plans = {r["source"] for r in rows_of(corpus_db, "pursues", "--program", "青年大学习")}
+    assert {r["source"] for r in rows_of(corpus_db, "documents", "--program", "青年大学习")} == plans
+
+
+def test_a_body_by_part_of_its_name(corpus_db):
+    found = rows_of(corpus_db, "targets", "--organization", "南昌")
+    assert found and {r["organization"] for r in found} == {"共青团南昌市委"}
+
+
+@pytest.mark.parametrize("region, issuer", [("33", "共青团宁波市委"), ("3302", "共青团宁波市委"),
+                                            ("宁波市", "共青团宁波市委"), ("四川省", "共青团四川省委")])
+def test_a_region_by_name_or_code_prefix(corpus_db, region, issuer):
+    assert [r["issuer"] for r in rows_of(corpus_db, "documents", "--region", region)] == [issuer]
+
+
+def test_a_level_and_a_year_range(corpus_db):
+    assert [r["issuer"] for r in rows_of(corpus_db, "documents", "--level", "county")] == ["共青团平罗县委"]
+    assert {r["year"] for r in rows_of(corpus_db, "pursues", "--year", "2019-2020")} == {"2019", "2020"}
+    found = rows_of(corpus_db, "responsibilities", "--year", "2020")
+    assert found and {r["source"] for r in found} == {"003_f18f31987188af28.txt"}
+
+
+def test_limit_and_offset_page_through_the_same_order(corpus_db):
+    every = rows_of(corpus_db, "pursues")
+    assert rows_of(corpus_db, "pursues", "--offset", "5", "--limit", "4") == every[5:9]
+    assert rows_of(corpus_db, "pursues", "--engine", "cypher", "--offset", "5", "--limit", "4") == every[5:9]
+
+
+@pytest.mark.parametrize("option, value, near", [("--program", "青年大学", "青年大学习"),
+                                                 ("--organization", "南昌团", "did you mean: 南昌"),
+                                                 ("--year", "2030", "2021"), ("--region", "四川", "四川省"),
+                                                 ("--level", "countyy", "county")])
+def test_an_unknown_value_says_what_is_near_and_exits_2(corpus_db, option, value, near):
+    result = CliRunner().invoke(main, ["query", "pursues", option, value, "--db", str(corpus_db)])
+    assert result.exit_code == 2
+    assert value in result.output and near in result.output
+
+
+def test_filters_are_for_canned_queries(corpus_db):
+    result = CliRunner().invoke(main, ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o }", "--year", "2021",
+                                       "--db", str(corpus_db)])
+    assert result.exit_code == 2 and "canned" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "table"])
+def test_rows_are_written_before_the_last_is_read(fmt):
+    out = io.StringIO()
+    seen = []
+
+    def rows():
+        yield ["共青团南昌市委", "a.txt"]
+        seen.append(out.getvalue())
+        yield ["共青团宁波市委", "b.txt"]
+
+    from kg import results
+    page = results.PAGE
+    results.PAGE = 1                     # a page of one row: the table too writes as it goes
+    try:
+        write(fmt, ["organization", "source"], rows(), out)
+    finally:
+        results.PAGE = page
+    assert "共青团南昌市委" in seen[0] and "共青团宁波市委" not in seen[0]
+    if fmt == "json":
+        assert json.loads(out.getvalue())[1] == {"organization": "共青团宁波市委", "source": "b.txt"}
+
+
+def test_a_program_found_only_in_a_plans_text(corpus_db):
+    found = rows_of(corpus_db, "pursues", "--program", "青马学员说")
+    assert [(r["organization"], r["program"]) for r in found] == [("共青团吉林省委", "青马学员说")]
+
+
+def test_a_reader_that_stops_early_ends_the_query_quietly(corpus_db):
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", "pursues", "--db", str(corpus_db),
+                            "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout.readline() == b"[\n"
+    run.stdout.close()                   # as `| head -1` does, long before the last row
+    assert run.wait() == 0
+    assert run.stderr.read() == b""
