@@ -710,7 +710,8 @@ class _Mapping:
     def part(self, document: str | None, f: _Statements) -> Part:
         """A plan's own nodes and relationships."""
         own = _owned_by(document)
-        uris = sorted(u for u in f.nodes if own(u))
+        # A copy's graph names the plan only to link its file: the graph holding the text makes the node.
+        uris = sorted(u for u in f.nodes if own(u) and (u != document or f.types.get(u)))
         nodes = _nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
                        self.lists, self.config.language)
         # Sorted: the statements come from sets, and what is made from them must not vary from run to run.
