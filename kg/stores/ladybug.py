@@ -33,7 +33,7 @@ import ontology
 
 from .. import processes
 from .. import project as projection_module
-from ..project import Node, Part, Projection, Relationship, Stream, stream_of
+from ..project import PLAN_LABEL, Node, Part, Projection, Relationship, Stream, stream_of
 from . import ladybug_schema
 from .cypher_text import identifier
 from .ladybug_schema import Declared
@@ -167,10 +167,13 @@ class _Parts:
     def add_plans(self, plans: Iterator[Part]) -> None:
         """Each plan's own nodes and relationships."""
         shared_labels = self.stream.shared_labels
+        # A copy's graph links its file to the plan whose node another graph (the text's) makes.
+        plans_labels = dict.fromkeys(self.stream.plan_properties, PLAN_LABEL)
         for nodes, relationships in plans:
             own = {n.uri: n.label for n in nodes}
             self.add_nodes(nodes)
-            self.add_relationships(relationships, lambda uri: own.get(uri) or shared_labels[uri])
+            self.add_relationships(relationships,
+                                   lambda uri: own.get(uri) or shared_labels.get(uri) or plans_labels[uri])
         self.flush()
 
     def written(self) -> dict:
