@@ -1,4 +1,6 @@
-"""Facts -> RDF: one named graph per document, in the vocabulary of ``ontology/cyl.ttl``.
+"""Facts -> RDF: one named graph per file, in the vocabulary of ``ontology/cyl.ttl``: the file,
+and the plan it holds, keyed by what identifies the plan (:func:`plan_key`), so that the files of
+one plan describe one plan (:meth:`kg.workspace.Workspace.settle_plans` leaves its text to one).
 
 A term is kept as its N-Triples text, written by pyoxigraph itself (``str(NamedNode(...))``), and
 a graph as a set of (subject, predicate, object) texts: sorting the graph and writing it as
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -24,7 +27,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from loaders.facts import Activity, DocumentFacts, Mention, Organization, Program
 from loaders.issuers import is_unknown, unknown_issuer
-from loaders.numerals import plain
+from loaders.numerals import chinese_to_int, plain
 from loaders.organizations import committee_chain
 from loaders.regions import Region, chain
 
@@ -101,8 +104,9 @@ def _typed(value: str, datatype: str) -> str:
 class GraphWriter:
     """Collects the triples of one named graph, without duplicates, as N-Triples terms."""
 
-    def __init__(self, graph: str):
+    def __init__(self, graph: str, plan: str = ""):
         self.graph = _iri(graph)
+        self.plan = plan                  # the IRI of the plan the graph is about
         self.triples: set[tuple[str, str, str]] = set()
 
     def add(self, s: str, p: str, o: str | None) -> None:
@@ -138,13 +142,61 @@ def document_nquads(facts: DocumentFacts, key: str) -> bytes:
     return document_graph(facts, key).nquads()
 
 
+def _normal(text: str) -> str:
+    """A 文号 or title as an identity: compatibility forms folded, spaces and quotes dropped, and
+    the brackets round a 文号's year in one form (〔2021〕, [2021] and （2021） are one 文号)."""
+    text = re.sub(r"[\s\"'“”‘’《》〈〉]+", "", unicodedata.normalize("NFKC", text))
+    return text.translate(BRACKETS)
+
+
+BRACKETS = str.maketrans("[(【〖", "〔〔〔〔", "")
+BRACKETS.update(str.maketrans("])】〗", "〕〕〕〕"))
+
+
+def plan_key(facts: DocumentFacts, key: str) -> str:
+    """What identifies the plan a file holds, whatever its format: its issuer, its year and its
+    文号, else its title. A plan of an issuer the text does not name, or with neither 文号 nor
+    title, is known only by its file (``key``, the workspace's document key)."""
+    own = _own_issuer(facts, key)
+    if is_unknown(own):
+        return own.key
+    name = _normal(facts.doc_number.quote) if facts.doc_number else ""
+    if not name and facts.title:
+        name = _normal(facts.title.quote)
+    if not name:
+        return f"{own.key}/file/{key}"
+    return f"{own.key}/{facts.year or 'undated'}/{name}"
+
+
+def _item_numbers(facts: DocumentFacts) -> dict[int, str]:
+    """Each item's IRI number, from the plan's own numbering: ``section.number`` (``2.3``), or
+    ``t.number`` for a task-table row; an item the plan does not number, or whose number comes
+    twice, falls back on its place among the items (``n7``)."""
+    numbers: dict[int, str] = {}
+    seen: set[str] = set()
+    for activity in facts.activities:
+        item = activity.item
+        own = _normal(item.number).strip("()〔〕.、,") if item.number else ""
+        if own and not own.isdigit():
+            own = str(chinese_to_int(own) or own)         # （三） is item 3, as 3. is
+        number = f"{'t' if item.from_table else (item.section or 0)}.{own}" if own else ""
+        if not number or number in seen:
+            number = f"n{item.ordinal}"
+        seen.add(number)
+        numbers[item.ordinal] = number
+    return numbers
+
+
 def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
-    """The named graph of one document, its triples as N-Triples terms."""
-    g = GraphWriter(iri.graph(key))
-    doc = _iri(iri.document(key))
-    ctx = _iri(iri.text(key))
+    """The named graph of one file (graph and file keyed by ``key``): the file, and the plan it
+    holds (keyed by :func:`plan_key`) with its text, sections, items and targets."""
+    plan = plan_key(facts, key)
+    g = GraphWriter(iri.graph(key), iri.document(plan))
+    doc = _iri(g.plan)
+    ctx = _iri(iri.text(plan))
     g.add(g.graph, _n(FOAF, "primaryTopic"), doc)        # the graph is about this plan
     g.add(g.graph, _n(PROV, "wasAttributedTo"), _iri(iri.extractor(__version__)))
+    _file(g, facts, key, doc)
     g.a(doc, _n(CYL, "WorkPlan"))
     if facts.kind == "report":
         g.a(doc, _n(CYL, "WorkPlanReport"))
@@ -159,10 +211,6 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
         g.add(doc, _n(DCT, "identifier"), _lit(facts.doc_number.quote))
     if facts.issued:
         g.add(doc, _n(DCT, "issued"), _typed(facts.issued.isoformat(), "date"))
-    g.add(doc, _n(CYL, "sha256"), _lit(facts.sha256))
-    g.add(doc, _n(CYL, "mediaType"), _lit(facts.media_type))
-    if facts.encoding:
-        g.add(doc, _n(CYL, "encoding"), _lit(facts.encoding))
     g.add(doc, _n(CYL, "text"), ctx)
     g.a(ctx, _n(CYL, "DocumentText"))
     g.add(ctx, _n(NIF, "isString"), _lit(facts.text.text))
@@ -176,24 +224,38 @@ def document_graph(facts: DocumentFacts, key: str) -> GraphWriter:
     for above in committee_chain(own):
         _organization(g, above)
     if facts.issuer_mention:
-        g.add(doc, _n(CYL, "evidence"), _evidence(g, key, facts.issuer_mention, issuer))
+        g.add(doc, _n(CYL, "evidence"), _evidence(g, plan, facts.issuer_mention, issuer))
 
     for section in facts.sections:
-        sec = _iri(iri.section(key, section.ordinal))
+        sec = _iri(iri.section(plan, section.ordinal))
         g.a(sec, _n(CYL, "Section"))
         g.add(doc, _n(CYL, "hasSection"), sec)
         g.add(sec, _n(CYL, "ordinal"), _typed(str(section.ordinal), "integer"))
         g.add(sec, _n(RDFS, "label"), _zh(section.title.quote))
-        g.add(sec, _n(CYL, "evidence"), _evidence(g, key, Mention(section.title, section.title), None))
+        g.add(sec, _n(CYL, "evidence"), _evidence(g, plan, Mention(section.title, section.title), None))
 
+    numbers = _item_numbers(facts)
     target_no = 0
     for activity in facts.activities:
-        target_no = _activity(g, key, doc, facts, activity, target_no)
+        target_no = _activity(g, plan, key, doc, facts, activity, numbers[activity.item.ordinal], target_no)
     _label_titles(g)
     if not facts.title:
         # A person still needs a name for an untitled excerpt or report: its file's.
         g.add(doc, _n(RDFS, "label"), _zh(f"{facts.source}（无标题）"))
     return g
+
+
+def _file(g: GraphWriter, facts: DocumentFacts, key: str, doc: str) -> None:
+    """The file apart from the plan it holds: its name, checksum, media type and encoding."""
+    node = _iri(iri.file(key))
+    g.a(node, _n(CYL, "PlanFile"))
+    g.add(doc, _n(CYL, "hasFile"), node)
+    g.add(node, _n(CYL, "fileName"), _lit(facts.source))
+    g.add(node, _n(RDFS, "label"), _lit(facts.source))
+    g.add(node, _n(CYL, "sha256"), _lit(facts.sha256))
+    g.add(node, _n(CYL, "mediaType"), _lit(facts.media_type))
+    if facts.encoding:
+        g.add(node, _n(CYL, "encoding"), _lit(facts.encoding))
 
 
 def _label_titles(g: GraphWriter) -> None:
@@ -202,10 +264,12 @@ def _label_titles(g: GraphWriter) -> None:
     g.triples.update([(s, label, o) for s, p, o in g.triples if p == title])
 
 
-def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity: Activity,
-              target_no: int) -> int:
+def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFacts, activity: Activity,
+              number: str, target_no: int) -> int:
+    """The item's statements; ``target_no`` targets of the plan came before its own (their
+    ordinal is their place in the plan, their IRI their place in the item)."""
     item = activity.item
-    act = _iri(iri.activity(key, item.ordinal))
+    act = _iri(iri.activity(plan, number))
     own = _own_issuer(facts, key)
     issuer = _iri(iri.organization(own.key))
     g.a(act, _n(CYL, "Activity"))
@@ -213,9 +277,9 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
     g.add(doc, _n(CYL, "hasActivity"), act)
     g.add(act, _n(CYL, "ordinal"), _typed(str(item.ordinal), "integer"))
     g.add(act, _n(RDFS, "label"), _zh(item.title.quote))
-    g.add(act, _n(CYL, "evidence"), _evidence(g, key, Mention(item.span, item.title), None))
+    g.add(act, _n(CYL, "evidence"), _evidence(g, plan, Mention(item.span, item.title), None))
     if item.section:
-        g.add(act, _n(CYL, "inSection"), _iri(iri.section(key, item.section)))
+        g.add(act, _n(CYL, "inSection"), _iri(iri.section(plan, item.section)))
     if item.number and item.from_table:
         g.add(act, _n(CYL, "itemNumber"), _lit(item.number))
     if item.deadline:
@@ -224,24 +288,24 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
         node = _program(g, program)
         g.add(act, _n(CYL, "servesProgram"), node)
         g.add(issuer, _n(CYL, "pursues"), node)
-        g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
+        g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
     for org, mention in activity.organizations:
         node = _organization(g, _own(org, facts.issuer, own))
         g.add(act, _n(CYL, "mentionsOrganization"), node)
-        g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
+        g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
     for org, mention in activity.responsible:
         node = _organization(g, _own(org, facts.issuer, own))
         g.add(node, _n(CYL, "responsibleFor"), act)
-        g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
+        g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
     for policy, mention in activity.policies:
         node = _iri(iri.policy(policy.key))
         g.a(node, _n(CYL, "Policy"))
         g.add(node, _n(DCT, "title"), _zh(policy.title))
         g.add(act, _n(CYL, "citesPolicy"), node)
-        g.add(act, _n(CYL, "evidence"), _evidence(g, key, mention, node))
-    for target in activity.targets:
+        g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
+    for in_item, target in enumerate(activity.targets, 1):
         target_no += 1
-        node = _iri(iri.target(key, target_no))
+        node = _iri(iri.target(plan, number, in_item))
         g.a(node, _n(CYL, "Target"))
         g.add(act, _n(CYL, "hasTarget"), node)
         g.add(node, _n(CYL, "ordinal"), _typed(str(target_no), "integer"))
@@ -258,7 +322,7 @@ def _activity(g: GraphWriter, key: str, doc: str, facts: DocumentFacts, activity
             g.add(node, _n(CYL, "deadlineDate"), _typed(target.deadline_date.isoformat(), "date"))
         if target.program:
             g.add(node, _n(CYL, "servesProgram"), _program(g, target.program))
-        g.add(node, _n(CYL, "evidence"), _evidence(g, key, Mention(target.span, target.sentence), None))
+        g.add(node, _n(CYL, "evidence"), _evidence(g, plan, Mention(target.span, target.sentence), None))
     return target_no
 
 

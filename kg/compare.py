@@ -1,7 +1,8 @@
 """Comparisons of plans: the programs one plan adds, drops or keeps against another, and the
 targets two plans set on the same metric with different values, each with its evidence.
 
-A plan is named by its file name (the ``source`` column), the file name without its suffix, its
+A plan is named by any of its files' names (the ``source`` column lists them, joined by ``|``),
+such a name without its suffix, its
 document IRI, or its issuing body's name (共青团南昌市委, or the region, 南昌市) with ``@YEAR``
 when the body has plans of several years.
 
@@ -35,7 +36,7 @@ def resolve_plan(G: nx.MultiDiGraph, ref: str) -> str:
     ('ningbo.txt', 'nanchang.txt', 'pingluo.txt')
     """
     documents = G.graph["documents"]
-    exact = [s for s, d in documents.items() if ref in (s, s.rsplit(".", 1)[0], d["document"])]
+    exact = [s for s, d in documents.items() if ref == s or ref == d["document"] or ref in _file_names(s)]
     if len(exact) == 1:
         return exact[0]
     name, year = YEAR_RE.match(ref.strip()).groups()
@@ -55,6 +56,12 @@ def resolve_plan(G: nx.MultiDiGraph, ref: str) -> str:
                 f"{s} ({documents[s]['issuer']}@{documents[s]['year']})" for s in found))
     raise LookupError(f"no plan {ref!r} in the workspace{_near_plan(documents, name, year)}. The plans: " + ", ".join(
         f"{s} ({d['issuer']}@{d['year']})" for s, d in documents.items()))
+
+
+def _file_names(source: str) -> set[str]:
+    """Each file name of a plan's ``source`` (several files joined by ``|``) and its stem."""
+    files = source.split("|")
+    return set(files) | {f.rsplit(".", 1)[0] for f in files}
 
 
 def _near_plan(documents: dict, name: str, year: str | None) -> str:

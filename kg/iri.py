@@ -21,7 +21,13 @@ def _safe(key: str) -> str:
 
 
 def document(key: str) -> str:
+    """A plan (the work), keyed by what identifies it: see :func:`kg.build.plan_key`."""
     return f"{BASE}doc/{_safe(key)}"
+
+
+def file(key: str) -> str:
+    """A file holding a plan (one expression of it), keyed by the workspace's document key."""
+    return f"{BASE}file/{_safe(key)}"
 
 
 def graph(key: str) -> str:
@@ -41,12 +47,14 @@ def section(key: str, ordinal: int) -> str:
     return f"{document(key)}/section/{ordinal}"
 
 
-def activity(key: str, ordinal: int) -> str:
-    return f"{document(key)}/item/{ordinal}"
+def activity(key: str, number: str) -> str:
+    """A work item, by the number the plan gives it (``2.3``: item 3 of section 2)."""
+    return f"{document(key)}/item/{_safe(number)}"
 
 
-def target(key: str, ordinal: int) -> str:
-    return f"{document(key)}/target/{ordinal}"
+def target(key: str, item: str, ordinal: int) -> str:
+    """The ``ordinal``-th target of an item."""
+    return f"{activity(key, item)}/target/{ordinal}"
 
 
 def organization(key: str) -> str:

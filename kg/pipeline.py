@@ -131,9 +131,9 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
     if job.cache is not None:
         from .project import gather_triples, version, write_cached
 
-        fragment = gather_triples(graph.triples, iri.graph(job.key), iri.document(job.key), _projection_config())
+        fragment = gather_triples(graph.triples, iri.graph(job.key), graph.plan, _projection_config())
         write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment,
-                     iri.document(job.key))
+                     graph.plan)
     if stages is not None:
         stages["read"] += read_at - started
         stages["extract"] += extracted_at - read_at
@@ -207,6 +207,23 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
         todo.append(Job(key, f, digest, cache))
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
+    _extract_all(workspace, report, todo, workers, progress)
+    # Files of one plan become one plan; a plan whose text-holding file left it gets its text
+    # from another of its files, extracted again (once: the second settling finds a holder).
+    again = workspace.settle_plans()
+    if again:
+        _extract_all(workspace, report, [Job(workspace.key_for(f), f, workspace.digest_of(f), cache) for f in again],
+                     workers, None)
+        workspace.settle_plans()
+    from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
+    started = time.perf_counter()
+    refresh(workspace)
+    report.seconds["project"] = time.perf_counter() - started
+    return report
+
+
+def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], workers: int,
+                 progress: Callable[[Job, str | None], None] | None) -> None:
     with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
         for job, nquads, error, stages in _results(todo, workers, writes.spool):
             for stage, seconds in stages.items():
@@ -217,11 +234,6 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
                 writes.add(job, nquads)
             if progress:
                 progress(job, error)
-    from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
-    started = time.perf_counter()
-    refresh(workspace)
-    report.seconds["project"] = time.perf_counter() - started
-    return report
 
 
 class _Writes:

@@ -470,9 +470,19 @@ def stream_of(projection: Projection) -> Stream:
     return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
                   shared_nodes, shared_relationships, projection.documents,
                   lambda start=0, stop=None: ((own_nodes[k], own_relationships[k]) for k in keys[start:stop]),
-                  projection.primary_labels(),
-                  {n.uri: n.properties for n in projection.nodes if n.uri in documents},
+                  projection.primary_labels(), _plan_versions(projection, documents),
                   {r.type for r in projection.relationships if "document" in r.properties}, part_count=len(keys))
+
+
+def _plan_versions(projection: Projection, documents: set[str]) -> dict[str, dict]:
+    """Each plan node's properties, with the sha256 of its files as its version ("|" between two)."""
+    sha = {n.uri: n.properties["sha256"] for n in projection.nodes if "sha256" in n.properties}
+    files: dict[str, list[str]] = defaultdict(list)
+    for r in projection.relationships:
+        if r.start in documents and r.end in sha:
+            files[r.start].append(sha[r.end])
+    return {n.uri: {**n.properties, **({"sha256": "|".join(sorted(files[n.uri]))} if files[n.uri] else {})}
+            for n in projection.nodes if n.uri in documents}
 
 
 def _owned_by(document: str | None):
@@ -548,7 +558,7 @@ class _Collector:
         if document is not None:
             if sign > 0 and summary.plan is not None:
                 self.plans[document] = summary.plan
-            elif sign < 0:
+            elif sign < 0 and summary.plan is not None:     # a copy's graph states nothing of the plan
                 self.plans.pop(document, None)
         for (p, datatype), n in summary.datatypes.items():
             _bump(self.datatypes.setdefault(p, {}), datatype, sign * n)
@@ -623,7 +633,17 @@ def summarize(f: "_Statements", document: str | None) -> _Summary:
             shared.literals[s] = f.literals[s]
     shared.edges = {e for e in f.edges if not own(e[0]) and not own(e[2])}
     plan = f.literals.get(document) if document is not None else None
+    if plan is not None:
+        # The plan's version is that of the file holding its text (a push replaces the plan when it changes).
+        files = [o for s, p, o in f.edges if s == document and p == HAS_FILE]
+        version = [raw for file in files for raw in f.literals.get(file, {}).get(SHA256, ())]
+        if version:
+            plan = {**plan, SHA256: version}
     return _Summary(plan, datatypes, owned, shared, bool(f.stated))
+
+
+HAS_FILE = str(ontology.CYL["hasFile"])
+SHA256 = str(ontology.CYL["sha256"])
 
 
 def _bump(counts: dict, key, sign: int) -> None:
@@ -690,7 +710,8 @@ class _Mapping:
     def part(self, document: str | None, f: _Statements) -> Part:
         """A plan's own nodes and relationships."""
         own = _owned_by(document)
-        uris = sorted(u for u in f.nodes if own(u))
+        # A copy's graph names the plan only to link its file: the graph holding the text makes the node.
+        uris = sorted(u for u in f.nodes if own(u) and (u != document or f.types.get(u)))
         nodes = _nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
                        self.lists, self.config.language)
         # Sorted: the statements come from sets, and what is made from them must not vary from run to run.
@@ -956,7 +977,8 @@ def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
 def version(entry: Mapping[str, str]) -> str:
     """The version of a plan's graph the cache is keyed by: its whole manifest entry (its sha256,
     and whatever else a rebuild records)."""
-    return json.dumps(dict(entry), sort_keys=True)
+    # The plan a file holds follows from its bytes (its sha256), so it makes no version of its own.
+    return json.dumps({k: v for k, v in entry.items() if k != "plan"}, sort_keys=True)
 
 
 def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
@@ -968,10 +990,13 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     changed plans are read from the store again, and the second pass reads none.
     """
     config = config or Config.load()
-    documents = {entry["graph"]: iri.document(key) for key, entry in ws.documents.items()}
+    from .workspace import plan_of
+
+    documents = {entry["graph"]: plan_of(key, entry) for key, entry in ws.documents.items()}
     graph_versions = versions(ws)
     graph_versions.update(ws.manifest.get("reference", {}))
-    graphs = sorted(documents) + [g for g in config.reference_graphs if g not in documents]
+    # In the order of their plans (as a projection in memory goes), the files of one plan together.
+    graphs = sorted(documents, key=lambda g: (documents[g], g)) + [g for g in config.reference_graphs if g not in documents]
     subclass_of, classes = ontology_terms(ws)
     folder = ws.path / CACHE if cache else None
 

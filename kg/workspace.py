@@ -4,8 +4,10 @@ Layout::
 
     DIR/store/          Oxigraph (RocksDB) store: one named graph per document, plus the
                         ontology and the program scheme in graphs of their own
-    DIR/manifest.json   source key -> path, sha256, graph; written atomically after each batch of
-                        documents is in the store
+    DIR/manifest.json   source key -> path, sha256, graph, and once plans settle the plan it
+                        holds (``plan``), the names of the plan's files on the file holding its
+                        text (``files``) or, on another file of it, that file's key (``copy``);
+                        written atomically after each batch of documents is in the store
     DIR/.lock           held while a build writes (flock: released when the build ends,
                         however it ends; its workers do not inherit it)
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
@@ -131,6 +133,22 @@ def know_real_paths(paths: dict[str, str]) -> None:
     """Start a build afresh: forget what was resolved before, and take these (path -> real path)."""
     _REAL_PATHS.clear()
     _REAL_PATHS.update(paths)
+
+
+# Which file of a plan held in several gives the plan its text: the format whose text is read as
+# written (plain text), then the ones whose text comes with its structure marked (HTML, Word),
+# then PDF, whose text is rebuilt from positions on a page; files of one format by name, then path.
+CANONICAL_ORDER = ("text/plain", "text/html", "application/xhtml+xml",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   "application/msword", "application/pdf")
+CYL = "https://w3id.org/cyl-kg/def#"
+FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+
+
+def plan_of(key: str, entry: dict) -> str:
+    """The IRI of the plan a built file holds (older manifests: the file's own)."""
+    return entry.get("plan") or iri.document(key)
 
 
 def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
@@ -366,6 +384,62 @@ class Workspace:
                     self._keys_size = len(self.documents)
             self._write_manifest()
             self._changed = True
+
+    def settle_plans(self) -> list[Path]:
+        """Make each plan held in several files one plan: the first file in
+        :data:`CANONICAL_ORDER` keeps the plan's text and all it says, with ``dct:source`` naming
+        every file (by name, joined by ``|``); the others' graphs keep only their file.
+
+        Returns the files to extract again: copies whose plan has lost the file that held its
+        text, so that one of them can hold it now.
+        """
+        rows = self.store.query(f"""SELECT ?g ?plan ?type ?name WHERE {{ GRAPH ?g {{
+            ?g <{FOAF_TOPIC}> ?plan . ?plan <{CYL}hasFile> ?f . ?f <{CYL}mediaType> ?type ; <{CYL}fileName> ?name }} }}""")
+        by_graph = {entry["graph"]: key for key, entry in self.documents.items()}
+        before = json.dumps(self.documents, sort_keys=True)
+        groups: dict[str, list[tuple[tuple, str, str]]] = {}
+        for row in rows:
+            key = by_graph.get(row["g"].value)
+            if key is None or not self.documents[key]["sha256"]:
+                continue
+            entry, media = self.documents[key], row["type"].value
+            rank = (CANONICAL_ORDER.index(media) if media in CANONICAL_ORDER else len(CANONICAL_ORDER),
+                    row["name"].value, entry["path"])
+            entry["plan"] = row["plan"].value
+            groups.setdefault(row["plan"].value, []).append((rank, key, row["name"].value))
+        again: list[Path] = []
+        for plan, files in sorted(groups.items()):
+            files.sort()
+            (_, first, name), copies = files[0], files[1:]
+            entry = self.documents[first]
+            if entry.get("copy"):                 # it held no text: extract it again to hold it
+                entry["sha256"] = ""
+                again.append(Path(entry["path"]))
+                continue
+            names = "|".join(sorted(n for *_, n in files)) if copies else None
+            if entry.get("files") != names:
+                self._name_files(entry["graph"], plan, names or name)
+                entry.pop("files", None)
+                if names:
+                    entry["files"] = names
+            for _, key, _ in copies:
+                if not self.documents[key].get("copy"):
+                    self._keep_file_only(self.documents[key]["graph"], plan, iri.file(key))
+                    self.documents[key]["copy"] = first
+        if json.dumps(self.documents, sort_keys=True) != before:
+            self._write_manifest()
+            self._changed = True
+        return again
+
+    def _name_files(self, graph: str, plan: str, names: str) -> None:
+        self.store.update(f"""DELETE {{ GRAPH <{graph}> {{ <{plan}> <{DCT_SOURCE}> ?old }} }}
+            INSERT {{ GRAPH <{graph}> {{ <{plan}> <{DCT_SOURCE}> {ox.Literal(names)} }} }}
+            WHERE {{ OPTIONAL {{ GRAPH <{graph}> {{ <{plan}> <{DCT_SOURCE}> ?old }} }} }}""")
+
+    def _keep_file_only(self, graph: str, plan: str, file: str) -> None:
+        """Reduce a copy's graph to its file, linked to the plan whose text another file holds."""
+        self.store.update(f"""DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o
+            FILTER(?s != <{graph}> && ?s != <{file}> && !(?s = <{plan}> && ?p = <{CYL}hasFile>)) }} }}""")
 
     def digest_of(self, path: Path) -> str:
         """The file's sha256, taken from an earlier build's record when the file's size, times

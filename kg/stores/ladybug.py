@@ -33,7 +33,7 @@ import ontology
 
 from .. import processes
 from .. import project as projection_module
-from ..project import Node, Part, Projection, Relationship, Stream, stream_of
+from ..project import PLAN_LABEL, Node, Part, Projection, Relationship, Stream, stream_of
 from . import ladybug_schema
 from .cypher_text import identifier
 from .ladybug_schema import Declared
@@ -167,10 +167,13 @@ class _Parts:
     def add_plans(self, plans: Iterator[Part]) -> None:
         """Each plan's own nodes and relationships."""
         shared_labels = self.stream.shared_labels
+        # A copy's graph links its file to the plan whose node another graph (the text's) makes.
+        plans_labels = dict.fromkeys(self.stream.plan_properties, PLAN_LABEL)
         for nodes, relationships in plans:
             own = {n.uri: n.label for n in nodes}
             self.add_nodes(nodes)
-            self.add_relationships(relationships, lambda uri: own.get(uri) or shared_labels[uri])
+            self.add_relationships(relationships,
+                                   lambda uri: own.get(uri) or shared_labels.get(uri) or plans_labels[uri])
         self.flush()
 
     def written(self) -> dict:
@@ -392,7 +395,7 @@ def build(ws: "Workspace", folder: Path | None = None) -> dict:
     projection_module.prune_cache(ws)
     _write_state(folder, {"code": _code_stamp(), "reference": ws.manifest.get("reference", {}),
                           "versions": projection_module.versions(ws), "classes": stream.mapping.label_set,
-                          "documents": {e["graph"]: iri_document(k) for k, e in ws.documents.items()},
+                          "documents": {e["graph"]: iri_document(k, e) for k, e in ws.documents.items()},
                           "collector": _without_plans(stream.collector), "tables": tables,
                           "signature": _signature(stream.mapping), "counts": [nodes, relationships]})
     return _stamp_it(ws, folder, nodes, relationships, started, "rebuilt")
@@ -489,7 +492,7 @@ def _update(ws: "Workspace", folder: Path | None) -> dict | None:
     removed = sorted(g for g in old_versions if g not in versions)
     if len(changed) + len(removed) > max(1, UPDATE_AT_MOST * len(versions)):
         return _rebuild("too many plans changed")
-    documents = {entry["graph"]: iri_document(key) for key, entry in ws.documents.items()}
+    documents = {entry["graph"]: iri_document(key, entry) for key, entry in ws.documents.items()}
     old_documents = state["documents"]
     cache = ws.path / CACHE
     old, new = [], []
@@ -581,9 +584,9 @@ def _rebuild(reason: str) -> None:
     return None
 
 
-def iri_document(key: str) -> str:
-    from .. import iri
-    return iri.document(key)
+def iri_document(key: str, entry: dict) -> str:
+    from ..workspace import plan_of
+    return plan_of(key, entry)
 
 
 def _label(uri: str, label_of: dict[str, str], collector) -> str:

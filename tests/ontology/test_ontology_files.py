@@ -31,11 +31,11 @@ TURTLE_FILES = sorted(p.name for p in ontology.HERE.glob("*.ttl"))
 
 # The cyl: terms the graph builder emits; the ontology declares exactly these.
 CLASSES = {"WorkPlan", "WorkPlanReport", "Section", "Activity", "Organization", "Program", "Target", "Region", "Policy",
-           "Evidence", "DocumentText"}
+           "Evidence", "DocumentText", "PlanFile"}
 OBJECT_PROPERTIES = {"issuedBy", "hasSection", "hasActivity", "inSection", "servesProgram",
                      "mentionsOrganization", "responsibleFor", "hasTarget", "pursues", "citesPolicy",
-                     "region", "evidence", "text"}
-DATATYPE_PROPERTIES = {"planYear", "documentKind", "sha256", "encoding", "mediaType", "level", "kind", "adcode", "ordinal",
+                     "region", "evidence", "text", "hasFile"}
+DATATYPE_PROPERTIES = {"planYear", "documentKind", "fileName", "sha256", "encoding", "mediaType", "level", "kind", "adcode", "ordinal",
                        "itemNumber", "metric", "comparator", "deadline", "deadlineDate", "valueText",
                        "programType", "scope", "discovered", "sentence"}
 
@@ -239,8 +239,9 @@ def test_program_scheme_conforms_to_the_shapes(programs, shapes):
 
 PLAN = URIRef("https://w3id.org/cyl-kg/id/doc/example")
 ISSUER = URIRef("https://w3id.org/cyl-kg/id/org/360100/cyl")
-TARGET = EX["target/1"]
-ITEM = EX["item/1"]
+TARGET = EX["item/1.1/target/1"]
+ITEM = EX["item/1.1"]
+FILE = URIRef("https://w3id.org/cyl-kg/id/file/example.txt")
 SPAN = URIRef(str(PLAN) + "/text#char=44,49")
 
 
@@ -275,8 +276,12 @@ BROKEN = {
         CYL.issuedBy, SH.MaxCountConstraintComponent),
     "plan without a source": (
         lambda g: _drop(g, PLAN, DCTERMS.source), PLAN, DCTERMS.source, SH.MinCountConstraintComponent),
-    "plan without sha256": (
-        lambda g: _drop(g, PLAN, CYL.sha256), PLAN, CYL.sha256, SH.MinCountConstraintComponent),
+    "file without sha256": (
+        lambda g: _drop(g, FILE, CYL.sha256), FILE, CYL.sha256, SH.MinCountConstraintComponent),
+    "plan without a file": (
+        lambda g: _drop(g, PLAN, CYL.hasFile), PLAN, CYL.hasFile, SH.MinCountConstraintComponent),
+    "checksum on the plan": (
+        lambda g: _add(g, PLAN, CYL.sha256, Literal("0" * 64)), PLAN, CYL.sha256, SH.ClosedConstraintComponent),
     "issued date as written": (
         lambda g: _set(g, PLAN, DCTERMS.issued, Literal("2021年3月1日")), PLAN, DCTERMS.issued,
         SH.DatatypeConstraintComponent),
