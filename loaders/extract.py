@@ -14,7 +14,8 @@ from .intervals import Intervals
 from .kinds import REPORT, NotAPlan, continued_statement_year, document_kind
 from .model import RawDocument, ReadError, Span, Text
 from .normalize import normalize
-from .organizations import find_organizations, issuer_of, responsible_units
+from .issuers import issuer_of
+from .organizations import find_organizations, responsible_units
 from .programs import POLICY_RE, ProgramMention, find_programs, quotes
 from .readers import read
 from .structure import Item, Layout, clause_bounds, paragraph_items, parse_layout, sentence_bounds

@@ -23,8 +23,8 @@ import ontology
 from . import regions
 from .facts import Organization
 from .model import Span, Text
-from .organizations import (COMMITTEE_RE, IssuerFinding, central, committee_of, joined_spans, resolve_committee, slug,
-                            span_from)
+from .organizations import (COMMITTEE_RE, LEVEL_BY_WORD, IssuerFinding, central, committee_of, joined_spans,
+                            resolve_committee, slug, span_from)
 from .regions import Region
 
 UNKNOWN_PREFIX = "unknown/"
@@ -563,8 +563,7 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
 def _plain_region(name: str, hint: str | None) -> Region | None:
     region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
     if region is None and name[-1:] in "省市县区":
-        region = regions.lookup(name[:-1], {"省": "province", "市": None, "县": "county", "区": "county"}[name[-1]]
-                                or hint)
+        region = regions.lookup(name[:-1], LEVEL_BY_WORD[name[-1]] or hint)
     return region
 
 
