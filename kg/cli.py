@@ -316,7 +316,7 @@ def export(fmt: str, output: Path | None, db: Path) -> None:
       kg export --format neo4j-csv -o plans-csv --db kg-db
       kg export --format cypher -o plans.cypher --db kg-db
     """
-    from .export import EXPORTERS, export as run_export
+    from .exports import EXPORTERS, export as run_export
 
     if fmt not in EXPORTERS:
         from .suggest import hint
