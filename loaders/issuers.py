@@ -34,7 +34,6 @@ CJK = r"[\u4e00-\u9fff]"
 # 吉林共青团2021年工作要点, 某某共青团 >> …: a place and 共青团
 PLAIN_RE = re.compile(rf"(?P<name>{CJK}{{2,12}}?)共青团")
 # The words a plan uses for its whole area, which tell which of a name's regions it means.
-SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
 # 枣庄团市委, 鄞州区团委, 宁波市团委, 江苏团省委: a place and its committee's generic name
 PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县区州旗])委|(?P<b>[省市县区州旗])团委)")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
@@ -561,15 +560,22 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
 
 
 def _plain_region(name: str, hint: str | None) -> Region | None:
-    region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
+    region = regions.lookup(name, hint) if name not in _whole_place_words() else None
     if region is None and name[-1:] in "省市县区":
         region = regions.lookup(name[:-1], LEVEL_BY_WORD[name[-1]] or hint)
     return region
 
 
+@functools.lru_cache(maxsize=None)
+def _whole_place_words() -> dict[str, str]:
+    """Words for a plan's whole place (全市) -> the level they speak of, in the table's order."""
+    return {pattern: form.value for form in forms() if form.kind == "whole-place"
+            for pattern in form.pattern.pattern.split("|")}
+
+
 def _scope_hint(s: str) -> str | None:
-    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
-    for word, lvl in SCOPE_WORDS.items():
+    counts = {lvl: 0 for lvl in _whole_place_words().values()}
+    for word, lvl in _whole_place_words().items():
         counts[lvl] += s.count(word)
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] else None
