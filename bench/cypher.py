@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from kg import project as projection  # noqa: E402
 from kg.pipeline import build  # noqa: E402
-from kg.stores import ladybug, neo4j_csv  # noqa: E402
-from kg.stores.neo4j_statements import plan  # noqa: E402
+from kg.exports import neo4j_csv  # noqa: E402
+from kg.stores import ladybug  # noqa: E402
+from kg.exports.neo4j_statements import plan  # noqa: E402
 from kg.workspace import Workspace  # noqa: E402
 
 CORPUS = ROOT / "examples" / "corpus"

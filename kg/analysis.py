@@ -2,9 +2,9 @@
 
 Each function takes the graph first and returns plain data (dicts, lists, numbers, and the
 :class:`~kg.network.Evidence` behind each fact), in the manner of networkx algorithms. Bodies
-are the organizations that issue plans; programs and bodies are named by their labels.
+are the organizations that issue plans; programs and bodies are named by their labels. The
+examples run on ``example_graph()``, three small plans (tests/fixtures/example_graph.nq).
 
->>> from kg.network import example_graph
 >>> G = example_graph()
 >>> program_ranking(G)[0]["program"]
 '青年大学习'
@@ -46,7 +46,6 @@ def bodies_programs(G: nx.MultiDiGraph) -> dict[str, dict[str, list[Evidence]]]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> m = bodies_programs(example_graph())
     >>> sorted(m["共青团宁波市委"])
     ['挑战杯', '青年大学习']
@@ -74,7 +73,6 @@ def bodies_by_program(G: nx.MultiDiGraph, program: str) -> list[str]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> bodies_by_program(example_graph(), "青年大学习")
     ['共青团南昌市委', '共青团宁波市委', '共青团平罗县委']
     >>> bodies_by_program(example_graph(), "挑战杯")
@@ -99,7 +97,6 @@ def program_ranking(G: nx.MultiDiGraph) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [(r["rank"], r["program"], r["bodies"]) for r in program_ranking(example_graph())]
     [(1, '青年大学习', 3), (2, '挑战杯', 1), (2, '青年之家', 1)]
     """
@@ -136,7 +133,6 @@ def cooccurrence(G: nx.MultiDiGraph) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [pair] = cooccurrence(example_graph())
     >>> pair["programs"], pair["items"]
     (('青年之家', '青年大学习'), 1)
@@ -167,7 +163,6 @@ def collaboration_graph(G: nx.MultiDiGraph) -> nx.Graph:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> C = collaboration_graph(example_graph())
     >>> C.number_of_nodes(), C.number_of_edges()
     (6, 5)
@@ -213,7 +208,6 @@ def centrality(G: nx.MultiDiGraph, *, sample: int = 500) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> top = centrality(example_graph())[0]
     >>> top["node"], top["class"], top["degree"]
     ('青年大学习', 'Program', 3)
@@ -276,7 +270,6 @@ def adoption_by_level(G: nx.MultiDiGraph) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [(r["level"], r["bodies"], r["of"]) for r in adoption_by_level(example_graph())
     ...  if r["program"] == "青年大学习"]
     [('prefecture', 2, 2), ('county', 1, 1)]
@@ -303,7 +296,6 @@ def adoption_by_year(G: nx.MultiDiGraph) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [(r["year"], r["bodies"], r["of"]) for r in adoption_by_year(example_graph())
     ...  if r["program"] == "挑战杯"]
     [('2019', 1, 1), ('2020', 0, 1), ('2021', 0, 1)]

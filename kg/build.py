@@ -25,7 +25,7 @@ from dataclasses import replace
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
-from loaders.facts import Activity, DocumentFacts, Mention, Organization, Program
+from loaders.facts import Activity, DocumentFacts, Mention, Organization, Program, Target
 from loaders.issuers import is_unknown, unknown_issuer
 from loaders.numerals import chinese_to_int, plain
 from loaders.organizations import committee_chain
@@ -284,6 +284,17 @@ def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFact
         g.add(act, _n(CYL, "itemNumber"), _lit(item.number))
     if item.deadline:
         g.add(act, _n(CYL, "deadline"), _lit(item.deadline.quote))
+    _links(g, plan, facts, activity, act, issuer, own)
+    for in_item, target in enumerate(activity.targets, 1):
+        target_no += 1
+        _target(g, plan, act, _iri(iri.target(plan, number, in_item)), target, target_no)
+    return target_no
+
+
+def _links(g: GraphWriter, plan: str, facts: DocumentFacts, activity: Activity, act: str, issuer: str,
+           own: Organization) -> None:
+    """What the item names, each with its evidence: the programs it serves (which its issuer
+    pursues), the bodies it mentions, those responsible for it, the policies it cites."""
     for program, mention in activity.programs:
         node = _program(g, program)
         g.add(act, _n(CYL, "servesProgram"), node)
@@ -303,27 +314,28 @@ def _activity(g: GraphWriter, plan: str, key: str, doc: str, facts: DocumentFact
         g.add(node, _n(DCT, "title"), _zh(policy.title))
         g.add(act, _n(CYL, "citesPolicy"), node)
         g.add(act, _n(CYL, "evidence"), _evidence(g, plan, mention, node))
-    for in_item, target in enumerate(activity.targets, 1):
-        target_no += 1
-        node = _iri(iri.target(plan, number, in_item))
-        g.a(node, _n(CYL, "Target"))
-        g.add(act, _n(CYL, "hasTarget"), node)
-        g.add(node, _n(CYL, "ordinal"), _typed(str(target_no), "integer"))
-        g.add(node, _n(CYL, "metric"), _zh(target.metric) if target.metric else None)
-        g.add(node, _n(CYL, "comparator"), _lit(target.comparator))
-        g.add(node, _n(RDFS, "label"), _zh(target.span.quote))
-        g.add(node, _n(SCHEMA, VALUE_PROPERTY[target.comparator]), _typed(plain(target.value), "decimal"))
-        g.add(node, _n(CYL, "valueText"), _lit(target.value_text))
-        if target.unit:
-            g.add(node, _n(SCHEMA, "unitText"), _lit(target.unit))
-        if target.deadline:
-            g.add(node, _n(CYL, "deadline"), _lit(target.deadline.quote))
-        if target.deadline_date:
-            g.add(node, _n(CYL, "deadlineDate"), _typed(target.deadline_date.isoformat(), "date"))
-        if target.program:
-            g.add(node, _n(CYL, "servesProgram"), _program(g, target.program))
-        g.add(node, _n(CYL, "evidence"), _evidence(g, plan, Mention(target.span, target.sentence), None))
-    return target_no
+
+
+def _target(g: GraphWriter, plan: str, act: str, node: str, target: Target, ordinal: int) -> None:
+    """A target of the item: its metric, comparator, value, unit, deadline and program; ``ordinal``
+    is its place in the plan."""
+    g.a(node, _n(CYL, "Target"))
+    g.add(act, _n(CYL, "hasTarget"), node)
+    g.add(node, _n(CYL, "ordinal"), _typed(str(ordinal), "integer"))
+    g.add(node, _n(CYL, "metric"), _zh(target.metric) if target.metric else None)
+    g.add(node, _n(CYL, "comparator"), _lit(target.comparator))
+    g.add(node, _n(RDFS, "label"), _zh(target.span.quote))
+    g.add(node, _n(SCHEMA, VALUE_PROPERTY[target.comparator]), _typed(plain(target.value), "decimal"))
+    g.add(node, _n(CYL, "valueText"), _lit(target.value_text))
+    if target.unit:
+        g.add(node, _n(SCHEMA, "unitText"), _lit(target.unit))
+    if target.deadline:
+        g.add(node, _n(CYL, "deadline"), _lit(target.deadline.quote))
+    if target.deadline_date:
+        g.add(node, _n(CYL, "deadlineDate"), _typed(target.deadline_date.isoformat(), "date"))
+    if target.program:
+        g.add(node, _n(CYL, "servesProgram"), _program(g, target.program))
+    g.add(node, _n(CYL, "evidence"), _evidence(g, plan, Mention(target.span, target.sentence), None))
 
 
 def _evidence(g: GraphWriter, key: str, mention: Mention, entity: str | None) -> str:

@@ -7,7 +7,6 @@ or SIGTERM: what it finished is kept, and running it again finishes it).
 """
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -15,25 +14,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-
-DEFAULT_DB = "kg-db"
-DB_OPTION = click.option("--db", "db", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DB,
-                         show_default=True, envvar="KG_DB", help="Workspace folder (also $KG_DB).")
-
-
-EXIT_BUSY = 3
-EXIT_INTERRUPTED = 130      # as a shell reports a command ended by Ctrl-C (128 + SIGINT)
-
-
-def _open(db: Path, **kw):
-    from .workspace import Workspace, WorkspaceBusy, WorkspaceError
-    try:
-        return Workspace(db, **kw)
-    except WorkspaceBusy as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(EXIT_BUSY)
-    except WorkspaceError as err:
-        raise click.UsageError(str(err)) from err
+from .commands.common import DB_OPTION, EXIT_INTERRUPTED
+from .commands.common import open_workspace as _open
+from .commands.cypher import push
+from .commands.eval import eval_
+from .commands.schema import schema
+from .commands.viz import compare, viz
 
 
 class MessageFirst(click.UsageError):
@@ -96,7 +82,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
@@ -193,7 +179,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-@main.command()
+@click.command()
 @click.argument("name", required=False)
 @click.option("--sparql", help="Run this SPARQL query instead of a canned one.")
 @click.option("--cypher", help="Run this Cypher query on the embedded Cypher database.")
@@ -296,7 +282,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         raise click.UsageError(f"the query failed: {err}" + (f"\n{more}" if more else "")) from err
 
 
-@main.command()
+@click.command()
 @click.option("--format", "fmt", required=True, metavar="FORMAT",
               help="RDF: ttl, nt; trig, nq, jsonld (one named graph per plan; jsonld compact, with its @context); graphml (for Gephi, yEd, "
                    "Cytoscape); neo4j-csv (a folder for neo4j-admin database import, needs -o DIR); cypher "
@@ -316,7 +302,7 @@ def export(fmt: str, output: Path | None, db: Path) -> None:
       kg export --format neo4j-csv -o plans-csv --db kg-db
       kg export --format cypher -o plans.cypher --db kg-db
     """
-    from .export import EXPORTERS, export as run_export
+    from .exports import EXPORTERS, export as run_export
 
     if fmt not in EXPORTERS:
         from .suggest import hint
@@ -328,7 +314,7 @@ def export(fmt: str, output: Path | None, db: Path) -> None:
         sys.stdout.buffer.write(data)
 
 
-@main.command()
+@click.command()
 @DB_OPTION
 def validate(db: Path) -> None:
     """Check the workspace against the SHACL shapes in ontology/shapes.ttl.
@@ -343,7 +329,7 @@ def validate(db: Path) -> None:
     sys.exit(0 if conforms else 1)
 
 
-@main.command()
+@click.command()
 @click.argument("table", required=False, metavar="[TABLE]")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @DB_OPTION
@@ -387,23 +373,10 @@ def stats(table: str | None, fmt: str, db: Path) -> None:
         click.echo(matrix_text(bodies_programs(ws)), nl=False)
 
 
-# Commands that live in modules of their own (Cypher stores, pages, comparisons) register here.
-COMMAND_MODULES = ("kg.commands",)
-
-
-def _register_commands() -> None:
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
-
-
-_register_commands()
+# Every command, by name: those above and those in modules of their own (kg/commands/).
+COMMANDS = [build, query, export, validate, stats, schema, push, viz, compare, eval_]
+for _command in COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -4,9 +4,9 @@ targets two plans set on the same metric with different values, each with its ev
 A plan is named by any of its files' names (the ``source`` column lists them, joined by ``|``),
 such a name without its suffix, its
 document IRI, or its issuing body's name (共青团南昌市委, or the region, 南昌市) with ``@YEAR``
-when the body has plans of several years.
+when the body has plans of several years. The examples run on ``example_graph()``, three small
+plans (tests/fixtures/example_graph.nq).
 
->>> from kg.network import example_graph
 >>> diff = compare_plans(example_graph(), "共青团宁波市委", "共青团南昌市委")
 >>> [p["program"] for p in diff["added"]], [p["program"] for p in diff["dropped"]]
 (['青年之家'], ['挑战杯'])
@@ -30,7 +30,6 @@ def resolve_plan(G: nx.MultiDiGraph, ref: str) -> str:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> G = example_graph()
     >>> resolve_plan(G, "ningbo"), resolve_plan(G, "共青团南昌市委@2021"), resolve_plan(G, "平罗县")
     ('ningbo.txt', 'nanchang.txt', 'pingluo.txt')
@@ -81,7 +80,6 @@ def plan_programs(G: nx.MultiDiGraph, source: str) -> dict[str, list[Evidence]]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> sorted(plan_programs(example_graph(), "ningbo.txt"))
     ['挑战杯', '青年大学习']
     """
@@ -97,7 +95,6 @@ def plan_targets(G: nx.MultiDiGraph, source: str) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [(t["metric"], t["comparator"], t["value"], t["unit"]) for t in plan_targets(example_graph(), "pingluo.txt")]
     [('参学率', '>=', '50', '%')]
     """
@@ -227,7 +224,6 @@ def compare_plans(G: nx.MultiDiGraph, a: str, b: str) -> dict:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> diff = compare_plans(example_graph(), "pingluo.txt", "nanchang.txt")
     >>> [p["program"] for p in diff["kept"]]
     ['青年大学习']
@@ -262,7 +258,6 @@ def target_variation(G: nx.MultiDiGraph) -> list[dict]:
 
     Examples
     --------
-    >>> from kg.network import example_graph
     >>> [group] = target_variation(example_graph())
     >>> group["metric"], [t["value"] for t in group["targets"]], group["differs"]
     ('参学率', ['60', '50'], True)

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 from . import iri
 from .project import label_name, superclasses
-from .stores.cypher_text import identifier
+from .exports.cypher_text import identifier
 
 
 @dataclass

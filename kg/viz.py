@@ -128,7 +128,6 @@ def find(G: nx.MultiDiGraph, name: str, classes: Iterable[str]) -> list[str]:
     """Nodes of the given classes that a name stands for: those with it as a label or alias, else
     those whose labels contain it. SelectionError naming the nearest labels when there are none.
 
-    >>> from kg.network import example_graph
     >>> G = example_graph()
     >>> [G.nodes[n]["label"] for n in find(G, "大学习", ["Program"])]
     ['青年大学习']

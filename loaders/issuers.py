@@ -34,7 +34,6 @@ CJK = r"[\u4e00-\u9fff]"
 # 吉林共青团2021年工作要点, 某某共青团 >> …: a place and 共青团
 PLAIN_RE = re.compile(rf"(?P<name>{CJK}{{2,12}}?)共青团")
 # The words a plan uses for its whole area, which tell which of a name's regions it means.
-SCOPE_WORDS = {"全省": "province", "全区": "county", "全州": "prefecture", "全市": "prefecture", "全县": "county"}
 # 枣庄团市委, 鄞州区团委, 宁波市团委, 江苏团省委: a place and its committee's generic name
 PLACE_COMMITTEE_RE = re.compile(rf"(?P<run>{CJK}{{2,10}}?)(?:团(?P<a>[省市县区州旗])委|(?P<b>[省市县区州旗])团委)")
 # 某某市直机关团工委, 某某园区团工委, 教育团工委; 共青团某某工作委员会
@@ -476,14 +475,33 @@ def signature_lines(text: Text) -> list[Span]:
 def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
               doc_number: Span | None = None, document: str | None = None) -> IssuerFinding:
     """The body that issues the plan, with the span that names it; an unknown body of the
-    document's own when nothing says."""
-    s = text.text
-    hint = _scope_hint(s)
+    document's own when nothing says.
+
+    In order: a body named in full in the header, the title or the signature; else a body named
+    generically (团市委), placed by the votes of the text; else the document's own unknown body.
+    """
+    hint = _scope_hint(text.text)
     tail = signature_lines(text)
     title_group = [title] if title else []
-    partial: tuple[str, Span] | None = None
-    # 1. A body named in full in the header, the title or the signature; the header and title may
-    #    break a name over two lines (中国共产主义青年团 / 平罗县委员会文件).
+    found, partial = _named_in_full(text, header_lines, title_group, tail, hint)
+    if found is not None:
+        return found
+    level = _named_level(text, title_group, header_lines, tail)
+    if level is None:
+        acting = _acting_in_opening(text, hint)
+        if acting is not None:
+            return acting
+        level = _opening_level(text.text)
+    return _voted_issuer(text, hint, level, doc_number, partial) \
+        or IssuerFinding(unknown_issuer(document or "?", level), None)
+
+
+def _named_in_full(text: Text, header_lines: list[Span], title_group: list[Span], tail: list[Span],
+                   hint: str | None) -> tuple[IssuerFinding | None, tuple[str, Span] | None]:
+    """A body named in full in the header, the title or the signature (the header and title may
+    break a name over two lines: 中国共产主义青年团 / 平罗县委员会文件); or, for a working
+    committee named without its place (教育团工委), its name and span to place later."""
+    s = text.text
     addressed = [line for line in header_lines if not ADDRESSEE_RE.search(line.quote)]
     for group in (addressed, title_group, tail):
         joined, index = joined_spans(text, group)
@@ -497,45 +515,62 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
                 found = [f for f in named_bodies(joined, hint) if f[0] == 0 and f[1] == len(joined)]
         top = _central_line(group)
         if top is not None and (not found or top.start <= index[found[0][0]]):
-            return IssuerFinding(central(), top)
+            return IssuerFinding(central(), top), None
         if found:
             a, b, org = found[0]
             if org.label.endswith("团工委") and org.region is None:
                 # 教育团工委: the place is the one of the committee above it, said elsewhere.
-                partial = (org.label[:-3], span_from(text, index, a, b))
-                break
-            return IssuerFinding(placed_county(org, s), span_from(text, index, a, b))
+                return None, (org.label[:-3], span_from(text, index, a, b))
+            return IssuerFinding(placed_county(org, s), span_from(text, index, a, b)), None
         if group is tail:
             continue
         m = name_patterns().title_institution.match(joined) if group is title_group else None
         inst = m and _institution(m.group("inst"), True)
         if inst:                                   # 某某学院2023年共青团工作要点
-            return IssuerFinding(university(inst), span_from(text, index, m.start(), m.end()))
+            return IssuerFinding(university(inst), span_from(text, index, m.start(), m.end())), None
         for m in PLAIN_RE.finditer(joined):           # 吉林共青团2021年工作要点, 某某共青团 >> …
             name = re.sub(r"^(?:19|20)\d{2}年", "", m.group("name"))
             region = _plain_region(name, hint)
             if region:
                 start = m.start("name") + (len(m.group("name")) - len(name))
-                return IssuerFinding(committee_of(region), span_from(text, index, start, m.end()))
-    # 2. A body named generically: its level from the name or the plan's scope phrases.
-    level = None
+                return IssuerFinding(committee_of(region), span_from(text, index, start, m.end())), None
+    return None, None
+
+
+def _named_level(text: Text, title_group: list[Span], header_lines: list[Span], tail: list[Span]) -> str | None:
+    """The level of a body named generically in the title, the header or the signature (团市委)."""
     signed = tail[-2:-1] if len(tail) >= 2 and DATE_LINE_RE.search(tail[-1].quote) else []
     for group in (title_group, header_lines, signed):
         joined, _ = joined_spans(text, group)
         level = generic_level(joined)[0]
         if level:
-            break
-    if level is None:
-        # The opening: a body named in full as the one acting (共青团某某区委将…) is the issuer; a
-        # generic name there tells the level only where it acts too (记者从团市委获悉), not where
-        # it is the body above (在团省委的领导下).
-        for a, b, org in named_bodies(s[:LEAD_CHARS], hint):
-            if org.region is not None and org.key == committee_of(org.region).key and _subject_weight(s, b):
-                return IssuerFinding(placed_county(org, s), text.span(a, b))
-        level = next((level_of for level_of, _, end in generic_names_in(s[:LEAD_CHARS])
-                      if _subject_weight(s, end)), None) or scope_level(s)
+            return level
+    return None
+
+
+def _acting_in_opening(text: Text, hint: str | None) -> IssuerFinding | None:
+    """A body named in full as the one acting in the opening (共青团某某区委将…)."""
+    s = text.text
+    for a, b, org in named_bodies(s[:LEAD_CHARS], hint):
+        if org.region is not None and org.key == committee_of(org.region).key and _subject_weight(s, b):
+            return IssuerFinding(placed_county(org, s), text.span(a, b))
+    return None
+
+
+def _opening_level(s: str) -> str | None:
+    """The level of a generic name in the opening where it acts (记者从团市委获悉), not where it is
+    the body above (在团省委的领导下); else the level of the plan's scope phrases (全市)."""
+    return next((level_of for level_of, _, end in generic_names_in(s[:LEAD_CHARS])
+                 if _subject_weight(s, end)), None) or scope_level(s)
+
+
+def _voted_issuer(text: Text, hint: str | None, level: str | None, doc_number: Span | None,
+                  partial: tuple[str, Span] | None) -> IssuerFinding | None:
+    """The body the text's evidence votes for, at the level found: full names in the lead
+    (共青团某某市委（以下简称团市委）) or of the same level in the body, places, the 文号, and the
+    institution for a university; a working committee named without its place placed by it."""
+    s = text.text
     votes = Votes()
-    # A full name in the lead (共青团某某市委（以下简称团市委）) or of the same level in the body.
     for a, b, org in named_bodies(s, hint, regions_only=True):
         if org.region is None or org.key != committee_of(org.region).key:
             continue                # a school's, an enterprise's, a working committee: partners here
@@ -557,19 +592,26 @@ def issuer_of(text: Text, header_lines: list[Span], title: Span | None, *,
             return IssuerFinding(org, text.span(*where) if where else None)
     if partial is not None:
         return IssuerFinding(working_committee(partial[0]), partial[1])
-    return IssuerFinding(unknown_issuer(document or "?", level), None)
+    return None
 
 
 def _plain_region(name: str, hint: str | None) -> Region | None:
-    region = regions.lookup(name, hint) if name not in SCOPE_WORDS else None
+    region = regions.lookup(name, hint) if name not in _whole_place_words() else None
     if region is None and name[-1:] in "省市县区":
         region = regions.lookup(name[:-1], LEVEL_BY_WORD[name[-1]] or hint)
     return region
 
 
+@functools.lru_cache(maxsize=None)
+def _whole_place_words() -> dict[str, str]:
+    """Words for a plan's whole place (全市) -> the level they speak of, in the table's order."""
+    return {pattern: form.value for form in forms() if form.kind == "whole-place"
+            for pattern in form.pattern.pattern.split("|")}
+
+
 def _scope_hint(s: str) -> str | None:
-    counts = {lvl: 0 for lvl in SCOPE_WORDS.values()}
-    for word, lvl in SCOPE_WORDS.items():
+    counts = {lvl: 0 for lvl in _whole_place_words().values()}
+    for word, lvl in _whole_place_words().items():
         counts[lvl] += s.count(word)
     best = max(counts, key=lambda k: counts[k])
     return best if counts[best] else None

@@ -21,7 +21,6 @@ from .model import Span, Text
 from .regions import Region
 
 CENTRAL_KEY = "cn/cyl"
-CENTRAL_NAME = "团中央"       # the row of ``ontology/organizations.tsv`` that is the central committee
 
 COMMITTEE_RE = re.compile(
     r"(?:中国共产主义青年团|共青团|团)(?P<name>[\u4e00-\u9fff]{2,12}?)"
@@ -55,13 +54,13 @@ def committee_of(region: Region) -> Organization:
 
 @functools.lru_cache(maxsize=None)
 def central() -> Organization:
-    """团中央, as its row of ``ontology/organizations.tsv`` names it."""
+    """团中央, as ``ontology/organizations.tsv`` names it: its one League committee at the central level."""
     for pat in lexicon.organization_patterns():
-        if pat.name == CENTRAL_NAME:
+        if pat.kind == "league-committee" and pat.level == "central":
             label = pat.label_template or pat.name
             return Organization(CENTRAL_KEY, label, pat.kind, pat.level,
                                 aliases=tuple(sorted({pat.name, *pat.aliases} - {label})))
-    raise ValueError(f"organizations.tsv has no row named {CENTRAL_NAME}")
+    raise ValueError("organizations.tsv has no league-committee row at the central level (团中央)")
 
 
 def committee_chain(org: Organization) -> list[Organization]:
@@ -233,10 +232,6 @@ def responsible_units(text: Text, cell: Span, issuer: Organization) -> list[tupl
 
 
 def _unit_kind(name: str) -> str:
-    if re.search(r"团(?:工)?委|团支部|团总支|少工委", name):
-        return "league-body"
-    if re.search(r"党委|党组", name):
-        return "party"
-    if re.search(r"局|厅|办|政府|委员会", name):
-        return "government"
-    return "other"
+    """The kind of a unit a task table names, by the first word of ``unit_kinds`` it holds."""
+    return next((kind for kind, words in lexicon.cues()["organizations"]["unit_kinds"]
+                 if any(w in name for w in words)), "other")

@@ -435,9 +435,28 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
 
     ``openings`` are the spans of the work items' opening sentences: one that is a verb and a
     name of a program's shape alone (深入实施某某专项行动。) names that program.
+
+    In order: quoted names (“青年大学习”); unquoted names of a program's shape (某某青年创新创业
+    大赛) outside the quotes and the policies' titles; openings that name a program alone; the
+    scheme's labels written anywhere else.
     """
+    hi = len(text.text) if hi is None else hi
+    mentions, quoted_spans = _quoted_programs(text, lo, hi)
+    policies = [(p.start - 1, p.end + 1) for p in policy_spans(text, lo)]
+    kept_quotes = [(pm.span.start - 1, pm.span.end + 1) for pm in mentions]
+    blocked = quoted_spans + policies
+    mentions += _shaped_programs(text, lo, hi, blocked)
+    taken = Intervals(blocked + [(pm.span.start, pm.span.end) for pm in mentions])
+    mentions += _opening_programs(text, openings, taken)
+    named = Intervals(kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies)
+    mentions += _scheme_labels(text, lo, hi, named)
+    mentions.sort(key=lambda pm: (pm.span.start, pm.span.end))
+    return mentions
+
+
+def _quoted_programs(text: Text, lo: int, hi: int) -> tuple[list[ProgramMention], list[tuple[int, int]]]:
+    """The programs quoted between lo and hi, and the spans their quotes and descriptions take."""
     s = text.text
-    hi = len(s) if hi is None else hi
     mentions: list[ProgramMention] = []
     quoted_spans: list[tuple[int, int]] = []
     for m in quotes(s, lo) if hi == len(s) else QUOTE_RE.finditer(s, lo, hi):
@@ -471,10 +490,13 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
             elif _campaign_in_phrase(m.group(g), descriptor):
                 mentions.append(ProgramMention(found_program(m.group(g), _type_by_suffix(descriptor)),
                                                text.span(start, end)))
-    policies = [(p.start - 1, p.end + 1) for p in policy_spans(text, lo)]
-    kept_quotes = [(pm.span.start - 1, pm.span.end + 1) for pm in mentions]
-    blocked = quoted_spans + policies
-    for start, end, name in shaped_names(s, lo, hi, blocked):
+    return mentions, quoted_spans
+
+
+def _shaped_programs(text: Text, lo: int, hi: int, blocked: list[tuple[int, int]]) -> list[ProgramMention]:
+    """Unquoted names of a program's shape outside ``blocked``."""
+    mentions = []
+    for start, end, name in shaped_names(text.text, lo, hi, blocked):
         key = resolve(name)
         if key is None:
             label = _scheme_suffix(name)
@@ -483,12 +505,23 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
                 start, key = end - len(label), lexicon.program_labels()[label]
         program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
         mentions.append(ProgramMention(program, text.span(start, end)))
-    taken = Intervals(blocked + [(pm.span.start, pm.span.end) for pm in mentions])
-    for start, end, name in opening_names(s, openings, taken):
+    return mentions
+
+
+def _opening_programs(text: Text, openings: Iterable[tuple[int, int]], taken: Intervals) -> list[ProgramMention]:
+    """The programs that openings name alone, outside what is ``taken``."""
+    mentions = []
+    for start, end, name in opening_names(text.text, openings, taken):
         key = resolve(name)
         program = scheme_program(key) if key else found_program(name, _type_by_suffix(name))
         mentions.append(ProgramMention(program, text.span(start, end)))
-    blocked = Intervals(kept_quotes + [(pm.span.start, pm.span.end) for pm in mentions] + policies)
+    return mentions
+
+
+def _scheme_labels(text: Text, lo: int, hi: int, blocked: Intervals) -> list[ProgramMention]:
+    """The scheme's labels written between lo and hi outside ``blocked``, as words of their own."""
+    s = text.text
+    mentions = []
     squeezed, index = _squeezed(s, lo, hi)
     for a, b, (label, key) in lexicon.leftmost_longest(lexicon.program_automaton(), squeezed):
         start, end = index[a], index[b - 1] + 1
@@ -497,7 +530,6 @@ def find_programs(text: Text, lo: int = 0, hi: int | None = None,
         if not _word_boundary(s, start, end, label):
             continue
         mentions.append(ProgramMention(scheme_program(key), text.span(start, end)))
-    mentions.sort(key=lambda pm: (pm.span.start, pm.span.end))
     return mentions
 
 

@@ -17,6 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .clutter import clutter_kind, header_cues, is_clutter, publish_date_zone
 from .dates import find_dates, written_year
@@ -547,16 +548,34 @@ def _title_of(span: Span) -> Span:
 
 
 def parse_layout(text: Text) -> Layout:
-    """Header, sections and items of a plan."""
+    """Header, sections and items of a plan: the marks that open sections and items (outside the
+    task tables), where the body ends, then each section and item up to the next mark; the
+    tables' rows are items too."""
     header, body_start = parse_header(text)
     tables = find_tables(text)
     table_zone = [(t.rows[0][0].start, t.rows[-1][-1].end) for t in tables if t.rows and t.rows[0]]
-    s = text.text
 
     def in_table(pos: int) -> bool:
         return bool(table_zone) and any(a - 1 <= pos <= b for a, b in table_zone)
 
-    marks: list[tuple[int, str, re.Match]] = []
+    marks = _marks(text, body_start, in_table)
+    body_end = _body_end(text.text, table_zone, marks, body_start)
+    sections, items = _sections_and_items(text, marks, body_end)
+    _link_parents(items)
+    for t in tables:
+        items.extend(table_items(t, len(items) + 1))
+    return Layout(text, header, sections, items, body_start)
+
+
+Mark = tuple[int, str, re.Match]
+
+
+def _marks(text: Text, body_start: int, in_table: Callable[[int], bool]) -> list[Mark]:
+    """Where each section and item opens, in text order: numbered headings (一、) or parts (第一部分),
+    numbered items, （一） headings where nothing else opens a section, unnumbered section
+    titles, and items run on in a paragraph."""
+    s = text.text
+    marks: list[Mark] = []
     for m in SECTION_RE.finditer(s, body_start):
         if not in_table(m.start()) and len(m.group(2)) <= 80:
             marks.append((m.start(), "section", m))
@@ -572,8 +591,12 @@ def parse_layout(text: Text) -> Layout:
     marks.extend(_unnumbered_sections(text, body_start, marks, in_table))
     marks.sort(key=lambda x: x[0])
     marks = _with_inline_items(s, body_start, marks, in_table)
-    marks = _with_paragraph_items(s, marks, in_table)
+    return _with_paragraph_items(s, marks, in_table)
 
+
+def _body_end(s: str, table_zone: list[tuple[int, int]], marks: list[Mark], body_start: int) -> int:
+    """Where the plan's text ends: at its first task table (or the table's caption), or where the
+    page's closing lines start."""
     body_end = min((a for a, _ in table_zone), default=len(s))
     body_end = min(body_end, _page_tail(s, marks[0][0] if marks else body_start))
     # The table's caption (…任务清单) sits on the line just before it.
@@ -582,6 +605,12 @@ def parse_layout(text: Text) -> Layout:
         prev_line_start = s.rfind("\n", 0, max(caption_start, 0)) + 1
         if s[prev_line_start:caption_start].strip() and "清单" in s[prev_line_start:caption_start]:
             body_end = prev_line_start
+    return body_end
+
+
+def _sections_and_items(text: Text, marks: list[Mark], body_end: int) -> tuple[list[Section], list[Item]]:
+    """Each section (its title line and its text) and each item (its text to the next mark)."""
+    s = text.text
     sections: list[Section] = []
     items: list[Item] = []
     for i, (pos, kind, m) in enumerate(marks):
@@ -604,10 +633,7 @@ def parse_layout(text: Text) -> Layout:
             items.append(Item(ordinal=len(items) + 1, title=first_sentence(text, body.start, body.end),
                               span=body, section=sections[-1].ordinal if sections else None,
                               number=_item_number(m), parent=_level(m)))
-    _link_parents(items)
-    for t in tables:
-        items.extend(table_items(t, len(items) + 1))
-    return Layout(text, header, sections, items, body_start)
+    return sections, items
 
 
 def paragraph_items(text: Text, start: int) -> list[Item]:

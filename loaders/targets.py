@@ -29,7 +29,6 @@ CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 # the scan jumps from digit to digit.
 NUMBER_RE = re.compile(r"(\d(?<![0-9.\-+]\d)\d*(?:[.,]\d+)?)(?![0-9])")
 CN_NUMBER_RE = re.compile(f"[{CHINESE_NUMERAL_CHARS}]+")
-NOUN_BREAK_RE = re.compile(r"[、]|和(?!谐)|及(?!时)")
 BREAK_AFTER_RE = re.compile(r"[，。；：、,;:！？\n（(“”《》]")
 
 
@@ -90,6 +89,18 @@ def _fillers() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=None)
 def _word_set(name: str) -> frozenset[str]:
     return frozenset(_cue()[name])
+
+
+@functools.lru_cache(maxsize=None)
+def _noun_break_re() -> re.Pattern:
+    """The words that break a list of counted things, each but where it starts a word of its own
+    (和谐, 及时)."""
+    exceptions = _cue()["noun_break_exceptions"]
+    breaks = []
+    for word in _cue()["noun_breaks"]:
+        tails = [e[len(word):] for e in exceptions if e.startswith(word) and len(e) > len(word)]
+        breaks.append(re.escape(word) + (f"(?!{'|'.join(map(re.escape, tails))})" if tails else ""))
+    return re.compile("|".join(breaks))
 
 
 def _after_words() -> tuple[str, ...]:
@@ -183,7 +194,8 @@ def _is_quantity(s: str, start: int, end: int, unit_end: int, unit: str, lo: int
     following = s[unit_end:unit_end + 10]
     stop = BREAK_AFTER_RE.search(following)
     noun = following[:stop.start()] if stop else following
-    if (unit in _word_set("count_units") or unit == "大") and any(w in noun for w in c["scope_nouns"]):
+    if (unit in _word_set("count_units") or unit in _word_set("scope_units")) \
+            and any(w in noun for w in c["scope_nouns"]):
         return False
     return True
 
@@ -289,7 +301,7 @@ def _shared(s: str, group: list[TargetMention], lo: int, hi: int) -> list[Target
 def _metrics_per_thing(prefix: str, n: int) -> list[str] | None:
     """The metric of each value when the words before 分别 list as many things as there are values:
     words the list shares before its first thing and after its last (A、B、C中的比例) go to each."""
-    parts = NOUN_BREAK_RE.split(prefix)
+    parts = _noun_break_re().split(prefix)
     if len(parts) != n or not all(parts):
         return None
     last, tail = parts[-1], ""
@@ -372,13 +384,15 @@ def _metric(s: str, number_start: int, span_start: int, unit_end: int, after_end
             unit: str, lo: int, hi: int) -> str:
     """What is measured: the words before the number, and the counted noun after it."""
     ca, cb = clause_bounds(s, number_start, lo, hi)
-    rest = NOUN_BREAK_RE.split(s[after_end:cb], 1)[0]
+    rest = _noun_break_re().split(s[after_end:cb], 1)[0]
     before = s[ca:span_start]
     if before.rstrip(" ").endswith("、"):
         before = ""         # 思政考评结果、8学时团前教育: the number opens a list element
     noun = ""
-    if rest and CJK_RE.match(rest[:1] if rest[0] != "的" else rest[1:2] or " "):
-        noun = rest[1:] if rest.startswith("的") else rest
+    link = next((w for w in _word_tuple("noun_links") if rest.startswith(w)), "")
+    counted = rest[len(link):]
+    if counted and CJK_RE.match(counted[:1]):
+        noun = counted                                  # 90%的团员: 团员
     elif rest[:1] == "“" and "”" in rest:
         noun = rest[:rest.index("”") + 1]               # 建设18个“某某家园”: the quoted thing counted
     before = _trim(before)

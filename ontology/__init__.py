@@ -8,7 +8,7 @@ The files are data a researcher edits without touching Python:
 ``programs.ttl``            the SKOS scheme of programs, with every name they go by
 ``classifications.ttl``     the SKOS schemes of bodies' levels and kinds (``org:classification``)
 ``dataset.ttl``             what the exports say of the dataset (title, licence), VoID and DCAT
-``context.jsonld``          the JSON-LD context of the exports, made from ``cyl.ttl`` (``python -m kg.jsonld``)
+``context.jsonld``          the JSON-LD context of the exports, made from ``cyl.ttl`` (``python -m kg.exports.jsonld``)
 ``organizations.tsv``       organization patterns: names, kinds, how to resolve them to a region
 ``issuer_forms.tsv``        how a plan names its own body generically, its scope and its places
 ``doc_number_issuers.tsv``  文号 issuer abbreviations (甬 in 甬团发) and the region each names

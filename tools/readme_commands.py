@@ -7,6 +7,9 @@ list them:
 
     .venv/bin/python tools/readme_commands.py
 
+The README's command table (:func:`command_table`) is checked against the commands and their
+options (tests/kg/test_commands.py).
+
 The README also shows the sample plans' labels as `kg schema` prints them (between
 ``<!-- schema-labels -->`` markers); after a change to the extractors, refresh them:
 
@@ -116,6 +119,30 @@ def help_commands() -> list[Command]:
 
     visit(main, [])
     return found
+
+
+COMMANDS_SECTION = re.compile(r"^## Commands\n(.*?)(?=^## |\Z)", re.S | re.M)
+TABLE_ROW = re.compile(r"^\| (`kg .*?) \| (.*) \|$", re.M)
+COMMAND_SHOWN = re.compile(r"`kg ([a-z][a-z0-9-]*)(?: ([a-z][a-z0-9-]*))?")
+OPTION_SHOWN = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-[a-z])\b")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    commands: tuple[tuple[str, ...], ...]     # each command the row shows: (name,) or (group, name)
+    options: tuple[str, ...]                  # the options it names, in the command or what it does
+
+
+def command_table(text: str | None = None) -> list[TableRow]:
+    """The rows of the README's command table (under "## Commands")."""
+    text = README.read_text("utf-8") if text is None else text
+    section = COMMANDS_SECTION.search(text)[1]
+    rows = []
+    for command_cell, what_it_does in TABLE_ROW.findall(section):
+        row = command_cell + " " + what_it_does
+        shown = tuple(tuple(w for w in m if w) for m in COMMAND_SHOWN.findall(command_cell))
+        rows.append(TableRow(shown, tuple(dict.fromkeys(OPTION_SHOWN.findall(row)))))
+    return rows
 
 
 def every_command() -> list[Command]:

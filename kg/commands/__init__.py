@@ -1,9 +1,3 @@
-"""Commands kept in modules of their own; each module lists its click commands in COMMANDS."""
-from __future__ import annotations
-
-import importlib
-
-MODULES: tuple[str, ...] = ("viz", "cypher", "eval", "schema")
-
-COMMANDS = [command for name in MODULES
-            for command in importlib.import_module(f"{__name__}.{name}").COMMANDS]
+"""The ``kg`` commands that live in modules of their own (``kg.cli`` registers them by name, with
+its own, in one list): viz (kg viz, kg compare), cypher (kg push), eval (kg eval), schema
+(kg schema); common holds what every command shares (``--db``, opening the workspace)."""

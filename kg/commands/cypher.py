@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import DB_OPTION, _open
+from kg.commands.common import DB_OPTION, open_workspace
 
 
 def _password(env: str, user: str, what: str) -> str:
@@ -66,7 +66,7 @@ def neo4j(uri: str, user: str, database: str | None, batch_size: int, full: bool
     from kg.stores.neo4j import PushError, push as run_push
 
     password = _password("NEO4J_PASSWORD", user, "Neo4j")
-    with _open(db, read_only=True) as ws:
+    with open_workspace(db, read_only=True) as ws:
         try:       # one plan at a time, read from the workspace as it goes
             report = run_push(stream(ws), uri, user, password, database=database, batch_size=batch_size, full=full)
         except PushError as err:
@@ -104,7 +104,7 @@ def sparql(endpoint: str, protocol: str, query_endpoint: str | None, user: str |
 
     password = _password("SPARQL_PASSWORD", user, "SPARQL server") if user is not None else None
     server = Server(endpoint, protocol, query_endpoint, user, password)
-    with _open(db, read_only=True) as ws:
+    with open_workspace(db, read_only=True) as ws:
         try:
             report = run_push(ws, server, full=full)
         except EndpointError as err:
@@ -112,6 +112,3 @@ def sparql(endpoint: str, protocol: str, query_endpoint: str | None, user: str |
     held = f"; the server holds {report.triples_held} triples in them" if report.triples_held is not None else ""
     click.echo(f"sent {len(report.sent)} graphs ({report.triples_sent} triples), "
                f"{len(report.unchanged)} unchanged{held}")
-
-
-COMMANDS = [push]

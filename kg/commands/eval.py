@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import DB_OPTION
+from kg.commands.common import DB_OPTION
 
 
 @click.command("eval")
@@ -59,6 +59,3 @@ def eval_(gold: Path, db: Path, fmt: str) -> None:
         raise click.UsageError(str(err)) from err
     scores = score(rows, annotations)
     click.echo((as_json if fmt == "json" else as_table)(scores), nl=False)
-
-
-COMMANDS = [eval_]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import DB_OPTION, _open
+from kg.commands.common import DB_OPTION, open_workspace
 
 
 @click.command()
@@ -33,10 +33,7 @@ def schema(fmt: str, db: Path) -> None:
     """
     from kg.schema import FORMATS, read
 
-    with _open(db, read_only=True) as ws:          # that there is a workspace, before any work
+    with open_workspace(db, read_only=True) as ws:          # that there is a workspace, before any work
         if not ws.documents:
             raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
     click.echo(FORMATS[fmt](read(db)), nl=False)
-
-
-COMMANDS = [schema]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli import DB_OPTION, _open
+from kg.commands.common import DB_OPTION, open_workspace
 
 CHANGES = ("added", "dropped", "kept", "target-changed", "target-same")
 
@@ -14,7 +14,7 @@ CHANGES = ("added", "dropped", "kept", "target-changed", "target-same")
 def _graph(db: Path, years: tuple[int, ...] = ()):
     from kg.network import from_workspace
 
-    with _open(db, read_only=True) as ws:
+    with open_workspace(db, read_only=True) as ws:
         if not ws.documents:
             raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
         return from_workspace(ws, years=years or None)
@@ -22,7 +22,7 @@ def _graph(db: Path, years: tuple[int, ...] = ()):
 
 def _years(db: Path) -> list[str]:
     """The plan years the workspace holds, in order."""
-    with _open(db, read_only=True) as ws:
+    with open_workspace(db, read_only=True) as ws:
         _, rows = ws.query("SELECT DISTINCT ?y WHERE { ?d a <https://w3id.org/cyl-kg/def#WorkPlan> ; "
                            "<https://w3id.org/cyl-kg/def#planYear> ?y }")
     return sorted(str(y) for (y,) in rows) or ["no year"]
@@ -79,7 +79,7 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
 
     output = output or db / f"{view}.html"
     notes = [f"plans of {', '.join(map(str, years))}"] if years else []
-    with _open(db, read_only=True) as ws:
+    with open_workspace(db, read_only=True) as ws:
         if not ws.documents:
             raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
         if view == "bodies-programs":       # who pursues what, read alone: fast at national scale
@@ -183,6 +183,3 @@ def compare(plan_a: str, plan_b: str, only: tuple[str, ...], fmt: str, db: Path)
         return
     columns, rows = compare_rows(diff)
     click.echo(FORMATS[fmt](columns, [r for r in rows if r["change"] in wanted]), nl=False)
-
-
-COMMANDS = [viz, compare]

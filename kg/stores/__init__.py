@@ -1,3 +1,3 @@
-"""Stores fed from the projection (kg/project.py): the embedded Cypher database (ladybug), Neo4j
-(neo4j, with its bulk-import CSV in neo4j_csv and its cypher-shell script in cypher_script), and
-SPARQL 1.1 endpoints fed from the RDF itself (sparql_endpoint)."""
+"""Stores fed from the projection (kg/project.py): the embedded Cypher database (ladybug) and
+Neo4j (neo4j, sending the statements of kg/exports/neo4j_statements.py), and SPARQL 1.1
+endpoints fed from the RDF itself (sparql_endpoint)."""

@@ -35,7 +35,7 @@ from .. import processes
 from .. import project as projection_module
 from ..project import PLAN_LABEL, Node, Part, Projection, Relationship, Stream, stream_of
 from . import ladybug_schema
-from .cypher_text import identifier
+from ..exports.cypher_text import identifier
 from .ladybug_schema import Declared
 
 if TYPE_CHECKING:

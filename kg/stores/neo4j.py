@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..project import RESOURCE, Projection, Stream, stream_of
-from .neo4j_statements import BATCH_SIZE, VERSION_PROPERTY, Statement, plan
+from ..exports.neo4j_statements import BATCH_SIZE, VERSION_PROPERTY, Statement, plan
 
 RETRY_SECONDS = 30.0
 # The driver logs what it also raises; the raised error is what the user sees, once.

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.export import EXPORTERS
+from kg.exports import EXPORTERS
 from samples import CORPUS, JILIN
 
 

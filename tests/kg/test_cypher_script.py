@@ -1,4 +1,4 @@
-"""`kg export --format cypher`: the push as a cypher-shell script (kg/stores/cypher_script.py)."""
+"""`kg export --format cypher`: the push as a cypher-shell script (kg/exports/cypher_script.py)."""
 from __future__ import annotations
 
 import codecs
@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from cypher_lint import lint
 from kg.cli import main
 from kg.project import project, project_quads
-from kg.stores.cypher_script import render, script
-from kg.stores.cypher_text import literal
-from kg.stores.neo4j_statements import Statement, plan
+from kg.exports.cypher_script import render, script
+from kg.exports.cypher_text import literal
+from kg.exports.neo4j_statements import Statement, plan
 from kg.workspace import Workspace
 
 HOSTILE = "团'委\" \\ }) MATCH (n) DETACH DELETE n // $rows `x`\n\t\x01\u2028 end"

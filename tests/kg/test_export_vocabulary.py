@@ -17,7 +17,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg.export import export
+from kg.exports import export
 from kg.pipeline import build
 from kg.workspace import Workspace
 
@@ -306,7 +306,7 @@ def test_jsonld_read_by_pyld_gives_the_nquads_quads(exports):
 def test_jsonld_is_compact_with_one_named_graph_per_plan(exports):
     import json
 
-    from kg.jsonld import shipped_context
+    from kg.exports.jsonld import shipped_context
 
     doc = json.loads(exports["jsonld"])
     assert doc["@context"] == shipped_context()
@@ -326,8 +326,8 @@ def test_jsonld_is_compact_with_one_named_graph_per_plan(exports):
 
 
 def test_context_file_is_the_one_made_from_the_ontology():
-    """After editing cyl.ttl: python -m kg.jsonld > ontology/context.jsonld"""
-    from kg.jsonld import CONTEXT_FILE, context_text, generate_context
+    """After editing cyl.ttl: python -m kg.exports.jsonld > ontology/context.jsonld"""
+    from kg.exports.jsonld import CONTEXT_FILE, context_text, generate_context
 
     assert CONTEXT_FILE.read_text("utf-8") == context_text(generate_context())
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.jsonld import serialize, shipped_context
+from kg.exports.jsonld import serialize, shipped_context
 
 CYL = "https://w3id.org/cyl-kg/def#"
 ID = "https://w3id.org/cyl-kg/id/"

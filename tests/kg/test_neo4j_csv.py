@@ -11,7 +11,8 @@ from click.testing import CliRunner
 import queries
 from kg.cli import main
 from kg.project import project, project_quads
-from kg.stores import ladybug, ladybug_query, neo4j_csv
+from kg.exports import neo4j_csv
+from kg.stores import ladybug, ladybug_query
 from kg.workspace import Workspace
 
 

@@ -1,4 +1,4 @@
-"""Pushing to Neo4j (kg/stores/neo4j.py, kg/stores/neo4j_statements.py, `kg push neo4j`).
+"""Pushing to Neo4j (kg/stores/neo4j.py, kg/exports/neo4j_statements.py, `kg push neo4j`).
 
 No Neo4j server can be installed on the project's machines: the statements and batches the
 pusher sends are tested here for real (Neo4j's own parser, the rows each batch carries), and
@@ -19,7 +19,7 @@ from cypher_lint import lint
 from kg.cli import main
 from kg.project import owner, project, project_quads, stream
 from kg.stores.neo4j import PushError, push
-from kg.stores.neo4j_statements import VERSION_PROPERTY, plan
+from kg.exports.neo4j_statements import VERSION_PROPERTY, plan
 from kg.workspace import Workspace
 from samples import JILIN, NINGBO
 

@@ -6,7 +6,7 @@ import pytest
 
 import queries
 from kg.engines import run
-from kg.export import export
+from kg.exports import export
 from kg.pipeline import build
 from kg.workspace import Workspace
 from samples import CORPUS, FORMATS

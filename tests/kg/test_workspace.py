@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 import queries
-from kg.export import export
+from kg.exports import export
 from kg.pipeline import build
 from kg.validate import validate
 from kg.workspace import Workspace, WorkspaceError

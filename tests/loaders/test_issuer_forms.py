@@ -120,12 +120,12 @@ def test_issuer_tables_are_well_formed():
         for row in csv.DictReader(f, delimiter="\t"):
             assert row["note"].strip(), row
             assert regions.region(row["adcode"]).name == row["region"], row
-    kinds = {"generic", "scope", "place", "breadcrumb", "subject", "institution", "enterprise", "not-own",
+    kinds = {"generic", "scope", "whole-place", "place", "breadcrumb", "subject", "institution", "enterprise", "not-own",
              "doc-number-body", "doc-number-kind"}
     with open(ontology.ISSUER_FORMS, encoding="utf-8", newline="") as f:
         assert all(row["note"].strip() and row["kind"] in kinds for row in csv.DictReader(f, delimiter="\t"))
     for form in forms():
-        if form.kind in ("generic", "scope"):
+        if form.kind in ("generic", "scope", "whole-place"):
             assert form.value in ("province", "prefecture", "county", "university", "enterprise")
         elif form.kind == "subject":
             assert int(form.value) > 0

@@ -61,3 +61,14 @@ def test_numbers_stated_as_facts_are_not_targets_and_bare_counts_of_work_are():
     found = parsed("fact_not_goal.txt")
     assert [(t.comparator, t.value, t.unit) for t in found] == [
         (">=", Decimal(9000), "名"), ("=", Decimal(200), "场")]
+
+
+def test_the_counted_noun_after_a_number_follows_the_cue_words():
+    """noun_breaks and their exceptions, noun_links and scope_units of ontology/cues.toml."""
+    found = parsed("target_cue_words.txt")
+    assert [(t.metric, t.value, t.unit) for t in found] == [
+        ("全市建设和谐社区示范点数", Decimal(10), "个"),       # 和谐 is a word, not a break
+        ("发展团员人数", Decimal(200), "名"),                  # 、 ends the counted noun
+        ("发展团员200名、团干部人数", Decimal(50), "名"),
+        ("确保团员参加学习", Decimal(90), "%")]                # 的 links the number to 团员
+    # 6大工作领域, 3大重点任务: the plan's own parts, no target

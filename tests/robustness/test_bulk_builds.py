@@ -10,7 +10,7 @@ import time
 import pytest
 
 from kg import pipeline
-from kg.export import export
+from kg.exports import export
 from kg.workspace import Workspace
 from samples import CORPUS, ROOT
 

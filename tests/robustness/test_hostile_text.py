@@ -4,7 +4,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 import queries
-from kg.export import export
+from kg.exports import export
 from kg.pipeline import build
 from kg.workspace import Workspace
 from samples import JILIN

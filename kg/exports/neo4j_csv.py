@@ -137,7 +137,7 @@ def _import_script(node_files: list[str], rel_files: list[str], delimiter: str) 
 
 
 def export(ws: "Workspace") -> dict[str, bytes]:
-    """The exporter registered as ``neo4j-csv`` (kg/export.py): a folder of files."""
+    """The exporter registered as ``neo4j-csv`` (:mod:`kg.exports`): a folder of files."""
     return files(project(ws))
 
 

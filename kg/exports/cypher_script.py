@@ -1,6 +1,6 @@
 """``kg export --format cypher``: the push as a script for cypher-shell.
 
-The statements are the pusher's (kg/stores/neo4j_statements.py) with every parameter written as
+The statements are the pusher's (kg/exports/neo4j_statements.py) with every parameter written as
 a literal, since a script has no parameters; each ends with ``;``. Run against any database:
 each plan's old subgraph is deleted, then everything is merged, so running it twice, or over an
 earlier push, leaves the same graph::
@@ -40,5 +40,5 @@ def script(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> str
 
 
 def export(ws: "Workspace") -> bytes:
-    """The exporter registered as ``cypher`` (kg/export.py)."""
+    """The exporter registered as ``cypher`` (:mod:`kg.exports`)."""
     return script(stream(ws)).encode("utf-8")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .network import from_workspace
-from .workspace import Workspace
+from ..network import from_workspace
+from ..workspace import Workspace
 
 
 def _flat(value) -> str:

@@ -8,7 +8,7 @@ the ontology types (``nif:beginIndex``, ``org:classification``) have an entry un
 compact IRI. The export embeds the context, so the file stands alone; the file is shipped for
 documents that refer to it.
 
-Regenerate the context after editing the ontology: ``python -m kg.jsonld > ontology/context.jsonld``
+Regenerate the context after editing the ontology: ``python -m kg.exports.jsonld > ontology/context.jsonld``
 (a test checks that the shipped file is the one this module makes).
 
 The writer is the project's own, not a JSON-LD processor's compaction: it writes the sorted quads
@@ -26,7 +26,9 @@ import pyoxigraph as ox
 
 import ontology
 
-from . import iri
+from .. import iri
+from ..workspace import Workspace
+from .rdf import sorted_quads
 
 CONTEXT_FILE = ontology.path("context.jsonld")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -40,7 +42,7 @@ ID_PREFIX = "id"
 def _prefixes(terms: set[str]) -> dict[str, str]:
     """The exports' prefixes, less those named like a cyl: term (``level``, ``kind``, ``region``
     are properties; in JSON-LD a name is one thing), plus ``id`` for the project's IRIs."""
-    from .build import PREFIXES
+    from ..build import PREFIXES
 
     out = {name: str(ns) for name, ns in PREFIXES.items() if name not in terms and name != ID_PREFIX}
     out[ID_PREFIX] = iri.BASE
@@ -213,6 +215,11 @@ def chunks(quads: list[ox.Quad], context: dict | None = None) -> Iterator[str]:
 
 def serialize(quads: list[ox.Quad]) -> bytes:
     return "".join(chunks(quads)).encode("utf-8")
+
+
+def export(ws: Workspace) -> bytes:
+    """The exporter registered as ``jsonld`` (:mod:`kg.exports`): the RDF exports' quads."""
+    return serialize(sorted_quads(ws))
 
 
 if __name__ == "__main__":

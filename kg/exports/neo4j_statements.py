@@ -1,7 +1,7 @@
 """The Cypher statements that put a projection into Neo4j, batch by batch.
 
 One plan serves both the pusher (kg/stores/neo4j.py sends each statement with its parameters
-through the driver) and the cypher-shell script (kg/stores/cypher_script.py writes the same
+through the driver) and the cypher-shell script (kg/exports/cypher_script.py writes the same
 statements with the parameters as literals). Values always travel in ``$rows`` and the other
 parameters; only names (labels, relationship types) are written into the text, in backticks.
 

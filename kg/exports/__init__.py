@@ -1,0 +1,95 @@
+"""Exports of the workspace: one registry from format name to the function that writes it.
+
+Like rdflib's plugin registry (and :mod:`loaders.readers`), a format maps to an implementation
+named ``"module:function"`` that is imported only when that format is asked for, so a Turtle
+export never imports networkx or builds the property-graph projection. A writer takes the
+workspace and returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes;
+every writer sorts what it writes, so the same workspace always gives byte-identical files.
+
+The modules: ``rdf`` (Turtle, N-Triples, TriG, N-Quads and the quads every RDF export holds),
+``jsonld`` (the JSON-LD writer and its context), ``graphml`` (for Gephi, yEd, Cytoscape),
+``neo4j_csv`` (a folder for ``neo4j-admin database import``), ``cypher_script`` (a script for
+cypher-shell), with the Cypher they share: ``neo4j_statements`` (the statements of a push, also
+sent by :mod:`kg.stores.neo4j`) and ``cypher_text`` (Cypher literals and names).
+
+Examples
+--------
+>>> sorted(EXPORTERS)
+['cypher', 'graphml', 'jsonld', 'neo4j-csv', 'nq', 'nt', 'trig', 'ttl']
+>>> exporter("nq").__name__
+'nquads'
+>>> exporter("csv")
+Traceback (most recent call last):
+...
+ValueError: unknown export format 'csv' (choose from: cypher, graphml, jsonld, neo4j-csv, nq, nt, trig, ttl)
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Callable, Union
+
+from ..workspace import Workspace, write_atomically
+
+Writer = Callable[[Workspace], Union[bytes, dict[str, bytes]]]
+
+EXPORTERS: dict[str, Union[Writer, str]] = {
+    "ttl": "kg.exports.rdf:turtle",
+    "nt": "kg.exports.rdf:ntriples",
+    "jsonld": "kg.exports.jsonld:export",
+    "trig": "kg.exports.rdf:trig",
+    "nq": "kg.exports.rdf:nquads",
+    "graphml": "kg.exports.graphml:graphml",
+    "neo4j-csv": "kg.exports.neo4j_csv:export",
+    "cypher": "kg.exports.cypher_script:export",
+}
+# The file suffix of each format; empty for a folder export.
+SUFFIXES = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "nq": ".nq",
+            "graphml": ".graphml", "neo4j-csv": "", "cypher": ".cypher"}
+
+
+def register(name: str, writer: Union[Writer, str], suffix: str) -> None:
+    """Add an export format: ``writer`` is a callable or ``"module:function"``."""
+    EXPORTERS[name] = writer
+    SUFFIXES[name] = suffix
+
+
+def exporter(name: str) -> Writer:
+    """The writer registered for format ``name``; ValueError naming the formats if there is none."""
+    entry = EXPORTERS.get(name)
+    if entry is None:
+        raise ValueError(f"unknown export format {name!r} (choose from: {', '.join(sorted(EXPORTERS))})")
+    if isinstance(entry, str):
+        module, _, function = entry.partition(":")
+        entry = EXPORTERS[name] = getattr(importlib.import_module(module), function)
+    return entry
+
+
+def write_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a folder export: each file atomically; files an earlier export of the same kind left
+    (same suffix, not written now) are removed, nothing else is touched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sorted(files.items()):
+        write_atomically(folder / name, data)
+    suffixes = {Path(name).suffix for name in files}
+    prefixes = {name.split("_", 1)[0] + "_" for name in files if "_" in name}
+    for old in folder.iterdir():
+        if (old.name not in files and old.is_file() and old.suffix in suffixes
+                and any(old.name.startswith(p) for p in prefixes)):
+            old.unlink()
+
+
+def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
+    """Write the export to output (atomically), or return it when output is None."""
+    data = exporter(fmt)(ws)
+    if isinstance(data, dict):
+        if output is None:
+            from click import UsageError        # the one export that cannot go to standard output
+            raise UsageError(f"the {fmt} export is a folder of files: give it one with -o DIR")
+        write_folder(output, data)
+        return None
+    if output is None:
+        return data
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(output, data)
+    return None
