@@ -9,13 +9,14 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from ontology.namespaces import PREFIXES, XSD
+
 from . import iri, jsonld
-from .build import PREFIXES
 from .dataset import describe
 from .datatypes import declared, restored
 from .workspace import Workspace, write_atomically
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD.string
 
 # A writer returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes.
 Writer = Callable[[Workspace], "bytes | dict[str, bytes]"]

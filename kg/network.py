@@ -25,10 +25,11 @@ import networkx as nx
 import pyoxigraph as ox
 
 from . import iri
-from .build import CYL, DCT, ITSRDF, NIF, PREFIXES, RDFS, SKOS
+from ontology.namespaces import CYL, DCT, ITSRDF, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, sparql_prefixes
+
 from .workspace import Workspace
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF.type
 EVIDENCE_CLASSES = {CYL + "Evidence", CYL + "DocumentText"}
 FOLDED = {CYL + "evidence", CYL + "text"}
 LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", CYL + "metric", DCT + "source")
@@ -150,7 +151,7 @@ def _label(literals: dict[str, set[str]], fallback: str) -> str:
         return local_name(fallback)
     if literals.get(CYL + "valueText"):   # a target: its metric and the value it sets
         cmp = _one(literals.get(CYL + "comparator"))
-        unit = _one(literals.get("http://schema.org/unitText"))
+        unit = _one(literals.get(SCHEMA.unitText))
         label = f"{label} {cmp if cmp not in ('=', '') else ''}{_one(literals[CYL + 'valueText'])}{unit}".strip()
     return label
 
@@ -234,11 +235,11 @@ def _vocabulary_names(quads: Iterable[ox.Quad]) -> dict[str, dict[str, dict[str,
             continue
         if p == RDFS + "label" and isinstance(o, ox.Literal) and o.language:
             labels[local_name(s.value)][o.language] = o.value
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#Class":
+        elif p == RDF_TYPE and o.value == OWL.Class:
             kinds[local_name(s.value)] = "classes"
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#ObjectProperty":
+        elif p == RDF_TYPE and o.value == OWL.ObjectProperty:
             kinds[local_name(s.value)] = "relations"
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#DatatypeProperty":
+        elif p == RDF_TYPE and o.value == OWL.DatatypeProperty:
             kinds[local_name(s.value)] = "fields"
     out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}, "fields": {}}
     for name in sorted(kinds):
@@ -356,13 +357,7 @@ def example_graph() -> nx.MultiDiGraph:
 # what, so it reads that, and the sentences behind the few edges a page draws, by queries
 # rather than by reading every plan whole (see from_workspace).
 
-_PREFIXES = f"""PREFIX cyl: <{CYL}>
-PREFIX dct: <{DCT}>
-PREFIX skos: <{SKOS}>
-PREFIX rdfs: <{RDFS}>
-PREFIX nif: <{NIF}>
-PREFIX schema: <http://schema.org/>
-"""
+_PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "nif", "schema")
 
 
 def _rows(ws: Workspace, query: str) -> list[list]:

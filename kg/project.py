@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Union
 import pyoxigraph as ox
 
 import ontology
+from ontology.namespaces import CYL, ITSRDF, NIF, OWL, RDF, RDFS, XSD
 
 from . import iri
 
@@ -49,17 +50,15 @@ Value = Union[str, int, float, bool, dt.date, dt.datetime, list]
 
 CONFIG = ontology.path("projection.toml")
 RESOURCE = "Resource"
-OWN_NAMESPACE = str(ontology.CYL)
+OWN_NAMESPACE = str(CYL)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-TA_IDENT_REF = "http://www.w3.org/2005/11/its/rdf#taIdentRef"
-BEGIN_INDEX = NIF + "beginIndex"
-END_INDEX = NIF + "endIndex"
-REFERENCE_CONTEXT = NIF + "referenceContext"
-TEXT_OF = OWN_NAMESPACE + "text"
-SENTENCE = OWN_NAMESPACE + "sentence"
+RDF_TYPE = RDF.type
+TA_IDENT_REF = ITSRDF.taIdentRef
+BEGIN_INDEX = NIF.beginIndex
+END_INDEX = NIF.endIndex
+REFERENCE_CONTEXT = NIF.referenceContext
+TEXT_OF = CYL.text
+SENTENCE = CYL.sentence
 
 # n10s maps every xsd integer type to a long, decimal/double/float to a double (getObjectValue).
 _LONG = {XSD + t for t in ("integer", "long", "int", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -322,8 +321,8 @@ def _gather(quads: Iterable[ox.Quad], documents: Mapping[str, str], config: Conf
 
 _ESCAPE = re.compile(r'\\(["\\nrtbf]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
 _ESCAPED = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_STRING = XSD.string
+_LANG_STRING = RDF.langString
 
 
 def _unescape(lexical: str) -> str:
@@ -642,8 +641,8 @@ def summarize(f: "_Statements", document: str | None) -> _Summary:
     return _Summary(plan, datatypes, owned, shared, bool(f.stated))
 
 
-HAS_FILE = str(ontology.CYL["hasFile"])
-SHA256 = str(ontology.CYL["sha256"])
+HAS_FILE = CYL.hasFile
+SHA256 = CYL.sha256
 
 
 def _bump(counts: dict, key, sign: int) -> None:
@@ -851,10 +850,10 @@ def ontology_terms(ws: "Workspace") -> tuple[list[tuple[str, str]], list[str]]:
     standard classes it specialises directly (``Organization``, ``Concept``), not with the classes
     above those that the ontology restates for reasoners (``Agent``, ``Thing``)."""
     _, pairs = ws.query(f"""SELECT ?c ?d WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
-        ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?d .
+        ?c <{RDFS.subClassOf}> ?d .
         FILTER(isIRI(?c) && isIRI(?d) && STRSTARTS(STR(?c), "{OWN_NAMESPACE}")) }} }}""")
     _, classes = ws.query(f"""SELECT DISTINCT ?c WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
-        ?c a <http://www.w3.org/2002/07/owl#Class> . FILTER(isIRI(?c)) }} }}""")
+        ?c a <{OWL.Class}> . FILTER(isIRI(?c)) }} }}""")
     return [(c, d) for c, d in pairs], [c for (c,) in classes]
 
 
