@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .project import label_name, superclasses
+from .mapping import label_name, superclasses
 from .stores.cypher_text import identifier
 
 
