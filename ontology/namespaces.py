@@ -56,7 +56,7 @@ VANN = Vocabulary("http://purl.org/vocab/vann/")
 # The project's own: the ontology, and the IRIs of what the graph holds (see kg/iri.py).
 ONTOLOGY_IRI = "https://w3id.org/cyl-kg/def"
 CYL = Vocabulary(ONTOLOGY_IRI + "#", """
-    WorkPlan Evidence DocumentText
+    WorkPlan Organization Program Region Evidence DocumentText
     hasFile sha256 text sentence evidence issuedBy region planYear level pursues
     metric comparator valueText""")
 ID = "https://w3id.org/cyl-kg/id/"
