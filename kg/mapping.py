@@ -227,9 +227,10 @@ def _common(kinds: set[str]) -> str:
     return "double" if kinds == {"long", "double"} else "string"
 
 
-# -- the mapping ---------------------------------------------------------------------------------
+# -- labels --------------------------------------------------------------------------------------
 
 def ancestors(subclass_of: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each class -> every class above it, from (class, superclass) pairs (cycles allowed)."""
     parents: dict[str, set[str]] = defaultdict(set)
     for c, d in subclass_of:
         if c != d:
@@ -251,15 +252,20 @@ def ancestors(subclass_of: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
     return closure
 
 
-def node_labels(classes: frozenset[str], ancestors: dict[str, set[str]]) -> tuple[str, ...]:
-    """A node's labels: its classes and every class they specialise (a plan states only
-    ``cyl:WorkPlan``; the node is labelled ``WorkPlan`` and ``Plan``), the most specific first."""
+def node_labels(classes: frozenset[str], above: dict[str, set[str]]) -> tuple[str, ...]:
+    """A node's labels: its classes and every class they specialise (``above``: see
+    :func:`ancestors`; a plan states only ``cyl:WorkPlan``, the node is labelled ``WorkPlan`` and
+    ``Plan``), the primary label first: that of the most specific class, the project's own first.
+
+    >>> node_labels(frozenset({CYL.WorkPlan}), ancestors([(CYL.WorkPlan, CYL + "Plan")]))
+    ('WorkPlan', 'Plan')
+    """
     if not classes:
         return (RESOURCE,)
-    specific = [c for c in classes if not any(c in ancestors.get(d, ()) for d in classes if d != c)]
+    specific = [c for c in classes if not any(c in above.get(d, ()) for d in classes if d != c)]
     primary = min(specific, key=lambda c: (not c.startswith(OWN_NAMESPACE), label_name(c), c))
     first = label_name(primary)
-    every = set(classes).union(*(ancestors.get(c, ()) for c in classes))
+    every = set(classes).union(*(above.get(c, ()) for c in classes))
     return (first, *sorted({label_name(c) for c in every} - {first}))
 
 
@@ -267,6 +273,8 @@ def _preference(raw: tuple[str, str | None, str], language: str) -> tuple:
     lexical, lang, _ = raw
     return (0 if lang == language else 1 if not lang else 2, lang or "", lexical)
 
+
+# -- gathering a graph's statements --------------------------------------------------------------
 
 @dataclass
 class Statements:
@@ -385,6 +393,7 @@ def gather_triples(triples: Iterable[tuple[str, str, str]], graph: str, document
     return out
 
 
+# -- the mapping: nodes and relationships --------------------------------------------------------
 
 def owned_by(document: str | None):
     """Whether a node is the plan's own: the plan, or minted under its IRI (see :func:`owner`)."""
@@ -456,9 +465,9 @@ class Mapping:
         c = self.collector
         uris = sorted(u for u in uris if u in c.nodes)
         view = Statements(types={u: set(c.types[u]) for u in uris if u in c.types},
-                           literals={u: {p: list(v) for p, v in c.literals[u].items()} for u in uris if u in c.literals})
+                          literals={u: {p: list(v) for p, v in c.literals[u].items()} for u in uris if u in c.literals})
         return to_nodes(view, uris, lambda uri: c.labels(view.types.get(uri)), self.names, self.kind_of, self.lists,
-                      self.config.language)
+                        self.config.language)
 
     def shared_relationships(self, edges: Iterable[tuple[str, str, str]]) -> list[Relationship]:
         return [Relationship(t, s, o, {}) for t, s, o in sorted((self.rel_name(p), s, o) for s, p, o in edges)]
@@ -469,7 +478,7 @@ class Mapping:
         # A copy's graph names the plan only to link its file: the graph holding the text makes the node.
         uris = sorted(u for u in f.nodes if own(u) and (u != document or f.types.get(u)))
         nodes = to_nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
-                       self.lists, self.config.language)
+                         self.lists, self.config.language)
         # Sorted: the statements come from sets, and what is made from them must not vary from run to run.
         rels = [Relationship(t, s, o, {}) for t, s, o in sorted((self.rel_name(p), s, o) for s, p, o in f.edges
                                                                  if own(s) or own(o))]

@@ -65,7 +65,8 @@ def _attribute_name(predicate: str) -> str:
     return name
 
 
-def _lexical_forms(statements: Statements, languages: tuple[str | None, ...] | None = None) -> dict[str, dict[str, set[str]]]:
+def _lexical_forms(statements: Statements,
+                   languages: tuple[str | None, ...] | None = None) -> dict[str, dict[str, set[str]]]:
     """Node -> predicate -> the lexical forms of its literals (of the languages given, else all)."""
     out: dict[str, dict[str, set[str]]] = {}
     for s, by_predicate in statements.literals.items():
@@ -268,8 +269,8 @@ def _vocabulary_names(ontology_statements: Statements) -> dict[str, dict[str, di
         kind = next((VOCABULARY_KINDS[t] for t in ontology_statements.types[term] if t in VOCABULARY_KINDS), None)
         if kind is None or not term.startswith(CYL):
             continue
-        labels = {language: lexical
-                  for lexical, language, _ in ontology_statements.literals.get(term, {}).get(RDFS.label, ()) if language}
+        names = ontology_statements.literals.get(term, {}).get(RDFS.label, ())
+        labels = {language: lexical for lexical, language, _ in names if language}
         out[kind][local_name(term)] = dict(sorted(labels.items()))
     return out
 

@@ -28,10 +28,12 @@ from .mapping import (CONFIG, DATATYPE_KINDS, Config, Mapping as PlanMapping, No
                       Statements, Value, ancestors, convert, gather, node_labels, ontology_terms, owned_by, owner,
                       to_nodes)
 
-# Names kg/stores/ and kg/pipeline.py import from here (until they import kg.mapping).
-from .mapping import (KINDS, PLAN_LABEL, RESOURCE, gather_triples, label_name, property_name,  # noqa: F401
-                      relationship_name, superclasses, value_kind)
-_Statements, _Mapping, _gather, _owned_by, _ancestors, _kind = Statements, PlanMapping, gather, owned_by, ancestors, value_kind
+# Names kg/stores/ and kg/pipeline.py import from here, and the names the projection cache's
+# pickles of older code refer to (until those modules import kg.mapping).
+from .mapping import (PLAN_LABEL, RESOURCE, gather_triples, label_name, property_name,  # noqa: F401
+                      relationship_name, value_kind)
+_Statements, _Mapping, _gather, _owned_by = Statements, PlanMapping, gather, owned_by
+_ancestors, _kind = ancestors, value_kind
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -177,7 +179,7 @@ class _Collector:
     def shared(self) -> Statements:
         """What the plans share, merged over all of them."""
         return Statements(types={s: set(c) for s, c in self.types.items()},
-                           literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
+                          literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
                            edges=set(self.edges), nodes=set(self.nodes))
 
     def schema(self) -> tuple[dict[str, set[str]], dict[str, set[str]], bool]:
@@ -325,8 +327,8 @@ def _stream(fragments: list[tuple[str | None, Callable[[], Statements]]], subcla
 
     plans = Statements(literals=collector.plans)
     plan_properties = {n.uri: n.properties for n in to_nodes(plans, sorted(collector.plans), lambda uri: (),
-                                                          mapping.names, mapping.kind_of, mapping.lists,
-                                                          config.language)}
+                                                             mapping.names, mapping.kind_of, mapping.lists,
+                                                             config.language)}
     return Stream(mapping.node_types, mapping.rel_kinds, mapping.label_properties(shared_nodes), shared_nodes,
                   shared_relationships, documents, parts, {n.uri: n.label for n in shared_nodes},
                   plan_properties, mapping.per_document_types, mapping, collector, len(fragments))
