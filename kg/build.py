@@ -30,33 +30,11 @@ from loaders.issuers import is_unknown, unknown_issuer
 from loaders.numerals import chinese_to_int, plain
 from loaders.organizations import committee_chain
 from loaders.regions import Region, chain
+from ontology.namespaces import CYL, DCT, FOAF, ITSRDF, NIF, ORG, PPLAN, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 from . import __version__, iri
 
-CYL = "https://w3id.org/cyl-kg/def#"
-RDF_TYPE = str(NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PPLAN = "http://purl.org/net/p-plan#"
-PROV = "http://www.w3.org/ns/prov#"
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "http://schema.org/"
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
-FOAF = "http://xmlns.com/foaf/0.1/"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-SPDX = "http://spdx.org/rdf/terms#"
-
-PREFIXES = {"cyl": CYL, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": RDFS, "xsd": XSD,
-            "skos": SKOS, "dct": DCT, "pplan": PPLAN, "prov": PROV, "org": ORG, "schema": SCHEMA, "nif": NIF,
-            "itsrdf": ITSRDF, "owl": "http://www.w3.org/2002/07/owl#", "vann": "http://purl.org/vocab/vann/",
-            "foaf": FOAF, "void": VOID, "dcat": DCAT, "spdx": SPDX,
-            "doc": iri.BASE + "doc/", "program": iri.BASE + "program/", "orgid": iri.BASE + "org/",
-            "region": iri.BASE + "region/", "policy": iri.BASE + "policy/",
-            "level": iri.BASE + "level/", "kind": iri.BASE + "kind/"}
+RDF_TYPE = str(NamedNode(RDF.type))     # as N-Triples writes it
 
 # Which schema.org property holds a target's number: a bound is a minimum or a maximum, only an
 # exact or approximate number is the value itself ("不低于95%" is at least 95, not 95).

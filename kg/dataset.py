@@ -17,18 +17,11 @@ from typing import Sequence
 import pyoxigraph as ox
 
 import ontology
+from ontology.namespaces import DCAT, DCT, OWL, PROV, RDF, RDFS, SPDX, VOID, XSD
 
 from . import iri
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SPDX = "http://spdx.org/rdf/terms#"
+RDF_TYPE = RDF.type
 N_QUADS = "https://www.iana.org/assignments/media-types/application/n-quads"
 
 
@@ -48,7 +41,7 @@ def namespace(term: str) -> str:
 
 def _short(term: str) -> str:
     """``prefix-local`` for a term of a known namespace (``cyl-WorkPlan``, ``org-FormalOrganization``)."""
-    from .build import PREFIXES
+    from ontology.namespaces import PREFIXES
 
     ns = namespace(term)
     prefix = next((p for p, n in sorted(PREFIXES.items()) if n == ns), None)

@@ -11,9 +11,10 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from ontology.namespaces import RDFS, XSD
+
 from . import iri
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER = ox.NamedNode(XSD + "integer")
 # The integer types of XML Schema that an integer value may be restored to.
 INTEGER_KINDS = frozenset(XSD + t for t in (
@@ -24,7 +25,7 @@ INTEGER_KINDS = frozenset(XSD + t for t in (
 def declared(ws) -> dict[str, ox.NamedNode]:
     """Property IRI -> the integer datatype its range declares, from the workspace's ontology."""
     _, rows = ws.query(f"""SELECT ?p ?d WHERE {{ GRAPH <{iri.ONTOLOGY_GRAPH}> {{
-        ?p <http://www.w3.org/2000/01/rdf-schema#range> ?d }} }}""")
+        ?p <{RDFS.range}> ?d }} }}""")
     return {p: ox.NamedNode(d) for p, d in rows if d in INTEGER_KINDS}
 
 

@@ -14,12 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-PREFIXES = """PREFIX cyl: <https://w3id.org/cyl-kg/def#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
+from ontology.namespaces import sparql_prefixes
+
+PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "xsd")
 
 # The column of each canned query a body or a program filter tests; None: the query has no such
 # column, and the filter selects the plans instead (those in which a body pursues the program).

@@ -4,9 +4,9 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote
 
-from ontology import ID
+from ontology.namespaces import ID
 
-BASE = str(ID)
+BASE = ID
 SCHEME_GRAPH = BASE + "graph/scheme"
 ONTOLOGY_GRAPH = BASE + "graph/ontology"
 CLASSIFICATION_GRAPH = BASE + "graph/classification"

@@ -1,12 +1,14 @@
 """The workspace as a networkx graph: entities as nodes, relations as edges, evidence on both.
 
-One generic mapping from the RDF, so that a class or property added to the ontology reaches
-the pages, the analyses and GraphML without new code:
+Each plan's graph is read by the mapping the Cypher stores read (:mod:`kg.mapping`), so that a
+class or property added to the ontology reaches the pages, the analyses and GraphML without new
+code, under the same names:
 
 - a node for every resource of a document graph that has an ``rdf:type``, except evidence
-  spans and document texts; its id is its IRI, ``cls`` its class (the local name of its cyl:
-  type), ``label`` the name to show, and each literal property an attribute named by the
-  property's local name (a list when it has several values);
+  spans and document texts; its id is its IRI, ``cls`` its class (its primary label in the
+  projection: the most specific of its classes, the project's own first), ``label`` the name to
+  show, and each literal property an attribute named by its property name in the projection
+  (a list when it has several values);
 - an edge for every object property between two nodes, keyed by the property's local name;
 - the evidence (``cyl:evidence`` spans: document, offsets, quote, sentence) folded into the node
   or edge it supports as a sorted list of :class:`Evidence`, and ``sources``, the file names of
@@ -24,15 +26,17 @@ from typing import Iterable, NamedTuple
 import networkx as nx
 import pyoxigraph as ox
 
+from ontology.namespaces import CYL, DCT, ITSRDF, NIF, OWL, PREFIXES, RDFS, SCHEMA, SKOS, sparql_prefixes
+
 from . import iri
-from .build import CYL, DCT, ITSRDF, NIF, PREFIXES, RDFS, SKOS
+from .mapping import Config, Statements, ancestors, gather, label_name, local_name, node_labels, property_name
 from .workspace import Workspace
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-EVIDENCE_CLASSES = {CYL + "Evidence", CYL + "DocumentText"}
-FOLDED = {CYL + "evidence", CYL + "text"}
-LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", CYL + "metric", DCT + "source")
+EVIDENCE_CLASSES = {CYL.Evidence, CYL.DocumentText}
+FOLDED = {CYL.evidence, CYL.text}
+LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, CYL.metric, DCT.source)
 RESERVED = {"cls", "label", "evidence", "sources"}
+VOCABULARY_KINDS = {OWL.Class: "classes", OWL.ObjectProperty: "relations", OWL.DatatypeProperty: "fields"}
 
 
 class Evidence(NamedTuple):
@@ -50,20 +54,10 @@ class Evidence(NamedTuple):
         return f"{self.source}, char {self.begin}–{self.end}"
 
 
-def local_name(term: str) -> str:
-    """The last segment of an IRI: ``…/def#pursues`` -> ``pursues``.
-
-    >>> local_name("https://w3id.org/cyl-kg/def#pursues")
-    'pursues'
-    """
-    for sep in ("#", "/"):
-        if sep in term:
-            term = term.rsplit(sep, 1)[1]
-    return term
-
-
 def _attribute_name(predicate: str) -> str:
-    name = local_name(predicate)
+    """A literal's attribute: its property name in the projection, with its prefix when that
+    name is one the graph reserves (``rdfs_label``)."""
+    name = property_name(predicate)
     if name in RESERVED:
         for prefix, ns in PREFIXES.items():
             if predicate.startswith(ns):
@@ -71,36 +65,49 @@ def _attribute_name(predicate: str) -> str:
     return name
 
 
-class _DocumentGraph:
-    """What one named graph says, gathered in one pass over its quads."""
+def _lexical_forms(statements: Statements,
+                   languages: tuple[str | None, ...] | None = None) -> dict[str, dict[str, set[str]]]:
+    """Node -> predicate -> the lexical forms of its literals (of the languages given, else all)."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for s, by_predicate in statements.literals.items():
+        for p, raws in by_predicate.items():
+            values = {lexical for lexical, language, _ in raws if languages is None or language in languages}
+            if values:
+                out.setdefault(s, {})[p] = values
+    return out
 
-    def __init__(self, quads: Iterable[ox.Quad]):
-        self.types: dict[str, set[str]] = defaultdict(set)
-        self.literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.links: list[tuple[str, str, str]] = []
+
+class _DocumentGraph:
+    """What one plan's graph says, read by the mapping, with its evidence spans folded."""
+
+    def __init__(self, statements: Statements):
+        self.types: dict[str, set[str]] = statements.types
+        self.literals: dict[str, dict[str, set[str]]] = defaultdict(dict, _lexical_forms(statements))
+        edges = sorted(statements.edges)
+        self.links = [(s, p, o) for s, p, o in edges
+                      if p not in FOLDED and p != ITSRDF.taIdentRef and not p.startswith(NIF)]
         self.evidence_of: dict[str, list[str]] = defaultdict(list)
-        spans: dict[str, dict[str, str]] = defaultdict(dict)
-        for q in quads:
-            s, p, o = q.subject.value, q.predicate.value, q.object
-            if p == RDF_TYPE:
-                self.types[s].add(o.value)
-            elif p == CYL + "evidence":
-                self.evidence_of[s].append(o.value)
-            elif isinstance(o, ox.Literal):
-                if p.startswith(NIF) or p == CYL + "sentence":
-                    spans[s][local_name(p)] = o.value
-                self.literals[s][p].add(o.value)
-            elif p == ITSRDF + "taIdentRef":
-                spans[s]["ref"] = o.value
-            elif p not in FOLDED and not p.startswith(NIF):
-                self.links.append((s, p, o.value))
-        plans = [s for s, t in self.types.items() if CYL + "WorkPlan" in t]
-        plan = plans[0] if plans else ""
-        self.plan = plan
-        self.source = _one(self.literals[plan].get(DCT + "source")) if plan else ""
-        self.year = _one(self.literals[plan].get(CYL + "planYear")) if plan else ""
+        for s, p, o in edges:
+            if p == CYL.evidence:
+                self.evidence_of[s].append(o)
+        plans = sorted(s for s, t in self.types.items() if CYL.WorkPlan in t)
+        self.plan = plan = plans[0] if plans else ""
+        self.source = _one(self.literals[plan].get(DCT.source)) if plan else ""
+        self.year = _one(self.literals[plan].get(CYL.planYear)) if plan else ""
         self.spans: dict[str, tuple[Evidence, str]] = {}
         self.mentions: dict[str, list[Evidence]] = defaultdict(list)
+        self._read_spans(edges)
+
+    def _read_spans(self, edges: list[tuple[str, str, str]]) -> None:
+        """The evidence spans (NIF offsets, quote and sentence, and the node each names)."""
+        spans: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, by_predicate in self.literals.items():
+            for p, values in by_predicate.items():
+                if p.startswith(NIF) or p == CYL.sentence:
+                    spans[s][local_name(p)] = _one(values)
+        for s, p, o in edges:
+            if p == ITSRDF.taIdentRef:
+                spans[s]["ref"] = o
         for e, a in spans.items():
             if "beginIndex" not in a or "anchorOf" not in a:
                 continue
@@ -136,6 +143,16 @@ class _DocumentGraph:
                 return found
         return self.node_evidence(o) or self.node_evidence(s) or list(self.mentions.get(o, ()))
 
+    def issuer(self) -> dict[str, str]:
+        """The plan's entry in ``G.graph["documents"]``: its title, year, issuer and the issuer's
+        level and region."""
+        issuer = next((o for s, p, o in self.links if s == self.plan and p == CYL.issuedBy), "")
+        region = next((o for s, p, o in self.links if s == issuer and p == CYL.region), "")
+        return {"document": self.plan, "title": _one(self.literals[self.plan].get(DCT.title)), "year": self.year,
+                "issuer": _one(self.literals[issuer].get(SKOS.prefLabel)) if issuer else "",
+                "level": _one(self.literals[issuer].get(CYL.level)) if issuer else "",
+                "region": _one(self.literals[region].get(RDFS.label)) if region else ""}
+
 
 def _one(values: set[str] | None) -> str:
     return min(values) if values else ""
@@ -148,101 +165,113 @@ def _label(literals: dict[str, set[str]], fallback: str) -> str:
             break
     else:
         return local_name(fallback)
-    if literals.get(CYL + "valueText"):   # a target: its metric and the value it sets
-        cmp = _one(literals.get(CYL + "comparator"))
-        unit = _one(literals.get("http://schema.org/unitText"))
-        label = f"{label} {cmp if cmp not in ('=', '') else ''}{_one(literals[CYL + 'valueText'])}{unit}".strip()
+    if literals.get(CYL.valueText):   # a target: its metric and the value it sets
+        cmp = _one(literals.get(CYL.comparator))
+        unit = _one(literals.get(SCHEMA.unitText))
+        label = f"{label} {cmp if cmp not in ('=', '') else ''}{_one(literals[CYL.valueText])}{unit}".strip()
     return label
 
 
-def _class(types: set[str]) -> str:
-    own = sorted(t for t in types if t.startswith(CYL))
-    return local_name(own[0] if own else min(types))
+def _attributes(cls: str, literals: dict[str, set[str]], uri: str) -> dict:
+    """A node's class, the name to show and its literals (a list when there are several)."""
+    attrs = {"cls": cls, "label": _label(literals, uri)}
+    for p in sorted(literals):
+        values = sorted(literals[p])
+        attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+    return attrs
+
+
+class _Entities:
+    """The nodes and edges of every plan's graph, merged: a node's or an edge's evidence and the
+    files stating it gathered from every plan that states it."""
+
+    def __init__(self, reference: Statements):
+        self.reference_types = reference.types
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.evidence: dict[str, set[Evidence]] = defaultdict(set)
+        self.sources: dict[str, set[str]] = defaultdict(set)
+        self.edges: dict[tuple[str, str, str], tuple[set[Evidence], set[str]]] = {}
+        self.documents: dict[str, dict[str, str]] = {}
+
+    def add(self, d: _DocumentGraph) -> None:
+        entities = set(d.entities())
+        entities.update(o for _, _, o in d.links if o not in d.types and o in self.reference_types)
+        for s in sorted(entities):
+            self.types[s] |= d.types.get(s) or self.reference_types[s]
+            for p, values in d.literals.get(s, {}).items():
+                self.literals[s][p] |= values
+            self.evidence[s].update(d.node_evidence(s))
+            self.sources[s].add(d.source)
+        for s, p, o in d.links:
+            if s in entities and o in entities:
+                evs, srcs = self.edges.setdefault((s, p, o), (set(), set()))
+                evs.update(d.edge_evidence(s, o))
+                srcs.add(d.source)
+        if d.plan:
+            self.documents[d.source] = d.issuer()
+
+    def add_reference_literals(self, literals: dict[str, dict[str, set[str]]]) -> None:
+        """The names the reference data gives the nodes the plans name (a program's labels)."""
+        for s, by_predicate in literals.items():
+            if s in self.types:
+                for p, values in by_predicate.items():
+                    self.literals[s][p] |= values
+
+    def graph(self, ancestors_of: dict[str, set[str]]) -> nx.MultiDiGraph:
+        """The nodes, labelled as the projection labels them (their primary label), then the edges
+        keyed by their properties' local names."""
+        G = nx.MultiDiGraph()
+        for s in sorted(self.types):
+            cls = node_labels(frozenset(self.types[s]), ancestors_of)[0]
+            G.add_node(s, **_attributes(cls, self.literals[s], s), evidence=sorted(self.evidence[s]),
+                       sources=sorted(self.sources[s]))
+        for (s, p, o) in sorted(self.edges):
+            evs, srcs = self.edges[(s, p, o)]
+            G.add_edge(s, o, key=local_name(p), evidence=sorted(evs), sources=sorted(srcs))
+        G.graph["documents"] = dict(sorted(self.documents.items()))
+        return G
 
 
 def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad] = (),
                vocabulary: Iterable[ox.Quad] = ()) -> nx.MultiDiGraph:
-    """Build the graph from document graphs (each an iterable of quads).
+    """Build the graph from document graphs (each an iterable of quads), each read by the mapping
+    of :mod:`kg.mapping` (the statements it keeps, the classes it labels nodes with).
 
     reference: quads that describe nodes the documents name (the program scheme: its programs'
     types, labels and aliases, which no plan repeats);
-    vocabulary: the ontology's quads, for the names of classes and relations.
+    vocabulary: the ontology's quads, for the names of classes and relations and which classes
+    specialise which (a node's class is the most specific, as the projection's primary label).
     """
-    reference_types: dict[str, set[str]] = defaultdict(set)
-    reference_literals: list[tuple[str, str, str]] = []
-    for q in reference:
-        s = q.subject.value
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            reference_types[s].add(q.object.value)
-        elif isinstance(q.object, ox.Literal) and q.object.language in ("zh", None):
-            reference_literals.append((s, q.predicate.value, q.object.value))
-    G = nx.MultiDiGraph()
-    node_literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    node_types: dict[str, set[str]] = defaultdict(set)
-    node_evidence: dict[str, set[Evidence]] = defaultdict(set)
-    node_sources: dict[str, set[str]] = defaultdict(set)
-    edges: dict[tuple[str, str, str], tuple[set[Evidence], set[str]]] = {}
-    documents: dict[str, dict[str, str]] = {}
+    config = Config.load()
+    reference_statements = gather(reference, {}, config)
+    entities = _Entities(reference_statements)
     for quads in graphs:
-        d = _DocumentGraph(quads)
-        entities = set(d.entities())
-        entities.update(o for _, _, o in d.links if o not in d.types and o in reference_types)
-        for s in sorted(entities):
-            node_types[s] |= d.types.get(s) or reference_types[s]
-            for p, values in d.literals[s].items():
-                node_literals[s][p] |= values
-            node_evidence[s].update(d.node_evidence(s))
-            node_sources[s].add(d.source)
-        for s, p, o in d.links:
-            if s in entities and o in entities:
-                evs, srcs = edges.setdefault((s, p, o), (set(), set()))
-                evs.update(d.edge_evidence(s, o))
-                srcs.add(d.source)
-        if d.plan:
-            issuer = next((o for s, p, o in d.links if s == d.plan and p == CYL + "issuedBy"), "")
-            region = next((o for s, p, o in d.links if s == issuer and p == CYL + "region"), "")
-            documents[d.source] = {
-                "document": d.plan, "title": _one(d.literals[d.plan].get(DCT + "title")), "year": d.year,
-                "issuer": _one(d.literals[issuer].get(SKOS + "prefLabel")) if issuer else "",
-                "level": _one(d.literals[issuer].get(CYL + "level")) if issuer else "",
-                "region": _one(d.literals[region].get(RDFS + "label")) if region else ""}
-    for s, p, value in reference_literals:
-        if s in node_types:
-            node_literals[s][p].add(value)
-    for s in sorted(node_types):
-        attrs = {"cls": _class(node_types[s]), "label": _label(node_literals[s], s)}
-        for p in sorted(node_literals[s]):
-            values = sorted(node_literals[s][p])
-            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
-        attrs["evidence"] = sorted(node_evidence[s])
-        attrs["sources"] = sorted(node_sources[s])
-        G.add_node(s, **attrs)
-    for (s, p, o) in sorted(edges):
-        evs, srcs = edges[(s, p, o)]
-        G.add_edge(s, o, key=local_name(p), evidence=sorted(evs), sources=sorted(srcs))
-    G.graph["documents"] = dict(sorted(documents.items()))
-    G.graph.update(_vocabulary_names(vocabulary))
+        entities.add(_DocumentGraph(gather(quads, {}, config)))
+    entities.add_reference_literals(_lexical_forms(reference_statements, ("zh", None)))
+    ontology_statements = gather(vocabulary, {}, config)
+    G = entities.graph(_own_ancestors(ontology_statements))
+    G.graph.update(_vocabulary_names(ontology_statements))
     return G
 
 
-def _vocabulary_names(quads: Iterable[ox.Quad]) -> dict[str, dict[str, dict[str, str]]]:
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    kinds: dict[str, str] = {}
-    for q in quads:
-        s, p, o = q.subject, q.predicate.value, q.object
-        if not isinstance(s, ox.NamedNode) or not s.value.startswith(CYL):
-            continue
-        if p == RDFS + "label" and isinstance(o, ox.Literal) and o.language:
-            labels[local_name(s.value)][o.language] = o.value
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#Class":
-            kinds[local_name(s.value)] = "classes"
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#ObjectProperty":
-            kinds[local_name(s.value)] = "relations"
-        elif p == RDF_TYPE and o.value == "http://www.w3.org/2002/07/owl#DatatypeProperty":
-            kinds[local_name(s.value)] = "fields"
+def _own_ancestors(ontology_statements: Statements) -> dict[str, set[str]]:
+    """Each of the ontology's own classes -> the classes it specialises (as the projection reads
+    them: see :func:`kg.mapping.ontology_terms`)."""
+    return ancestors((c, d) for c, p, d in ontology_statements.edges
+                     if p == RDFS.subClassOf and c.startswith(CYL) and not d.startswith("bnode://"))
+
+
+def _vocabulary_names(ontology_statements: Statements) -> dict[str, dict[str, dict[str, str]]]:
+    """The names of the ontology's own classes, relations and fields, by language."""
     out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}, "fields": {}}
-    for name in sorted(kinds):
-        out[kinds[name]][name] = dict(sorted(labels.get(name, {}).items()))
+    for term in sorted(ontology_statements.types, key=local_name):
+        kind = next((VOCABULARY_KINDS[t] for t in ontology_statements.types[term] if t in VOCABULARY_KINDS), None)
+        if kind is None or not term.startswith(CYL):
+            continue
+        names = ontology_statements.literals.get(term, {}).get(RDFS.label, ())
+        labels = {language: lexical for lexical, language, _ in names if language}
+        out[kind][local_name(term)] = dict(sorted(labels.items()))
     return out
 
 
@@ -290,17 +319,20 @@ def issuers(G: nx.MultiDiGraph) -> list[str]:
 # what, so it reads that, and the sentences behind the few edges a page draws, by queries
 # rather than by reading every plan whole (see from_workspace).
 
-_PREFIXES = f"""PREFIX cyl: <{CYL}>
-PREFIX dct: <{DCT}>
-PREFIX skos: <{SKOS}>
-PREFIX rdfs: <{RDFS}>
-PREFIX nif: <{NIF}>
-PREFIX schema: <http://schema.org/>
-"""
+_PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "nif", "schema")
 
 
 def _rows(ws: Workspace, query: str) -> list[list]:
     return [[None if t is None else t.value for t in row] for row in ws.store.query(_PREFIXES + query, use_default_graph_as_union=True)]
+
+
+class _Plan(NamedTuple):
+    graph: str
+    document: str
+    source: str
+    year: str | None
+    title: str | None
+    issuer: str
 
 
 def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None) -> nx.MultiDiGraph:
@@ -308,76 +340,109 @@ def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None) -> nx
     the regions containing them), with the node ids, classes and attributes of
     :func:`from_workspace`; the ``pursues`` edges carry their plans but no evidence yet
     (:func:`pursuit_evidence` reads it for the edges a page draws)."""
-    wanted = None if years is None else {str(y) for y in years}
-    plans = [r for r in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
-        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
-        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
-             if wanted is None or (r[3] or "") in wanted]
-    source_of = {g: source for g, _, source, *_ in plans}
+    plans = _plans(ws, None if years is None else {str(y) for y in years})
+    pursued = _pursuits(ws, {plan.graph: plan.source for plan in plans})
+    bodies = {plan.issuer for plan in plans}
+    programs = {p for o, p in pursued if o in bodies}
+    literals = _names(ws, bodies, programs)
+    regions, region_of = _regions(ws)
+    sources_of = _sources(plans, pursued)
     G = nx.MultiDiGraph()
-    for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2]):
-        G.add_node(doc, cls="WorkPlan", label=title or source, source=source, planYear=year or "", evidence=[],
-                   sources=[source])
-        G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
+    for plan in plans:
+        G.add_node(plan.document, cls=PLAN, label=plan.title or plan.source, source=plan.source,
+                   planYear=plan.year or "", evidence=[], sources=[plan.source])
+        G.add_edge(plan.document, plan.issuer, key=local_name(CYL.issuedBy), evidence=[], sources=[plan.source])
+    for s, cls in [(b, ORGANIZATION) for b in sorted(bodies)] + [(p, PROGRAM) for p in sorted(programs)]:
+        G.add_node(s, **_attributes(cls, literals[s], s), evidence=[], sources=sorted(sources_of[s]))
+    for body in sorted(bodies):
+        _add_regions(G, body, region_of.get(body), regions, sorted(sources_of[body]))
+    for (body, program), sources in sorted(pursued.items()):
+        if body in bodies:
+            G.add_edge(body, program, key=local_name(CYL.pursues), evidence=[], sources=sorted(sources))
+    G.graph["documents"] = {plan.source: {
+        "document": plan.document, "title": plan.title or "", "year": plan.year or "", "graph": plan.graph,
+        "issuer": _one(literals[plan.issuer].get(SKOS.prefLabel)), "level": _one(literals[plan.issuer].get(CYL.level)),
+        "region": regions.get(region_of.get(plan.issuer), ("", None))[0]} for plan in plans}
+    G.graph.update(_vocabulary_names(gather(ws.quads(iri.ONTOLOGY_GRAPH), {}, Config.load())))
+    return G
+
+
+PLAN, ORGANIZATION, PROGRAM, REGION = (label_name(c) for c in (CYL.WorkPlan, CYL.Organization, CYL.Program,
+                                                                 CYL.Region))
+CONTAINED_IN = local_name(SCHEMA.containedInPlace)
+
+
+def _plans(ws: Workspace, years: set[str] | None) -> list[_Plan]:
+    """The plans (of the years given, else all), by their files' names."""
+    plans = [_Plan(*row) for row in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
+        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")]
+    return sorted((p for p in plans if years is None or (p.year or "") in years), key=lambda p: p.source)
+
+
+def _pursuits(ws: Workspace, source_of: dict[str, str]) -> dict[tuple[str, str], set[str]]:
+    """(body, program) -> the files of the plans (of those given, by graph) stating the pursuit."""
     pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
     for g, org, program in _rows(ws, "SELECT ?g ?org ?p WHERE { GRAPH ?g { ?org cyl:pursues ?p } }"):
         if g in source_of:
             pursued[(org, program)].add(source_of[g])
-    bodies = {org for *_, org in plans}
-    programs = {p for o, p in pursued if o in bodies}
-    # the program scheme's names and types, then the names and levels the plans give (a pass per
-    # predicate over all plans is much cheaper than every literal of every node)
+    return pursued
+
+
+def _names(ws: Workspace, bodies: set[str], programs: set[str]) -> dict[str, dict[str, set[str]]]:
+    """The program scheme's names and types of the programs, then the names and levels the plans
+    give the bodies (a pass per predicate over all plans is much cheaper than every literal of
+    every node)."""
     literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }}
         FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
         if s in programs:
             literals[s][p].add(v)
-    for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
+    for predicate in (SKOS.prefLabel, CYL.level, SKOS.altLabel):
         for s, v in _rows(ws, f"SELECT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
-            if s in bodies or (s in programs and predicate == SKOS + "prefLabel"):
+            if s in bodies or (s in programs and predicate == SKOS.prefLabel):
                 literals[s][predicate].add(v)
+    return literals
+
+
+def _regions(ws: Workspace) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+    """(region -> its name and the region containing it, for the regions bodies are in and those
+    containing them; body -> its region)."""
     regions: dict[str, tuple[str, str | None]] = {}
     for r, label, up in _rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
         { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
         ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
         regions.setdefault(r, (label, up))
     region_of = dict(_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    return regions, region_of
+
+
+def _sources(plans: list[_Plan], pursued: dict[tuple[str, str], set[str]]) -> dict[str, set[str]]:
+    """Each body and program -> the files of the plans naming it."""
     sources_of: dict[str, set[str]] = defaultdict(set)
     for (org, program), sources in pursued.items():
         sources_of[org] |= sources
         sources_of[program] |= sources
-    for *_, source, _, _, org in plans:
-        sources_of[org].add(source)
-    for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
-        attrs = {"cls": cls, "label": _label(literals[s], s)}
-        for p in sorted(literals[s]):
-            values = sorted(literals[s][p])
-            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
-        G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
-    for org in sorted(bodies):
-        here = region_of.get(org)
-        if here in regions:
-            G.add_edge(org, here, key="region", evidence=[], sources=sorted(sources_of[org]))
-        seen = set()
-        while here in regions and here not in seen:
-            seen.add(here)
-            label, up = regions[here]
-            if here not in G or "cls" not in G.nodes[here]:
-                G.add_node(here, cls="Region", label=label, evidence=[], sources=[])
-            if up in regions and not G.has_edge(here, up, "containedInPlace"):
-                G.add_node(up, cls="Region", label=regions[up][0], evidence=[], sources=[])
-                G.add_edge(here, up, key="containedInPlace", evidence=[], sources=[])
-            here = up
-    for (org, program), sources in sorted(pursued.items()):
-        if org in bodies:
-            G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
-    G.graph["documents"] = {source: {
-        "document": doc, "title": title or "", "year": year or "", "graph": g,
-        "issuer": _one(literals[org].get(SKOS + "prefLabel")), "level": _one(literals[org].get(CYL + "level")),
-        "region": regions.get(region_of.get(org), ("", None))[0]}
-        for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
-    G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
-    return G
+    for plan in plans:
+        sources_of[plan.issuer].add(plan.source)
+    return sources_of
+
+
+def _add_regions(G: nx.MultiDiGraph, body: str, here: str | None, regions: dict[str, tuple[str, str | None]],
+                 sources: list[str]) -> None:
+    """A body's region, and the regions containing it up to the top, with their edges."""
+    if here in regions:
+        G.add_edge(body, here, key=local_name(CYL.region), evidence=[], sources=sources)
+    seen = set()
+    while here in regions and here not in seen:
+        seen.add(here)
+        label, up = regions[here]
+        if here not in G or "cls" not in G.nodes[here]:
+            G.add_node(here, cls=REGION, label=label, evidence=[], sources=[])
+        if up in regions and not G.has_edge(here, up, CONTAINED_IN):
+            G.add_node(up, cls=REGION, label=regions[up][0], evidence=[], sources=[])
+            G.add_edge(here, up, key=CONTAINED_IN, evidence=[], sources=[])
+        here = up
 
 
 def pursuit_evidence(ws: Workspace, G: nx.MultiDiGraph, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Evidence]]:

@@ -68,7 +68,7 @@ def _namespaces() -> list[tuple[str, str]]:
     """(namespace, prefix) pairs the exports declare, longest namespace first, and ``id:`` for the rest
     of the workspace's own IRIs."""
     from . import iri
-    from .build import PREFIXES
+    from ontology.namespaces import PREFIXES
 
     pairs = [(ns, name) for name, ns in PREFIXES.items()] + [(iri.BASE + "graph/doc/", "graph"), (iri.BASE, "id")]
     return sorted(pairs, key=lambda pair: -len(pair[0]))

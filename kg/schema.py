@@ -15,9 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import iri
-from .project import label_name, superclasses
 from .exports.cypher_text import identifier
+from .mapping import label_name, superclasses
 
 
 @dataclass
@@ -247,7 +246,7 @@ def as_cypher(schema: Schema, limit: int = 5) -> str:
 def as_sparql(schema: Schema, limit: int = 5) -> str:
     """Example SPARQL queries, one per class: a few of its nodes with the literal properties
     they carry. Each runs with kg query --sparql and on any SPARQL 1.1 server."""
-    from .build import PREFIXES
+    from ontology.namespaces import PREFIXES
 
     prefixes = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(PREFIXES.items()))
     out = ["# Example SPARQL for this workspace: kg query --sparql '…' --db DIR (over the union of the "

@@ -1,13 +1,12 @@
 """Summaries of a workspace: the bodies × programs matrix and counts by class."""
 from __future__ import annotations
 
+from ontology.namespaces import sparql_prefixes
+
 from .results import width
 from .workspace import Workspace
 
-PREFIX = """PREFIX cyl: <https://w3id.org/cyl-kg/def#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-"""
+PREFIX = sparql_prefixes("cyl", "skos", "dct")
 
 
 def bodies_programs(ws: Workspace) -> dict[str, set[str]]:

@@ -8,13 +8,15 @@ from rdflib import Graph, Namespace
 from rdflib.namespace import RDF
 
 import ontology
+from ontology import namespaces
+from ontology.namespaces import DCT
 
 from . import iri
 from .datatypes import declared, restored
 from .workspace import Workspace
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-DCT_SOURCE = "http://purl.org/dc/terms/source"
+SH = Namespace(namespaces.SH)
+DCT_SOURCE = DCT.source
 REFERENCE = "reference data (program scheme, classifications)"
 
 

@@ -38,6 +38,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 import ontology
+from ontology.namespaces import CYL, DCT, FOAF, RDFS, SKOS
 
 from . import iri, processes
 
@@ -48,8 +49,8 @@ SNAPSHOTS = "snapshots"
 READERS = ".readers"      # readers of a snapshot hold a shared lock on this file
 CURRENT = "current"
 FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+RDFS_LABEL = RDFS.label
+SKOS_PREF_LABEL = SKOS.prefLabel
 RACY_SECONDS = 2.0               # a file changed this recently may change again within the same timestamp
 
 
@@ -141,9 +142,8 @@ def know_real_paths(paths: dict[str, str]) -> None:
 CANONICAL_ORDER = ("text/plain", "text/html", "application/xhtml+xml",
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    "application/msword", "application/pdf")
-CYL = "https://w3id.org/cyl-kg/def#"
-FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
-DCT_SOURCE = "http://purl.org/dc/terms/source"
+FOAF_TOPIC = FOAF.primaryTopic
+DCT_SOURCE = DCT.source
 
 
 def plan_of(key: str, entry: dict) -> str:

@@ -1,4 +1,5 @@
-"""The project's vocabulary and domain data: where the files are and the namespaces they use.
+"""The project's vocabulary and domain data: where the files are, and the namespaces (see
+``ontology/namespaces.py``) as rdflib terms.
 
 The files are data a researcher edits without touching Python:
 
@@ -29,6 +30,8 @@ import pathlib
 
 from rdflib import Namespace, URIRef
 
+from . import namespaces
+
 HERE = pathlib.Path(__file__).resolve().parent
 
 
@@ -49,13 +52,15 @@ EXAMPLES = path("examples.ttl")
 CLASSIFICATIONS = path("classifications.ttl")
 DATASET = path("dataset.ttl")
 
-CYL = Namespace("https://w3id.org/cyl-kg/def#")
-ID = Namespace("https://w3id.org/cyl-kg/id/")
-CYLP = Namespace("https://w3id.org/cyl-kg/id/program/")
-PPLAN = Namespace("http://purl.org/net/p-plan#")
-NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-SCHEMA = Namespace("http://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
+# rdflib's forms of the namespaces (for the rdflib graphs the loaders read); the IRIs themselves,
+# and the prefix table, are in ontology/namespaces.py.
+CYL = Namespace(namespaces.CYL)
+ID = Namespace(namespaces.ID)
+CYLP = Namespace(namespaces.CYLP)
+PPLAN = Namespace(namespaces.PPLAN)
+NIF = Namespace(namespaces.NIF)
+SCHEMA = Namespace(namespaces.SCHEMA)
+ORG = Namespace(namespaces.ORG)
 
-ONTOLOGY_IRI = URIRef("https://w3id.org/cyl-kg/def")
+ONTOLOGY_IRI = URIRef(namespaces.ONTOLOGY_IRI)
 PROGRAM_SCHEME = CYLP["scheme"]

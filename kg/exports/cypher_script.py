@@ -13,7 +13,8 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..project import Projection, Stream, stream
+from ..mapping import Projection
+from ..project import Stream, stream
 from .cypher_text import literal
 from .neo4j_statements import Statement, plan
 

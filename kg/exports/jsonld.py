@@ -25,16 +25,15 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 import ontology
+from ontology.namespaces import CYL, RDF, XSD
 
 from .. import iri
 from ..workspace import Workspace
 from .rdf import sorted_quads
 
 CONTEXT_FILE = ontology.path("context.jsonld")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-CYL = str(ontology.CYL)
+RDF_TYPE = RDF.type
+XSD_STRING = XSD.string
 # The prefix for the project's own IRIs that no narrower prefix covers (graphs, targets, text).
 ID_PREFIX = "id"
 
@@ -42,7 +41,7 @@ ID_PREFIX = "id"
 def _prefixes(terms: set[str]) -> dict[str, str]:
     """The exports' prefixes, less those named like a cyl: term (``level``, ``kind``, ``region``
     are properties; in JSON-LD a name is one thing), plus ``id`` for the project's IRIs."""
-    from ..build import PREFIXES
+    from ontology.namespaces import PREFIXES
 
     out = {name: str(ns) for name, ns in PREFIXES.items() if name not in terms and name != ID_PREFIX}
     out[ID_PREFIX] = iri.BASE

@@ -18,7 +18,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..project import PLAN_LABEL, RESOURCE, Node, Projection, Relationship, project
+from ..mapping import PLAN_LABEL, RESOURCE, Node, Projection, Relationship
+from ..project import project
 from .cypher_script import render
 from .neo4j_statements import schema
 

@@ -16,7 +16,8 @@ from typing import Iterable, Iterator
 import ontology
 
 from .. import iri
-from ..project import RESOURCE, Node, Projection, Relationship, Stream, owner, property_name, stream_of
+from ..mapping import RESOURCE, Node, Projection, Relationship, owner, property_name
+from ..project import Stream, stream_of
 from .cypher_text import identifier
 
 BATCH_SIZE = 1000

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ontology.namespaces import PREFIXES, XSD
+
 from .. import iri
-from ..build import PREFIXES
 from ..dataset import describe
 from ..datatypes import declared, restored
 from ..workspace import Workspace
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD.string
 
 
 def reference_graphs() -> list[str]:

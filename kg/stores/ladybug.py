@@ -105,8 +105,8 @@ def stamp(manifest: dict) -> str:
 def _mapping_code() -> tuple[Path, ...]:
     """The files a database's tables follow from: a change to any of them rebuilds it (the
     installed ontology too, whose declared properties the tables hold: see ladybug_schema)."""
-    return (Path(projection_module.__file__), Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG,
-            ontology.ONTOLOGY)
+    return (Path(projection_module.__file__), Path(projection_module.__file__).with_name("mapping.py"),
+            Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG, ontology.ONTOLOGY)
 
 
 def _read_stamp(folder: Path) -> dict:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Iterable
 import pyoxigraph as ox
 
 import ontology
+from ontology.namespaces import OWL, RDF, RDFS
 
 from .. import iri
 from .. import project as projection_module
@@ -31,10 +32,6 @@ from ..project import Stream, label_name, property_name, relationship_name
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
-
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 @dataclass

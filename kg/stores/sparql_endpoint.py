@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Callable
 
 import pyoxigraph as ox
 
+from ontology.namespaces import CYL
+
 from .. import iri
 from ..datatypes import declared, restored
 
@@ -36,7 +38,7 @@ PROTOCOLS = ("gsp", "update")
 TIMEOUT = 60.0
 RETRIES = 3
 TRANSIENT = {408, 429, 502, 503, 504}
-SHA256 = "https://w3id.org/cyl-kg/def#sha256"
+SHA256 = CYL.sha256
 
 
 class EndpointError(Exception):

@@ -77,3 +77,18 @@ def test_class_and_relation_names_come_from_the_ontology(graph_and_store):
     G, _, _, _ = graph_and_store
     assert G.graph["classes"]["Program"] == {"en": "program", "zh": "工作品牌与项目"}
     assert G.graph["relations"]["pursues"]["zh"] == "开展品牌项目"
+
+
+def test_classes_and_attributes_are_named_as_the_cypher_projection_names_them(corpus_db, graph_and_store):
+    from kg.project import project
+
+    G, _, _, _ = graph_and_store
+    with Workspace(corpus_db, read_only=True) as ws:
+        projection = project(ws, cache=False)
+    labels = projection.primary_labels()
+    properties = {n.uri: set(n.properties) for n in projection.nodes}
+    for node, attrs in G.nodes(data=True):
+        assert attrs["cls"] == labels[node], node
+        fields = set(attrs) - {"cls", "label", "evidence", "sources"}
+        # the graph's reserved names (label, evidence) keep their prefix: rdfs_label
+        assert {f.partition("_")[2] if f.startswith("rdfs_") else f for f in fields} <= properties[node], node
