@@ -5,8 +5,9 @@ in the conventions of neosemantics (n10s); ``ontology/projection.toml`` says whi
 lists and which relationships are stated once per plan. Every store and export that speaks
 Cypher (the embedded database, Neo4j, the neo4j-admin CSV, the cypher-shell script) is fed from
 the projection this module makes, so a new class or property in the ontology reaches all of them
-with no new code. :func:`stream` delivers it one plan at a time (two passes over the graphs'
-statements, cached per graph), :func:`project` whole as a :class:`Projection`.
+with no new code. :func:`kg.stores.cypher_stream.stream` delivers it one plan at a time (two
+passes over the graphs' statements, cached per graph), :func:`kg.stores.cypher_stream.project`
+whole as a :class:`Projection`.
 
 >>> label_name("https://w3id.org/cyl-kg/def#WorkPlan")
 'WorkPlan'
@@ -19,22 +20,16 @@ statements, cached per graph), :func:`project` whole as a :class:`Projection`.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
-import hashlib
 import json
-import os
-import pickle
 import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from sys import intern
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Union
 
 import pyoxigraph as ox
 
@@ -43,6 +38,7 @@ import ontology
 from . import iri
 
 if TYPE_CHECKING:
+    from .stores.cypher_stream import Part, _Collector
     from .workspace import Workspace
 
 Value = Union[str, int, float, bool, dt.date, dt.datetime, list]
@@ -397,6 +393,8 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
     once per plan; ``config``, ``ontology/projection.toml`` unless given. Returns the
     :class:`Projection`.
     """
+    from .stores.cypher_stream import _no_gc, _stream
+
     config = config or Config.load()
     documents = dict(documents or {})
     with _no_gc():
@@ -405,254 +403,12 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
                        config).projection()
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of small tuples and none of them cyclic: the collector would only slow us down."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
-Part = tuple[list[Node], list[Relationship]]
-
-
-@dataclass
-class Stream:
-    """A projection delivered in parts, so that a workspace of any size fits in memory: first the
-    nodes plans share (organizations, programs, regions, policies, the scheme) and the
-    relationships among them, then :meth:`parts`, each plan's own nodes and relationships, one
-    plan at a time. :meth:`projection` gathers it all into one :class:`Projection`."""
-
-    node_property_types: dict[str, str]
-    relationship_property_types: dict[str, str]
-    label_properties: dict[str, set[str]]          # primary label -> properties its nodes may have
-    shared_nodes: list[Node]
-    shared_relationships: list[Relationship]
-    documents: list[str]
-    parts: Callable[..., Iterator[Part]]           # parts(start=0, stop=None): those of a slice of the plans
-    shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
-    plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
-    per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
-    mapping: "_Mapping | None" = None          # how it was made (for updating a database in place)
-    collector: "_Collector | None" = None
-    part_count: int = 0                        # how many parts parts() yields
-
-    def projection(self) -> Projection:
-        nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
-        for own_nodes, own_relationships in self.parts():
-            nodes.extend(own_nodes)
-            relationships.extend(own_relationships)
-        nodes.sort(key=lambda n: n.uri)
-        relationships.sort(key=lambda r: (r.type, r.start, r.end, str(r.properties.get("document", ""))))
-        return Projection(nodes, relationships, self.node_property_types, self.relationship_property_types,
-                          self.documents)
-
-
-def stream_of(projection: Projection) -> Stream:
-    """A projection already in memory as a stream: the nodes no plan owns (see :func:`owner`)
-    and the relationships among them, then one part per plan."""
-    documents = set(projection.documents)
-    owners = {n.uri: owner(n.uri, documents) for n in projection.nodes}
-    label_properties: dict[str, set[str]] = defaultdict(set)
-    shared_nodes, own_nodes = [], defaultdict(list)
-    for n in projection.nodes:
-        label_properties[n.label].update(n.properties)
-        (own_nodes[owners[n.uri]] if owners[n.uri] else shared_nodes).append(n)
-    shared_relationships, own_relationships = [], defaultdict(list)
-    for r in projection.relationships:
-        document = owners.get(r.start) or owners.get(r.end) or r.properties.get("document")
-        (own_relationships[document] if document else shared_relationships).append(r)
-    keys = sorted(set(own_nodes) | set(own_relationships))
-    return Stream(projection.node_property_types, projection.relationship_property_types, dict(label_properties),
-                  shared_nodes, shared_relationships, projection.documents,
-                  lambda start=0, stop=None: ((own_nodes[k], own_relationships[k]) for k in keys[start:stop]),
-                  projection.primary_labels(), _plan_versions(projection, documents),
-                  {r.type for r in projection.relationships if "document" in r.properties}, part_count=len(keys))
-
-
-def _plan_versions(projection: Projection, documents: set[str]) -> dict[str, dict]:
-    """Each plan node's properties, with the sha256 of its files as its version ("|" between two)."""
-    sha = {n.uri: n.properties["sha256"] for n in projection.nodes if "sha256" in n.properties}
-    files: dict[str, list[str]] = defaultdict(list)
-    for r in projection.relationships:
-        if r.start in documents and r.end in sha:
-            files[r.start].append(sha[r.end])
-    return {n.uri: {**n.properties, **({"sha256": "|".join(sorted(files[n.uri]))} if files[n.uri] else {})}
-            for n in projection.nodes if n.uri in documents}
-
-
 def _owned_by(document: str | None):
     """Whether a node is the plan's own: the plan, or minted under its IRI (see :func:`owner`)."""
     if document is None:
         return lambda uri: False
     prefix = document + "/"
     return lambda uri: uri.startswith(prefix) or uri.partition("#")[0] == document
-
-
-class _Collector:
-    """The first pass: what plans share, merged; what kinds of values each property holds; which
-    properties each label's own nodes have.
-
-    Everything is counted (how many plans say it), so a plan's statements can be taken out again
-    (:meth:`remove`): the embedded database is then updated for a few changed plans instead of
-    being rebuilt from every plan (see ``kg/stores/ladybug.py``).
-    """
-
-    def __init__(self, ancestors: dict[str, set[str]]):
-        self.ancestors = ancestors
-        # Counts are plain dicts (key -> how many), not Counters: the collector is kept with the
-        # embedded database by marshal (see as_builtins), which writes builtin types only.
-        self.nodes: dict[str, int] = {}                          # shared node -> plans naming it
-        self.types: dict[str, dict[str, int]] = {}
-        self.literals: dict[str, dict[str, dict[tuple, int]]] = {}
-        self.edges: dict[tuple[str, str, str], int] = {}
-        self.datatypes: dict[str, dict[str, int]] = {}
-        self.own_predicates: dict[str, dict[str, int]] = {}
-        self.label_sets: dict[frozenset[str], tuple[str, ...]] = {}
-        self.stated = 0
-        self.plans: dict[str, dict[str, list]] = {}
-
-    def as_builtins(self) -> dict:
-        """The collector as dicts, sets and tuples only (for marshal)."""
-        return dict(vars(self))
-
-    @classmethod
-    def from_builtins(cls, data: dict) -> "_Collector":
-        collector = cls.__new__(cls)
-        collector.__dict__.update(data)
-        return collector
-
-    def labels(self, classes) -> tuple[str, ...]:
-        key = frozenset(classes or ())
-        found = self.label_sets.get(key)
-        if found is None:
-            found = self.label_sets[key] = _labels(key, self.ancestors)
-        return found
-
-    @property
-    def shared(self) -> _Statements:
-        """What the plans share, merged over all of them."""
-        return _Statements(types={s: set(c) for s, c in self.types.items()},
-                           literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
-                           edges=set(self.edges), nodes=set(self.nodes))
-
-    def schema(self) -> tuple[dict[str, set[str]], dict[str, set[str]], bool]:
-        """(predicate -> datatypes, primary label -> predicates of own nodes, whether any plan
-        states per-plan relationships): what the tables of the embedded database depend on."""
-        return ({p: set(c) for p, c in self.datatypes.items() if c},
-                {label: set(c) for label, c in self.own_predicates.items() if c}, self.stated > 0)
-
-    def add(self, f: "_Statements | _Summary", document: str | None) -> None:
-        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, 1)
-
-    def remove(self, f: "_Statements | _Summary", document: str | None) -> None:
-        """Take out what :meth:`add` put in for this plan's statements."""
-        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, -1)
-
-    def _count(self, summary: "_Summary", document: str | None, sign: int) -> None:
-        self.stated += sign * summary.stated
-        if document is not None:
-            if sign > 0 and summary.plan is not None:
-                self.plans[document] = summary.plan
-            elif sign < 0 and summary.plan is not None:     # a copy's graph states nothing of the plan
-                self.plans.pop(document, None)
-        for (p, datatype), n in summary.datatypes.items():
-            _bump(self.datatypes.setdefault(p, {}), datatype, sign * n)
-        for (classes, p), n in summary.own.items():
-            _bump(self.own_predicates.setdefault(self.labels(classes)[0], {}), p, sign * n)
-        shared = summary.shared
-        for s in shared.nodes:
-            _bump(self.nodes, s, sign)
-            for c in shared.types.get(s, ()):
-                _bump(self.types.setdefault(s, {}), intern(c), sign)
-            if s in self.types and not self.types[s]:
-                del self.types[s]
-            by_predicate = shared.literals.get(s)
-            if by_predicate:
-                mine = self.literals.setdefault(s, {})
-                for p, raws in by_predicate.items():
-                    values = mine.setdefault(intern(p), {})
-                    for lexical, language, datatype in set(raws):
-                        # interned, the few languages and datatypes pickle once, not once a value
-                        _bump(values, (lexical, language and intern(language), intern(datatype)), sign)
-                    if not values:
-                        del mine[p]
-                if not mine:
-                    del self.literals[s]
-        for e in shared.edges:
-            _bump(self.edges, (e[0], intern(e[1]), e[2]), sign)
-
-
-@dataclass
-class _Summary:
-    """What one graph's statements add to the collector, counted once: the worker that gathers
-    a plan's statements summarizes them too, and the first pass of a projection then reads
-    these summaries instead of the statements (most of which are the plan's own nodes)."""
-
-    plan: dict[str, list] | None                  # the plan node's literals
-    datatypes: dict[tuple[str, str], int]         # (predicate, datatype or "" when not of it) -> values
-    own: dict[tuple[frozenset[str], str], int]    # (classes of an own node, predicate) -> own nodes
-    shared: "_Statements"                         # what the graph says of shared nodes, and their edges
-    stated: bool                                  # whether it states per-plan relationships
-
-
-def summarize(f: "_Statements", document: str | None) -> _Summary:
-    """The :class:`_Summary` of one graph's statements (``document``: the plan, None for the
-    reference graphs)."""
-    own = _owned_by(document)
-    counts: dict[tuple[str, str], int] = {}
-    kinds = _KINDS
-    for by_predicate in f.literals.values():
-        for p, raws in by_predicate.items():
-            for lexical, _, datatype in raws:
-                kind = kinds.get(datatype)
-                if kind is not None:
-                    try:
-                        _convert(lexical, kind)
-                    except (ValueError, InvalidOperation):
-                        datatype = ""          # a value that is not of its kind: the property is text
-                key = (p, datatype)
-                counts[key] = counts.get(key, 0) + 1
-    datatypes = {(intern(p), intern(datatype)): n for (p, datatype), n in counts.items()}
-    owned: dict[tuple[frozenset[str], str], int] = {}
-    shared = _Statements()
-    for s in f.nodes:
-        if own(s):
-            classes = frozenset(f.types.get(s) or ())
-            for p in f.literals.get(s, ()):
-                owned[classes, p] = owned.get((classes, p), 0) + 1
-            continue
-        shared.nodes.add(s)
-        if s in f.types:
-            shared.types[s] = f.types[s]
-        if s in f.literals:
-            shared.literals[s] = f.literals[s]
-    shared.edges = {e for e in f.edges if not own(e[0]) and not own(e[2])}
-    plan = f.literals.get(document) if document is not None else None
-    if plan is not None:
-        # The plan's version is that of the file holding its text (a push replaces the plan when it changes).
-        files = [o for s, p, o in f.edges if s == document and p == HAS_FILE]
-        version = [raw for file in files for raw in f.literals.get(file, {}).get(SHA256, ())]
-        if version:
-            plan = {**plan, SHA256: version}
-    return _Summary(plan, datatypes, owned, shared, bool(f.stated))
-
-
-HAS_FILE = str(ontology.CYL["hasFile"])
-SHA256 = str(ontology.CYL["sha256"])
-
-
-def _bump(counts: dict, key, sign: int) -> None:
-    """Count one more (or one fewer) of key, forgetting it at zero."""
-    n = counts.get(key, 0) + sign
-    if n > 0:
-        counts[key] = n
-    else:
-        counts.pop(key, None)
 
 
 class _Mapping:
@@ -734,43 +490,6 @@ class _Mapping:
         for node in shared_nodes:
             out[node.label].update(node.properties)
         return dict(out)
-
-
-def collect(fragments: Iterable[tuple[str | None, "_Statements | _Summary"]], subclass_of) -> _Collector:
-    """The first pass over the graphs' statements: what they share and the schema."""
-    collector = _Collector(_ancestors(subclass_of))
-    for document, fragment in fragments:
-        collector.add(fragment, document)
-    return collector
-
-
-def _stream(fragments: list[tuple[str | None, Callable[[], _Statements]]], subclass_of, classes,
-            documents: list[str], config: Config, collector: _Collector | None = None,
-            summaries: list[Callable[[], _Summary]] | None = None) -> Stream:
-    """Two passes over the graphs' statements: the first (here, unless the collector is given)
-    collects what they share and the schema, from the graphs' summaries when given; the second
-    (the stream's parts) makes each plan's own nodes and relationships."""
-    if collector is None:
-        if summaries is not None:
-            collector = collect(((d, summary()) for (d, _), summary in zip(fragments, summaries)), subclass_of)
-        else:
-            collector = collect(((d, f()) for d, f in fragments), subclass_of)
-    mapping = _Mapping(collector, classes, config)
-    shared_nodes = mapping.shared_nodes(collector.nodes)
-    shared_relationships = mapping.shared_relationships(collector.edges)
-
-    def parts(start: int = 0, stop: int | None = None) -> Iterator[Part]:
-        with _no_gc():
-            for document, fragment in fragments[start:stop]:
-                yield mapping.part(document, fragment())
-
-    plans = _Statements(literals=collector.plans)
-    plan_properties = {n.uri: n.properties for n in _nodes(plans, sorted(collector.plans), lambda uri: (),
-                                                          mapping.names, mapping.kind_of, mapping.lists,
-                                                          config.language)}
-    return Stream(mapping.node_types, mapping.rel_kinds, mapping.label_properties(shared_nodes), shared_nodes,
-                  shared_relationships, documents, parts, {n.uri: n.label for n in shared_nodes},
-                  plan_properties, mapping.per_document_types, mapping, collector, len(fragments))
 
 
 def _nodes(gathered: _Statements, uris: list[str], labels_of, names, kind_of, lists, language) -> list[Node]:
@@ -863,155 +582,16 @@ def superclasses(ws: "Workspace") -> dict[str, set[str]]:
     return _ancestors(ontology_terms(ws)[0])
 
 
-CACHE = "projection-cache"
+# The projection as a stream and its cache live with the stores that read them
+# (kg/stores/cypher_stream.py, kg/stores/cypher_cache.py); the exporters still import these
+# names from here.
+_MOVED = {"Stream": "cypher_stream", "Part": "cypher_stream", "stream": "cypher_stream", "project": "cypher_stream",
+          "stream_of": "cypher_stream"}
 
 
-@functools.lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """What the cache's contents depend on: this module and the projection's configuration, as
-    this process loaded them (a worker writes a plan's statements for each plan it builds)."""
-    return hashlib.sha256(Path(__file__).read_bytes() + CONFIG.read_bytes()).hexdigest()
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
 
-
-# False in a process forked to write a projection's parts: it must not use the store its parent
-# opened, and a graph missing from the cache sends the work back to the parent.
-STORE_READS = True
-
-
-class NotCached(LookupError):
-    """A graph's statements are not in the projection cache, and the store may not be read."""
-
-
-def cache_file(cache: Path, graph: str, version: str) -> Path:
-    """Where the projection cache keeps one version of a graph's statements (the old version of
-    a changed plan stays until the embedded database no longer holds it)."""
-    name = hashlib.sha1(graph.encode("utf-8")).hexdigest()[:20] + "-" + hashlib.sha1(version.encode("utf-8")).hexdigest()[:12]
-    return cache / (name + ".pickle")
-
-
-# A cache file holds two pickles: (key, summary), then the statements, so that the first pass of
-# a projection reads a plan's summary alone. Not compressed: compressing and decompressing took
-# longer than writing and reading the bytes.
-
-def _read(cache: Path, graph: str, version: str, whole: bool):
-    try:
-        with open(cache_file(cache, graph, version), "rb") as f:
-            key, summary = pickle.load(f)
-            if key != (_code_stamp(), graph, version):
-                return None
-            return pickle.load(f) if whole else summary
-    except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
-        return None
-
-
-def read_cached(cache: Path, graph: str, version: str) -> _Statements | None:
-    """A graph's cached statements if the cache holds this version of it."""
-    return _read(cache, graph, version, whole=True)
-
-
-def read_summary(cache: Path, graph: str, version: str) -> _Summary | None:
-    """The :class:`_Summary` of a graph's cached statements, if the cache holds this version."""
-    return _read(cache, graph, version, whole=False)
-
-
-def write_cached(cache: Path, graph: str, version: str, fragment: _Statements, document: str | None) -> None:
-    """Keep a graph's statements, and their summary, for the projections to come (atomically;
-    quietly not at all where the workspace may not be written)."""
-    file = cache_file(cache, graph, version)
-    try:
-        file.parent.mkdir(exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(((_code_stamp(), graph, version), summarize(fragment, document)), f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(fragment, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except OSError:
-        pass
-
-
-def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
-              cache: Path | None) -> _Statements:
-    """One graph's statements: from the cache when it holds this version of the graph (``kg build``
-    puts each plan it builds there), else read from the store (about 14 µs a quad) and cached."""
-    if cache is not None and version is not None:
-        fragment = read_cached(cache, graph, version)
-        if fragment is not None:
-            return fragment
-    if not STORE_READS:
-        raise NotCached(graph)
-    fragment = _gather(ws.quads(graph), documents, config)
-    if cache is not None and version is not None:
-        write_cached(cache, graph, version, fragment, documents.get(graph))
-    return fragment
-
-
-def _summary(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
-             cache: Path | None) -> _Summary:
-    """One graph's summary: from the cache, else made from its statements (and both cached)."""
-    if cache is not None and version is not None:
-        summary = read_summary(cache, graph, version)
-        if summary is not None:
-            return summary
-    return summarize(_fragment(ws, graph, version, documents, config, cache), documents.get(graph))
-
-
-def versions(ws: "Workspace") -> dict[str, str]:
-    """Each plan's graph and its version (see :func:`version`)."""
-    return {entry["graph"]: version(entry) for entry in ws.documents.values()}
-
-
-def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
-    """Remove cached graphs the workspace no longer holds (old versions included)."""
-    config = config or Config.load()
-    folder = ws.path / CACHE
-    current = versions(ws)
-    current.update((g, v) for g, v in ws.manifest.get("reference", {}).items() if g in config.reference_graphs)
-    keep = {cache_file(folder, g, v).name for g, v in current.items()}
-    for file in folder.iterdir() if folder.is_dir() else ():
-        if file.name not in keep:
-            with contextlib.suppress(OSError):
-                file.unlink()
-
-
-def version(entry: Mapping[str, str]) -> str:
-    """The version of a plan's graph the cache is keyed by: its whole manifest entry (its sha256,
-    and whatever else a rebuild records)."""
-    # The plan a file holds follows from its bytes (its sha256), so it makes no version of its own.
-    return json.dumps({k: v for k, v in entry.items() if k != "plan"}, sort_keys=True)
-
-
-def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
-    """The projection of a workspace as a :class:`Stream`: its plans' graphs and the reference
-    graphs of the config, in memory one plan at a time.
-
-    Each graph's statements are cached in ``DIR/projection-cache/`` by the graph's version (the
-    plan's manifest entry with its sha256, the reference file's digest), so only the graphs of
-    changed plans are read from the store again, and the second pass reads none.
-    """
-    config = config or Config.load()
-    from .workspace import plan_of
-
-    documents = {entry["graph"]: plan_of(key, entry) for key, entry in ws.documents.items()}
-    graph_versions = versions(ws)
-    graph_versions.update(ws.manifest.get("reference", {}))
-    # In the order of their plans (as a projection in memory goes), the files of one plan together.
-    graphs = sorted(documents, key=lambda g: (documents[g], g)) + [g for g in config.reference_graphs if g not in documents]
-    subclass_of, classes = ontology_terms(ws)
-    folder = ws.path / CACHE if cache else None
-
-    def fragment(graph: str) -> Callable[[], _Statements]:
-        return lambda: _fragment(ws, graph, graph_versions.get(graph), documents, config, folder)
-
-    def summary(graph: str) -> Callable[[], _Summary]:
-        return lambda: _summary(ws, graph, graph_versions.get(graph), documents, config, folder)
-
-    with _no_gc():
-        return _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
-                       sorted(documents.values()), config, summaries=[summary(g) for g in graphs])
-
-
-def project(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Projection:
-    """The projection of a workspace, whole in memory (see :func:`stream` for one that is not)."""
-    with _no_gc():
-        return stream(ws, config, cache=cache).projection()
+        return getattr(importlib.import_module(f"kg.stores.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

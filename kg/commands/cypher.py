@@ -62,7 +62,7 @@ def neo4j(uri: str, user: str, database: str | None, batch_size: int, full: bool
       NEO4J_PASSWORD=secret kg push neo4j --uri bolt://localhost:7687 --db kg-db
       kg push neo4j --uri neo4j://graph.example.org:7687 --user analyst --database plans --db kg-db
     """
-    from kg.project import stream
+    from kg.stores.cypher_stream import stream
     from kg.stores.neo4j import PushError, push as run_push
 
     password = _password("NEO4J_PASSWORD", user, "Neo4j")

@@ -27,7 +27,8 @@ import ontology
 
 from .. import iri
 from .. import project as projection_module
-from ..project import Stream, label_name, property_name, relationship_name
+from ..project import label_name, property_name, relationship_name
+from .cypher_stream import Stream
 
 if TYPE_CHECKING:
     from ..workspace import Workspace

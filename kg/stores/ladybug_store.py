@@ -40,14 +40,15 @@ class LadybugStore(Store):
         return {**vars(self), "workspace": None}
 
     def open(self, workspace: "Workspace") -> None:
-        from ..project import CACHE
+        from .cypher_cache import CACHE
 
         self.workspace = workspace
         self.cache = workspace.path / CACHE
         _config()               # loaded before the workers fork, so that they start with it
 
     def keep(self, graph: PlanGraph) -> None:
-        from ..project import gather_triples, version, write_cached
+        from ..project import gather_triples
+        from .cypher_cache import version, write_cached
 
         fragment = gather_triples(graph.triples, graph.graph, graph.plan, _config())
         write_cached(self.cache, graph.graph, version(graph.entry), fragment, graph.plan)
@@ -66,5 +67,7 @@ class LadybugStore(Store):
         """Update or rebuild the database if it is missing or stale; True when it changed."""
         from .ladybug import refresh
 
-        self.refreshed = refresh(workspace)
+        done = refresh(workspace)
+        self.refreshed = done is not None
+        self.rebuilt_because = (done or {}).get("because")
         return self.refreshed

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from cypher_lint import lint
 from kg.cli import main
-from kg.project import project, project_quads
+from kg.project import project_quads
+from kg.stores.cypher_stream import project
 from kg.stores.cypher_script import render, script
 from kg.stores.cypher_text import literal
 from kg.stores.neo4j_statements import Statement, plan

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 import queries
 from kg.cli import main
-from kg.project import project, project_quads
+from kg.project import project_quads
+from kg.stores.cypher_stream import project
 from kg.stores import ladybug, ladybug_query, neo4j_csv
 from kg.workspace import Workspace
 
