@@ -70,6 +70,25 @@ class Store:
         raise NotImplementedError(f"the {self.name} store cannot be synchronised outside a build")
 
 
+class RemoteStore(Store):
+    """A store on a server, which says itself which plans it holds in which version: a round of
+    changes brings it up to date whole when it closes (plans it holds unchanged send nothing)."""
+
+    workspace: "Workspace | None" = None
+    report: Any = None              # what the last round did, as :meth:`sync` reports it
+
+    def open(self, workspace: "Workspace") -> None:
+        self.workspace = workspace
+
+    def close(self) -> None:
+        if self.workspace is not None:
+            workspace, self.workspace = self.workspace, None
+            self.report = self.sync(workspace)
+
+    def __getstate__(self) -> dict:
+        return {**vars(self), "workspace": None}
+
+
 _REGISTRY: dict[str, tuple[str, str] | type[Store]] = {
     "ladybug": ("kg.stores.ladybug_store", "LadybugStore"),
     "neo4j": ("kg.stores.neo4j", "Neo4jStore"),
