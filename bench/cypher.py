@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import project as projection  # noqa: E402
+from kg.stores import cypher_cache, cypher_stream  # noqa: E402
 from kg.pipeline import build  # noqa: E402
 from kg.exports import neo4j_csv  # noqa: E402
 from kg.stores import ladybug  # noqa: E402
@@ -75,7 +75,7 @@ def main() -> None:
 
             def rebuild(cold: bool):
                 if cold:
-                    shutil.rmtree(db / projection.CACHE, ignore_errors=True)
+                    shutil.rmtree(db / cypher_cache.CACHE, ignore_errors=True)
                 return ladybug.build(ws, scratch)
             for cold in (True, False):
                 seconds, info = timed(lambda: rebuild(cold), args.runs)
@@ -87,12 +87,12 @@ def main() -> None:
                      "ORDER BY n DESC LIMIT 10")
             seconds, _ = timed(lambda: ladybug.query(scratch / ladybug.DATABASE, query), args.runs)
             print(f"  top-10 programs by bodies (Cypher)      {seconds:7.3f} s")
-            seconds, whole = timed(lambda: projection.project(ws), 1)
+            seconds, whole = timed(lambda: cypher_stream.project(ws), 1)
             print(f"  the projection whole in memory (warm)   {seconds:7.2f} s  "
                   f"({len(whole.label_counts())} labels, {len(whole.type_counts())} relationship types)")
             seconds, files = timed(lambda: neo4j_csv.files(whole), 1)
             print(f"  neo4j-csv export (in memory)            {seconds:7.2f} s, {sum(map(len, files.values())) >> 20} MB")
-            seconds, statements = timed(lambda: list(plan(projection.stream(ws), None)), 1)
+            seconds, statements = timed(lambda: list(plan(cypher_stream.stream(ws), None)), 1)
             print(f"  Neo4j push plan, one plan at a time     {seconds:7.2f} s, {len(statements)} statements")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
         print(f"peak memory with the whole projection in memory too: {peak} MB")

@@ -7,7 +7,7 @@ lists and which relationships are stated once per plan. The mapping has three st
 
 - :func:`gather` (quads) or :func:`gather_triples` (a worker's N-Triples terms) reads one graph's
   :class:`Statements`: the classes of each node, its literals, the edges, the per-plan edges;
-- what all plans share is counted (``kg.project``'s collector), which fixes property kinds,
+- what all plans share is counted (``kg.stores.cypher_stream``'s collector), which fixes property kinds,
   labels and relationship types: a :class:`Mapping`;
 - :meth:`Mapping.shared_nodes` and :meth:`Mapping.part` make the :class:`Node` and
   :class:`Relationship` objects, a plan at a time.
@@ -405,7 +405,7 @@ def owned_by(document: str | None):
 
 class Shared(Protocol):
     """What all plans hold together, counted (the first pass over their statements: see
-    ``kg.project``): the mapping reads the shared nodes' statements and the schema from it."""
+    ``kg.stores.cypher_stream``): the mapping reads the shared nodes' statements and the schema from it."""
 
     nodes: Map[str, int]
     types: Map[str, Map[str, int]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import functools
 import gc
 import os
 import queue
@@ -20,17 +19,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
 from . import iri, processes
 from .build import document_graph
-from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path
-
-if TYPE_CHECKING:
-    from .project import Config
+from .stores.base import BUILD_STORES, PlanGraph, Store, store
+from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, plan_of, real_path
 
 MAX_FILE_BYTES = 16 * 1024 * 1024   # a work plan is tens of KB; anything this large is not one
 SECONDS_PER_FILE = 60                # one pathological file must not hang a batch
@@ -46,7 +43,6 @@ class Job:
     key: str
     path: Path
     sha256: str
-    cache: Path | None = None      # where the plan's property-graph fragment goes (the projection cache)
 
 
 @dataclass(frozen=True)
@@ -105,13 +101,13 @@ def _files_under(folder: Path, real: str, known: set[str]) -> Iterator[tuple[Pat
             continue
 
 
-def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
+def extract_graph(job: Job, stages: dict[str, float] | None = None, keepers: Sequence[Store] = ()) -> bytes:
     """Read, extract and build one document; its named graph as N-Quads.
 
-    With ``job.cache``, the statements the Cypher projection needs are gathered here too, from
-    the triples in hand, and kept in the projection cache: reading a plan back from the store
-    costs several times more, and this runs in the worker processes, in parallel.
-    ``stages``, when given, gets the CPU seconds spent reading, extracting and building the graph.
+    Each of the ``keepers`` (stores) is handed the graph with its triples (:meth:`Store.keep`):
+    reading a plan back from the workspace costs several times more, and this runs in the
+    worker processes, in parallel. ``stages``, when given, gets the CPU seconds spent reading,
+    extracting and building the graph.
     """
     from loaders.extract import extract
     from loaders.readers import read
@@ -128,24 +124,16 @@ def extract_graph(job: Job, stages: dict[str, float] | None = None) -> bytes:
     extracted_at = clock()
     graph = document_graph(facts, job.key)
     nquads = graph.nquads()
-    if job.cache is not None:
-        from .project import gather_triples, version, write_cached
-
-        fragment = gather_triples(graph.triples, iri.graph(job.key), graph.plan, _projection_config())
-        write_cached(job.cache, iri.graph(job.key), version(manifest_entry(job.key, job.path, job.sha256)), fragment,
-                     graph.plan)
+    if keepers:
+        built = PlanGraph(job.key, iri.graph(job.key), graph.plan, manifest_entry(job.key, job.path, job.sha256),
+                          graph.triples)
+        for keeper in keepers:
+            keeper.keep(built)
     if stages is not None:
         stages["read"] += read_at - started
         stages["extract"] += extracted_at - read_at
         stages["graph"] += clock() - extracted_at
     return nquads
-
-
-@functools.lru_cache(maxsize=1)
-def _projection_config() -> Config:
-    from .project import Config
-
-    return Config.load()
 
 
 class _TimeLimit:
@@ -169,11 +157,11 @@ class _TimeLimit:
             signal.signal(signal.SIGALRM, self._previous)
 
 
-def _run(job: Job, seconds: float = SECONDS_PER_FILE,
-         stages: dict[str, float] | None = None) -> tuple[Job, bytes | None, str | None]:
+def _run(job: Job, seconds: float = SECONDS_PER_FILE, stages: dict[str, float] | None = None,
+         keepers: Sequence[Store] = ()) -> tuple[Job, bytes | None, str | None]:
     try:
         with _TimeLimit(seconds):
-            return job, extract_graph(job, stages), None
+            return job, extract_graph(job, stages, keepers), None
     except TimeoutError:
         return job, None, f"gave up after {seconds:g} s (the limit per file)"
     except ReadError as err:
@@ -183,15 +171,20 @@ def _run(job: Job, seconds: float = SECONDS_PER_FILE,
 
 
 def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = None,
-          progress: Callable[[Job, str | None], None] | None = None) -> BuildReport:
-    """Bring the workspace up to date with the given files and folders."""
+          progress: Callable[[Job, str | None], None] | None = None,
+          stores: Sequence[str | Store] = BUILD_STORES) -> BuildReport:
+    """Bring the workspace up to date with the given files and folders, and then the ``stores``
+    (names registered in :mod:`kg.stores.base`, or stores) with the plans changed."""
     report = BuildReport()
     files, missing = expand(paths)
     report.failed.extend(missing)
     workspace.ensure_reference()
+    opened = [store(s) if isinstance(s, str) else s for s in stores]
+    for s in opened:
+        s.open(workspace)
+    # Only the stores that keep something from the workers are sent to them.
+    keepers = tuple(s for s in opened if type(s).keep is not Store.keep)
     todo = []
-    from .project import CACHE
-    cache = workspace.path / CACHE
     for f in files:
         key = workspace.key_for(f)
         try:
@@ -204,36 +197,51 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             if progress:
                 progress(Job(key, f, digest), None)
             continue
-        todo.append(Job(key, f, digest, cache))
+        todo.append(Job(key, f, digest))
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
-    _extract_all(workspace, report, todo, workers, progress)
+    built = _extract_all(workspace, report, todo, workers, progress, keepers)
     # Files of one plan become one plan; a plan whose text-holding file left it gets its text
     # from another of its files, extracted again (once: the second settling finds a holder).
     again = workspace.settle_plans()
     if again:
-        _extract_all(workspace, report, [Job(workspace.key_for(f), f, workspace.digest_of(f), cache) for f in again],
-                     workers, None)
+        built |= _extract_all(workspace, report, [Job(workspace.key_for(f), f, workspace.digest_of(f)) for f in again],
+                              workers, None, keepers)
         workspace.settle_plans()
-    from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
-    started = time.perf_counter()
-    refresh(workspace)
-    report.seconds["project"] = time.perf_counter() - started
+    _feed(opened, workspace, built, report)
     return report
 
 
+def _feed(stores: list[Store], workspace: Workspace, built: set[str], report: BuildReport) -> None:
+    """Hand each store the plans built (their graphs), then close it; the seconds it took are the
+    build's "project" stage (a stamp check when nothing changed)."""
+    documents = workspace.documents
+    changed = [PlanGraph(key, documents[key]["graph"], plan_of(key, documents[key]), documents[key])
+               for key in sorted(built) if key in documents]
+    for s in stores:
+        started = time.perf_counter()
+        s.replace(changed)
+        s.remove([])            # a build removes no plan
+        s.close()
+        report.seconds["project"] += time.perf_counter() - started
+
+
 def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], workers: int,
-                 progress: Callable[[Job, str | None], None] | None) -> None:
+                 progress: Callable[[Job, str | None], None] | None, keepers: Sequence[Store]) -> set[str]:
+    """Build the jobs into the workspace; the keys of those built."""
+    built = set()
     with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
-        for job, nquads, error, stages in _results(todo, workers, writes.spool):
+        for job, nquads, error, stages in _results(todo, workers, writes.spool, keepers):
             for stage, seconds in stages.items():
                 report.seconds[stage] += seconds
             if error is not None:
                 report.failed.append((str(job.path), error))
             else:
                 writes.add(job, nquads)
+                built.add(job.key)
             if progress:
                 progress(job, error)
+    return built
 
 
 class _Writes:
@@ -389,7 +397,7 @@ def _read_spooled(parts: list[Spooled]) -> bytes:
     return b"".join(out)
 
 
-def _run_chunk(jobs: list[Job], spool: Path | None = None
+def _run_chunk(jobs: list[Job], spool: Path | None = None, keepers: Sequence[Store] = ()
                ) -> list[tuple[Job, bytes | Spooled | None, str | None, dict[str, float]]]:
     """Build a few documents (in a worker); each with the seconds its stages took. With
     ``spool``, a file to write, the N-Quads go there and where they are comes back instead."""
@@ -401,7 +409,7 @@ def _run_chunk(jobs: list[Job], spool: Path | None = None
         # every 700 allocations during it.
         gc.disable()
         try:
-            job, nquads, error = _run(job, stages=stages)
+            job, nquads, error = _run(job, stages=stages, keepers=keepers)
         finally:
             gc.enable()
             gc.collect(0)
@@ -427,24 +435,24 @@ def _prepare() -> None:
     lexicon.organization_automaton()
     lexicon.non_programs()
     regions.names_index()
-    _projection_config()
 
 
-def _results(todo: list[Job], workers: int, spool: Path | None = None):
+def _results(todo: list[Job], workers: int, spool: Path | None = None, keepers: Sequence[Store] = ()):
     """(job, N-Quads, error, stage seconds) for each job, in order; with ``spool``, a folder,
-    the N-Quads are written to files there and each comes back as :class:`Spooled`."""
+    the N-Quads are written to files there and each comes back as :class:`Spooled`; each of the
+    ``keepers`` is handed each graph built (see :func:`extract_graph`)."""
     def file(number: int) -> Path | None:
         return spool / f"{number:06d}.nq" if spool is not None else None
 
     if workers <= 1 or len(todo) < 4:
         for number, job in enumerate(todo):
-            yield from _run_chunk([job], file(number))
+            yield from _run_chunk([job], file(number), keepers)
         return
     context = _context()
     if context.get_start_method() == "fork":
         _prepare()
     size = max(1, min(16, len(todo) // (workers * 8) or 1))
-    chunks = iter([(todo[i:i + size], file(i)) for i in range(0, len(todo), size)])
+    chunks = iter([(todo[i:i + size], file(i), keepers) for i in range(0, len(todo), size)])
     # Each worker dies with this process, however it ends, and holds none of its locks.
     parent = None if context.get_start_method() == "forkserver" else os.getpid()
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=processes.start_worker,

@@ -62,13 +62,14 @@ def neo4j(uri: str, user: str, database: str | None, batch_size: int, full: bool
       NEO4J_PASSWORD=secret kg push neo4j --uri bolt://localhost:7687 --db kg-db
       kg push neo4j --uri neo4j://graph.example.org:7687 --user analyst --database plans --db kg-db
     """
-    from kg.project import stream
-    from kg.stores.neo4j import PushError, push as run_push
+    from kg.stores.base import store
+    from kg.stores.neo4j import PushError
 
     password = _password("NEO4J_PASSWORD", user, "Neo4j")
+    target = store("neo4j", uri=uri, user=user, password=password, database=database, batch_size=batch_size)
     with open_workspace(db, read_only=True) as ws:
-        try:       # one plan at a time, read from the workspace as it goes
-            report = run_push(stream(ws), uri, user, password, database=database, batch_size=batch_size, full=full)
+        try:
+            report = target.sync(ws, full=full)
         except PushError as err:
             _fail(str(err))
     click.echo(f"replaced {len(report.replaced)} plans, {len(report.unchanged)} unchanged, in "
@@ -100,13 +101,15 @@ def sparql(endpoint: str, protocol: str, query_endpoint: str | None, user: str |
       kg push sparql --endpoint http://localhost:7878/store --query-endpoint http://localhost:7878/query --db kg-db
       kg push sparql --protocol update --endpoint http://localhost:3030/ds/update --db kg-db
     """
-    from kg.stores.sparql_endpoint import EndpointError, Server, push as run_push
+    from kg.stores.base import store
+    from kg.stores.sparql_endpoint import EndpointError
 
     password = _password("SPARQL_PASSWORD", user, "SPARQL server") if user is not None else None
-    server = Server(endpoint, protocol, query_endpoint, user, password)
+    target = store("sparql", endpoint=endpoint, protocol=protocol, query_endpoint=query_endpoint, user=user,
+                   password=password)
     with open_workspace(db, read_only=True) as ws:
         try:
-            report = run_push(ws, server, full=full)
+            report = target.sync(ws, full=full)
         except EndpointError as err:
             _fail(str(err))
     held = f"; the server holds {report.triples_held} triples in them" if report.triples_held is not None else ""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..mapping import Projection
-from ..project import Stream, stream
+from ..stores.cypher_stream import Stream, stream
 from .cypher_text import literal
 from .neo4j_statements import Statement, plan
 
@@ -33,7 +33,7 @@ def render(statement: Statement) -> str:
 
 
 def script(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> str:
-    """The whole script; a :class:`~kg.project.Stream` is rendered one plan at a time."""
+    """The whole script; a :class:`~kg.stores.cypher_stream.Stream` is rendered one plan at a time."""
     documents = len(projection.documents)
     head = [f"// cyl-kg {__version__}: {documents} plans.",
             "// Run with: cypher-shell -a bolt://HOST:7687 -u USER -f THIS_FILE", ""]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..mapping import PLAN_LABEL, RESOURCE, Node, Projection, Relationship
-from ..project import project
+from ..stores.cypher_stream import project
 from .cypher_script import render
 from .neo4j_statements import schema
 

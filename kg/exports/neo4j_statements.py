@@ -17,7 +17,7 @@ import ontology
 
 from .. import iri
 from ..mapping import RESOURCE, Node, Projection, Relationship, owner, property_name
-from ..project import Stream, stream_of
+from ..stores.cypher_stream import Stream, stream_of
 from .cypher_text import identifier
 
 BATCH_SIZE = 1000
@@ -142,7 +142,7 @@ def plan(projection: Projection | Stream, replace: Iterable[str] | None = None,
     and relationships, one plan at a time; set those plans' versions; prune.
 
     Plans not replaced are current in the database: their own nodes and relationships are not
-    sent. A :class:`~kg.project.Stream` is planned one plan at a time, in bounded memory.
+    sent. A :class:`~kg.stores.cypher_stream.Stream` is planned one plan at a time, in bounded memory.
     """
     stream = projection if isinstance(projection, Stream) else stream_of(projection)
     documents = set(stream.documents)

@@ -31,11 +31,13 @@ from typing import TYPE_CHECKING, Iterator
 
 import ontology
 
+from .. import mapping as mapping_module
 from .. import processes
-from .. import project as projection_module
-from ..project import PLAN_LABEL, Node, Part, Projection, Relationship, Stream, stream_of
-from . import ladybug_schema
 from ..exports.cypher_text import identifier
+from ..mapping import PLAN_LABEL, Config, Mapping, Node, Projection, Relationship, gather, owned_by
+from . import cypher_cache, cypher_stream, ladybug_schema
+from .cypher_cache import CACHE, NotCached, read_cached, write_cached
+from .cypher_stream import Part, Stream, _Collector, _no_gc, stream_of
 from .ladybug_schema import Declared
 
 if TYPE_CHECKING:
@@ -105,8 +107,8 @@ def stamp(manifest: dict) -> str:
 def _mapping_code() -> tuple[Path, ...]:
     """The files a database's tables follow from: a change to any of them rebuilds it (the
     installed ontology too, whose declared properties the tables hold: see ladybug_schema)."""
-    return (Path(projection_module.__file__), Path(projection_module.__file__).with_name("mapping.py"),
-            Path(__file__), Path(ladybug_schema.__file__), projection_module.CONFIG, ontology.ONTOLOGY)
+    return (Path(mapping_module.__file__), Path(cypher_stream.__file__), Path(__file__), Path(ladybug_schema.__file__),
+            mapping_module.CONFIG, ontology.ONTOLOGY)
 
 
 def _read_stamp(folder: Path) -> dict:
@@ -250,7 +252,7 @@ def _load(projection: Projection | Stream, path: Path, declared: Declared | None
     """:func:`load`, also giving the tables made: node label -> columns, relationship type ->
     columns and (from, to) label pairs.
 
-    A :class:`~kg.project.Stream` is loaded one plan at a time, so memory stays bounded however
+    A :class:`~kg.stores.cypher_stream.Stream` is loaded one plan at a time, so memory stays bounded however
     large the workspace.
     """
     import ladybug
@@ -327,49 +329,80 @@ def _plan_parts(stream: Stream, folder: Path) -> list[dict]:
     if len(stream.documents) >= PARALLEL_PARTS and workers > 1 and _can_fork():
         try:
             return _in_workers(stream, folder, workers)
-        except projection_module.NotCached:
+        except NotCached:
             pass                    # a plan not in the cache: only this process may read the store
     parts = _Parts(folder / "plans", stream)
     parts.add_plans(stream.parts())
     return [parts.written()]
 
 
-_FORKED: Stream | None = None     # the stream a forked part writer works on
-
-
-def _write_slice(folder: str, start: int, stop: int, rows: int) -> dict:
-    projection_module.STORE_READS = False
-    parts = _Parts(Path(folder), _FORKED, rows)
-    parts.add_plans(_FORKED.parts(start, stop))
-    return parts.written()
+def _write_slice(stream: Stream, folder: Path, start: int, stop: int, rows: int, parent: int, answer) -> None:
+    """In a forked part writer: write the parts of plans start..stop and send back what was
+    written, or the error that stopped it (a plan not in the cache: see GraphSource.store_reads)."""
+    processes.start_worker(parent)
+    try:
+        if stream.source is not None:
+            stream.source.store_reads = False       # the store belongs to the parent
+        parts = _Parts(folder, stream, rows)
+        parts.add_plans(stream.parts(start, stop))
+        answer.send((None, parts.written()))
+    except BaseException as err:
+        answer.send((err, None))
+    finally:
+        answer.close()
 
 
 def _in_workers(stream: Stream, folder: Path, workers: int) -> list[dict]:
-    import concurrent.futures as cf
+    """Each of ``workers`` forked processes writes the parts of a slice of the plans. They are
+    started by fork, with the stream given as they start (not sent: it holds the mapping and
+    closures), and send back only what they wrote."""
     import gc
     import multiprocessing
 
-    global _FORKED
+    context = multiprocessing.get_context("fork")
     bounds = [stream.part_count * i // workers for i in range(workers + 1)]
-    _FORKED = stream
+    writers, answers = [], []
     gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
     try:
         # A writer ends with the build that forked it, however the build ends, and holds none of
         # its locks: a killed build leaves no writer behind in the scratch folder the next one removes.
-        pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                      initializer=processes.start_worker, initargs=(os.getpid(),))
-        try:
-            slices = [pool.submit(_write_slice, str(folder / f"plans-{i}"), bounds[i], bounds[i + 1], ROWS // workers)
-                      for i in range(workers)]
-            written = [s.result() for s in slices]
-        except BaseException:       # interrupted, or a writer failed: the others are not waited for
-            processes.stop_pool(pool)
-            raise
-        pool.shutdown()
+        for i in range(workers):
+            receive, send = context.Pipe(duplex=False)
+            writer = context.Process(target=_write_slice, name=f"kg-cypher-parts-{i}", daemon=True,
+                                     args=(stream, folder / f"plans-{i}", bounds[i], bounds[i + 1], ROWS // workers,
+                                           os.getpid(), send))
+            writer.start()
+            send.close()
+            writers.append(writer)
+            answers.append(receive)
+        written = []
+        for writer, receive in zip(writers, answers):
+            try:
+                error, result = receive.recv()
+            except EOFError:
+                raise CypherStoreError(f"a part writer ended before it was done (exit code {writer.exitcode})") from None
+            if error is not None:
+                raise error
+            written.append(result)
+        for writer in writers:
+            writer.join()
         return written
+    except BaseException:       # interrupted, or a writer failed: the others are not waited for
+        _stop(writers)
+        raise
     finally:
-        _FORKED = None
+        for receive in answers:
+            receive.close()
         gc.unfreeze()
+
+
+def _stop(writers: list) -> None:
+    for writer in writers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            writer.kill()
+    for writer in writers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            writer.join()
 
 
 def _can_fork() -> bool:
@@ -379,22 +412,23 @@ def _can_fork() -> bool:
 
 
 def build(ws: "Workspace", folder: Path | None = None) -> dict:
-    """Project the workspace and load it into a fresh database that replaces the old one."""
+    """Project the workspace and load it into a fresh database that replaces the old one; what
+    :func:`_stamp_it` writes."""
     folder = Path(folder or ws.path)
     started = time.perf_counter()
     _forget_state(folder)
     for leftover in folder.glob(SCRATCH + "*"):     # a killed rebuild's; the rebuild lock is ours
         shutil.rmtree(leftover, ignore_errors=True)
-    stream = projection_module.stream(ws)        # one plan at a time: memory stays bounded
+    stream = cypher_stream.stream(ws)        # one plan at a time: memory stays bounded
     tmp = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=folder))
     try:
         nodes, relationships, tables = _load(stream, tmp / DATABASE, ladybug_schema.declared(ws, stream))
         os.replace(tmp / DATABASE, folder / DATABASE)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    projection_module.prune_cache(ws)
+    cypher_cache.prune_cache(ws)
     _write_state(folder, {"code": _code_stamp(), "reference": ws.manifest.get("reference", {}),
-                          "versions": projection_module.versions(ws), "classes": stream.mapping.label_set,
+                          "versions": cypher_cache.versions(ws), "classes": stream.mapping.label_set,
                           "documents": {e["graph"]: iri_document(k, e) for k, e in ws.documents.items()},
                           "collector": _without_plans(stream.collector), "tables": tables,
                           "signature": _signature(stream.mapping), "counts": [nodes, relationships]})
@@ -449,8 +483,6 @@ def _write_state(folder: Path, state: dict) -> None:
 def _read_state(folder: Path) -> dict | None:
     import marshal
 
-    from ..project import _Collector
-
     try:
         state = marshal.loads((folder / STATE).read_bytes())
         if state.get("python") != sys.version:        # marshal's format is Python's own
@@ -467,31 +499,29 @@ def _forget_state(folder: Path) -> None:
         (folder / STATE).unlink()
 
 
-def update(ws: "Workspace", folder: Path | None = None) -> dict | None:
-    """Update the database in place for the plans changed since it was made; None when it must
-    be rebuilt instead (no state, other code, too many plans changed, a table would change)."""
+def update(ws: "Workspace", folder: Path | None = None) -> dict:
+    """Update the database in place for the plans changed since it was made; MustRebuild when
+    it must be rebuilt instead (no state, other code, too many plans changed, a table would change)."""
     # The state holds a million small objects: with the collector on, reading it took 2.5 times
     # as long (each generation-2 pass walks all of them), and nothing here makes cycles to collect.
-    with projection_module._no_gc():
+    with _no_gc():
         return _update(ws, folder)
 
 
-def _update(ws: "Workspace", folder: Path | None) -> dict | None:
-    from ..project import CACHE, Config, _gather, _Mapping, _owned_by, read_cached, write_cached
-
+def _update(ws: "Workspace", folder: Path | None) -> dict:
     folder = Path(folder or ws.path)
     started = time.perf_counter()
     state = _read_state(folder)
     if (state is None or state.get("code") != _code_stamp() or not (folder / DATABASE).is_file()
             or state["reference"] != ws.manifest.get("reference", {})):
-        return _rebuild("no state, other code or reference graphs changed")
+        raise MustRebuild("no state, other code or reference graphs changed")
     config = Config.load()
-    versions = projection_module.versions(ws)
+    versions = cypher_cache.versions(ws)
     old_versions = state["versions"]
     changed = sorted(g for g in versions if old_versions.get(g) != versions[g])
     removed = sorted(g for g in old_versions if g not in versions)
     if len(changed) + len(removed) > max(1, UPDATE_AT_MOST * len(versions)):
-        return _rebuild("too many plans changed")
+        raise MustRebuild("too many plans changed")
     documents = {entry["graph"]: iri_document(key, entry) for key, entry in ws.documents.items()}
     old_documents = state["documents"]
     cache = ws.path / CACHE
@@ -500,21 +530,21 @@ def _update(ws: "Workspace", folder: Path | None) -> dict | None:
         if g in old_versions:
             f = read_cached(cache, g, old_versions[g])
             if f is None:
-                return _rebuild("old version not cached")          # the old version's statements are gone: rebuild
+                raise MustRebuild("old version not cached")          # the old version's statements are gone: rebuild
             old.append((old_documents[g], f))
     for g in changed:
         f = read_cached(cache, g, versions[g])
         if f is None:
-            f = _gather(ws.quads(g), documents, config)
+            f = gather(ws.quads(g), documents, config)
             write_cached(cache, g, versions[g], f, documents[g])
         new.append((documents[g], f))
 
     collector = state["collector"]
     tables = state["tables"]
-    before = _Mapping(collector, state["classes"], config)
+    before = Mapping(collector, state["classes"], config)
     shared_uris, shared_edges = set(), set()
     for document, f in old + new:
-        own = _owned_by(document)
+        own = owned_by(document)
         shared_uris.update(u for u in f.nodes if not own(u))
         shared_edges.update(e for e in f.edges if not own(e[0]) and not own(e[2]))
     old_shared = {n.uri: n for n in before.shared_nodes(shared_uris)}
@@ -523,29 +553,29 @@ def _update(ws: "Workspace", folder: Path | None) -> dict | None:
         collector.remove(f, document)
     for document, f in new:
         collector.add(f, document)
-    after = _Mapping(collector, state["classes"], config)
+    after = Mapping(collector, state["classes"], config)
     if _signature(after) != state["signature"]:
-        return _rebuild("schema changed")
+        raise MustRebuild("schema changed")
     new_shared = {n.uri: n for n in after.shared_nodes(shared_uris)}
     for uri, node in new_shared.items():
         columns = tables["nodes"].get(node.label)
         if (columns is None or not set(node.properties) <= set(columns)
                 or (uri in old_shared and old_shared[uri].label != node.label)):
-            return _rebuild("shared node moved or gained a column")
+            raise MustRebuild("shared node moved or gained a column")
     new_edges = {e for e in shared_edges if e in collector.edges}
     parts = [after.part(document, f) for document, f in new]
     label_of = {**{u: n.label for u, n in old_shared.items()}, **{u: n.label for u, n in new_shared.items()}}
     for nodes, _ in parts:
         for n in nodes:
             if n.label not in tables["nodes"] or not set(n.properties) <= set(tables["nodes"][n.label]):
-                return _rebuild("own node label/column new")
+                raise MustRebuild("own node label/column new")
             label_of[n.uri] = n.label
     shared_rels = after.shared_relationships(new_edges - old_edges)
     for rel in shared_rels + [r for _, rels in parts for r in rels]:
         start, end = _label(rel.start, label_of, collector), _label(rel.end, label_of, collector)
         entry = tables["relationships"].get(rel.type)
         if entry is None or [start, end] not in entry["pairs"] or (bool(rel.properties) != bool(entry["columns"])):
-            return _rebuild("relationship table new")
+            raise MustRebuild("relationship table new")
 
     _forget_state(folder)          # from here on, a failure leaves a database to rebuild
     old_parts = {document: before.part(document, f) for document, f in old}
@@ -571,17 +601,13 @@ def _update(ws: "Workspace", folder: Path | None) -> dict | None:
     for g in changed + removed:         # the old versions' cache files (not a walk of the whole cache)
         if g in old_versions and versions.get(g) != old_versions[g]:
             with contextlib.suppress(OSError):
-                projection_module.cache_file(cache, g, old_versions[g]).unlink()
+                cypher_cache.cache_file(cache, g, old_versions[g]).unlink()
     _write_state(folder, state)
     return _stamp_it(ws, folder, nodes_total, rels_total, started, f"updated ({len(changed) + len(removed)} plans)")
 
 
-REBUILT_BECAUSE: list[str] = []    # why the last update gave way to a rebuild
-
-
-def _rebuild(reason: str) -> None:
-    REBUILT_BECAUSE[:] = [reason]
-    return None
+class MustRebuild(Exception):
+    """The database cannot be updated in place; the message says why."""
 
 
 def iri_document(key: str, entry: dict) -> str:
@@ -784,24 +810,33 @@ def _rebuild_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def refresh(ws: "Workspace") -> bool:
-    """Rebuild the workspace's Cypher database if it is missing or stale; True when rebuilt.
+def bring_up_to_date(ws: "Workspace", folder: Path | None = None) -> dict:
+    """Update the database in place, or rebuild it when it cannot be (the reason then under
+    "because"); what the stamp says of it."""
+    try:
+        return update(ws, folder)
+    except MustRebuild as why:
+        return {**build(ws, folder), "because": str(why)}
+
+
+def refresh(ws: "Workspace") -> dict | None:
+    """Update or rebuild the workspace's Cypher database if it is missing or stale; what was
+    done (see :func:`bring_up_to_date`), None when nothing was.
 
     Called at the end of ``kg build``: a stamp comparison when nothing changed. A failure is
     reported on stderr and leaves the RDF build intact; the next Cypher query tries again.
     """
     try:
         if is_current(ws.path, ws.manifest):
-            return False
+            return None
         with _rebuild_lock(ws.path):
             if is_current(ws.path, ws.manifest):
-                return False
-            update(ws) or build(ws)
-        return True
+                return None
+            return bring_up_to_date(ws)
     except (CypherStoreError, RuntimeError, OSError, ImportError) as err:
         print(f"warning: the embedded Cypher database was not rebuilt ({err}); "
               f"`kg query --engine cypher` will try again", file=sys.stderr)
-        return False
+        return None
 
 
 def ensure(folder: Path) -> Path:
@@ -814,7 +849,7 @@ def ensure(folder: Path) -> Path:
             if not is_current(folder, ws.manifest):
                 with _rebuild_lock(folder):
                     if not is_current(folder, ws.manifest):
-                        update(ws, folder) or build(ws, folder)
+                        bring_up_to_date(ws, folder)
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
     return folder / DATABASE

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from ..project import _no_gc
+from .cypher_stream import _no_gc
 from .ladybug import ensure
 
 

@@ -27,8 +27,9 @@ import ontology
 from ontology.namespaces import OWL, RDF, RDFS
 
 from .. import iri
-from .. import project as projection_module
-from ..project import Stream, label_name, property_name, relationship_name
+from .. import mapping as mapping_module
+from ..mapping import label_name, property_name, relationship_name
+from .cypher_stream import Stream
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 @dataclass
 class Declared:
     """What the ontology declares, as tables: node label -> property name -> type (a kind of
-    :data:`kg.project.KINDS`, ``[]`` after it for a list), relationship type -> (from, to) label
+    :data:`kg.mapping.KINDS`, ``[]`` after it for a list), relationship type -> (from, to) label
     pairs, and the relationship types stated once per plan (which carry the plan's properties)."""
 
     properties: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -58,7 +59,7 @@ def declared(ws: "Workspace", stream: Stream, config: Path | None = None) -> Dec
     classes = sorted({c for store in stores for (c,) in _rows(store, CLASSES)})
     literal_domains = sorted({row for store in stores for row in _domains(store, "DatatypeProperty")})
     object_domains = sorted({row for store in stores for row in _domains(store, "ObjectProperty")})
-    data = tomllib.loads((config or projection_module.CONFIG).read_text("utf-8"))
+    data = tomllib.loads((config or mapping_module.CONFIG).read_text("utf-8"))
     section = data.get("declared", {})
     ranges = section.get("ranges", {})
     for cls, predicates in section.get("properties", {}).items():
@@ -67,20 +68,20 @@ def declared(ws: "Workspace", stream: Stream, config: Path | None = None) -> Dec
     for p, pairs in section.get("relationships", {}).items():
         for domain, range_ in pairs:
             object_domains.append((p, domain, range_))
-    settings = projection_module.Config.load(config or projection_module.CONFIG)
+    settings = mapping_module.Config.load(config or mapping_module.CONFIG)
     return from_terms(literal_domains, object_domains, subclass_of, classes, settings, stream)
 
 
 def from_terms(literal_domains: Iterable[tuple[str, str, str | None]],
                object_domains: Iterable[tuple[str, str, str | None]],
                subclass_of: Iterable[tuple[str, str]], classes: Iterable[str],
-               config: "projection_module.Config", stream: Stream) -> Declared:
+               config: "mapping_module.Config", stream: Stream) -> Declared:
     """The tables of (predicate, domain class, range) triples of literal and object properties.
 
     A domain or range class stands for the classes a node of it is filed under: itself and the
     classes that specialise it, less those that others specialise in turn (no node is filed
     under ``Plan`` when ``WorkPlan`` specialises it)."""
-    ancestors = projection_module._ancestors(subclass_of)
+    ancestors = mapping_module.ancestors(subclass_of)
     known = set(classes) | set(ancestors) | {a for up in ancestors.values() for a in up}
     broader = {a for up in ancestors.values() for a in up}
 
@@ -92,7 +93,7 @@ def from_terms(literal_domains: Iterable[tuple[str, str, str | None]],
     for p, domain, range_ in literal_domains:
         if p in config.omit_props:
             continue
-        kind = projection_module._kind(range_ or "") + ("[]" if p in config.multival_props else "")
+        kind = mapping_module.value_kind(range_ or "") + ("[]" if p in config.multival_props else "")
         for label in filed(domain):
             out.properties.setdefault(label, {}).setdefault(property_name(p), kind)
     mapping = stream.mapping
@@ -163,10 +164,10 @@ def extend(stream: Stream, tables: Declared) -> Stream:
                    relationship_property_types=rel_types)
 
 
-def per_document_properties(node_types: dict[str, str], config: "projection_module.Config | None" = None) -> dict[str, str]:
+def per_document_properties(node_types: dict[str, str], config: "mapping_module.Config | None" = None) -> dict[str, str]:
     """The properties of a relationship stated once per plan (see ``[per_document]`` in
     projection.toml): the plan, the evidence sentence and the plan's properties named there."""
-    config = config or projection_module.Config.load()
+    config = config or mapping_module.Config.load()
     kinds = {"document": "string", "evidence": "string"}
     for name, predicate in config.from_plan:
         kinds[name] = node_types.get(property_name(predicate), "string").removesuffix("[]")

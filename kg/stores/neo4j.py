@@ -11,10 +11,15 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..project import RESOURCE, Projection, Stream, stream_of
 from ..exports.neo4j_statements import BATCH_SIZE, VERSION_PROPERTY, Statement, plan
+from ..mapping import RESOURCE, Projection
+from .base import RemoteStore
+from .cypher_stream import Stream, stream_of
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 RETRY_SECONDS = 30.0
 # The driver logs what it also raises; the raised error is what the user sees, once.
@@ -114,3 +119,21 @@ def counts(session) -> tuple[int, int]:
     r = session.execute_read(lambda tx: tx.run(
         f"MATCH (:{RESOURCE})-[r]->(:{RESOURCE}) RETURN count(r) AS c").single()["c"])
     return int(n), int(r)
+
+
+class Neo4jStore(RemoteStore):
+    """Neo4j as a store (``neo4j``): the workspace's projection pushed with the driver."""
+
+    name = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, *, database: str | None = None,
+                 batch_size: int = BATCH_SIZE, progress: Callable[[Statement], None] | None = None):
+        self.uri, self.user, self.password, self.database = uri, user, password, database
+        self.batch_size, self.progress = batch_size, progress
+
+    def sync(self, workspace: "Workspace", *, full: bool = False) -> PushReport:
+        """Push the workspace's projection, one plan at a time, read from the workspace as it goes."""
+        from .cypher_stream import stream
+
+        return push(stream(workspace), self.uri, self.user, self.password, database=self.database,
+                    batch_size=self.batch_size, full=full, progress=self.progress)

@@ -30,6 +30,7 @@ from ontology.namespaces import CYL
 
 from .. import iri
 from ..datatypes import declared, restored
+from .base import RemoteStore
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -183,3 +184,18 @@ def push(ws: "Workspace", server: Server, *, full: bool = False,
     if server.query_endpoint:
         report.triples_held = sum(counts(server, [g for g, _ in graphs(ws)]).values())
     return report
+
+
+class SparqlStore(RemoteStore):
+    """A SPARQL 1.1 server as a store (``sparql``): one named graph per plan, see :func:`push`."""
+
+    name = "sparql"
+
+    def __init__(self, endpoint: str, protocol: str = "gsp", query_endpoint: str | None = None,
+                 user: str | None = None, password: str | None = None,
+                 progress: Callable[[str], None] | None = None):
+        self.server = Server(endpoint, protocol, query_endpoint, user, password)
+        self.progress = progress
+
+    def sync(self, workspace: "Workspace", *, full: bool = False) -> PushReport:
+        return push(workspace, self.server, full=full, progress=self.progress)

@@ -1,4 +1,4 @@
-"""`kg export --format cypher`: the push as a cypher-shell script (kg/exports/cypher_script.py)."""
+"""`kg export --format cypher`: the push as a cypher-shell script (kg/stores/cypher_script.py)."""
 from __future__ import annotations
 
 import codecs
@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cypher_lint import lint
 from kg.cli import main
-from kg.project import project, project_quads
+from kg.stores.cypher_stream import project, project_quads
 from kg.exports.cypher_script import render, script
 from kg.exports.cypher_text import literal
 from kg.exports.neo4j_statements import Statement, plan

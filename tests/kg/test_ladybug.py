@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.engines import run
-from kg.project import project, project_quads
+from kg.stores.cypher_stream import project, project_quads
 from kg.stores import ladybug, ladybug_query
 from kg.workspace import Workspace
 from samples import JILIN, NINGBO, PINGLUO
@@ -200,7 +200,7 @@ def test_results_read_a_column_at_a_time_print_as_each_value_would(corpus_db):
     assert {row[7] for row in rows} == {"c", "", "a|"} and all(row[9].startswith("https://") for row in rows)
 
 def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_db, tmp_path, monkeypatch):
-    from kg.project import stream
+    from kg.stores.cypher_stream import stream
 
     monkeypatch.setattr(ladybug, "ROWS", 300)        # dozens of Parquet files per table
     with Workspace(corpus_db, read_only=True) as ws:
@@ -221,7 +221,7 @@ def _every_row(database):
 
 @pytest.mark.parametrize("cached", [True, False])
 def test_worker_processes_write_the_plans_parts_and_load_what_one_process_loads(corpus_db, tmp_path, monkeypatch, cached):
-    from kg.project import stream
+    from kg.stores.cypher_stream import stream
 
     with Workspace(corpus_db, read_only=True) as ws:
         monkeypatch.setattr(ladybug, "PARALLEL_PARTS", 10 ** 9)
@@ -239,7 +239,7 @@ def test_worker_processes_write_the_plans_parts_and_load_what_one_process_loads(
 
 
 def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_path):
-    from kg.project import CACHE
+    from kg.stores.cypher_cache import CACHE
 
     src, db = tmp_path / "in", tmp_path / "db"
     src.mkdir()

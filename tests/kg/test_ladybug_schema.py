@@ -12,8 +12,8 @@ from click.testing import CliRunner
 import queries
 from kg.cli import main
 from kg.engines import run, run_canned
-from kg.project import project
-from kg.project import stream as projection_stream
+from kg.stores.cypher_stream import project
+from kg.stores.cypher_stream import stream as projection_stream
 from kg.stores import ladybug, ladybug_query, ladybug_schema
 from kg.workspace import Workspace
 from samples import ROOT

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import queries
 from kg.cli import main
-from kg.project import project, project_quads
+from kg.stores.cypher_stream import project, project_quads
 from kg.exports import neo4j_csv
 from kg.stores import ladybug, ladybug_query
 from kg.workspace import Workspace

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from cypher_lint import lint
 from kg.cli import main
-from kg.project import owner, project, project_quads, stream
+from kg.mapping import owner
+from kg.stores.cypher_stream import project, project_quads, stream
 from kg.stores.neo4j import PushError, push
 from kg.exports.neo4j_statements import VERSION_PROPERTY, plan
 from kg.workspace import Workspace

@@ -80,7 +80,7 @@ def test_class_and_relation_names_come_from_the_ontology(graph_and_store):
 
 
 def test_classes_and_attributes_are_named_as_the_cypher_projection_names_them(corpus_db, graph_and_store):
-    from kg.project import project
+    from kg.stores.cypher_stream import project
 
     G, _, _, _ = graph_and_store
     with Workspace(corpus_db, read_only=True) as ws:

@@ -7,7 +7,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.engines import run
-from kg.project import Config, project, project_quads
+from kg.mapping import Config
+from kg.stores.cypher_stream import project, project_quads
 from kg.workspace import Workspace
 
 CYL = "https://w3id.org/cyl-kg/def#"

@@ -117,3 +117,27 @@ def test_an_unreachable_or_refusing_server_is_one_clear_line(corpus_db, oxigraph
     assert result.stderr.count("\n") == 1
     with Workspace(corpus_db, read_only=True) as ws, pytest.raises(EndpointError, match="answered 4"):
         push(ws, Server(f"{oxigraph}/query", "update"))      # a query URL takes no updates
+
+
+def test_a_build_feeds_a_sparql_store_opened_by_name(tmp_path, oxigraph):
+    from kg.pipeline import build
+    from kg.stores.base import store
+
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    for plan in (JILIN, NINGBO):        # versions of their own, which the server does not hold yet
+        (src / plan.name).write_text(plan.read_text("utf-8") + "\n十、附则\n本计划自印发之日起施行。\n", "utf-8")
+    ningbo_text = (src / NINGBO.name).read_bytes()
+    (src / NINGBO.name).unlink()
+    server = store("sparql", endpoint=f"{oxigraph}/store", query_endpoint=f"{oxigraph}/query")
+    with Workspace(db, create=True) as ws:
+        build(ws, [src], jobs=1, stores=[server])
+        jilin = ws.documents[JILIN.name]["graph"]
+    assert jilin in server.report.sent
+    (src / NINGBO.name).write_bytes(ningbo_text)
+    with Workspace(db) as ws:
+        build(ws, [src], jobs=1, stores=[server])
+        ningbo = ws.documents[NINGBO.name]["graph"]
+    assert ningbo in server.report.sent and jilin in server.report.unchanged
+    expected = _workspace_triples(db)
+    assert counts(Server(f"{oxigraph}/store", "gsp", f"{oxigraph}/query"), list(expected)) == expected

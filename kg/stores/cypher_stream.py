@@ -1,61 +1,32 @@
-"""A workspace's projection onto the property graph of :mod:`kg.mapping`, for the Cypher stores:
-:func:`stream` delivers it one plan at a time (two passes over the graphs' statements: a
-collector of what plans share, then each plan's part), :func:`project` whole as a
-:class:`~kg.mapping.Projection`. Each graph's statements are cached by its version, so only the
-graphs of changed plans are read from the store again.
+"""The projection as a stream: what the plans share, then each plan's own nodes and relationships.
+
+:func:`stream` delivers a workspace's projection one plan at a time, in two passes over its
+graphs' statements (read through the projection cache, :mod:`kg.stores.cypher_cache`): the first
+(:func:`collect`) counts what the plans share and the schema, from each graph's
+:class:`_Summary`; the second makes each plan's part. :func:`project` gathers it whole. The
+counted collector is what lets the embedded database be updated in place for a few changed plans
+(see :mod:`kg.stores.ladybug_update`).
 """
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import hashlib
-import json
-import os
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
-from pathlib import Path
 from sys import intern
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-import pyoxigraph as ox
+import ontology
 
-from ontology.namespaces import CYL
-
-from .mapping import (CONFIG, DATATYPE_KINDS, Config, Mapping as PlanMapping, Node, Part, Projection, Relationship,
-                      Statements, Value, ancestors, convert, gather, node_labels, ontology_terms, owned_by, owner,
-                      to_nodes)
-
-# Names kg/stores/ and kg/pipeline.py import from here, and the names the projection cache's
-# pickles of older code refer to (until those modules import kg.mapping).
-from .mapping import (PLAN_LABEL, RESOURCE, gather_triples, label_name, property_name,  # noqa: F401
-                      relationship_name, value_kind)
-_Statements, _Mapping, _gather, _owned_by = Statements, PlanMapping, gather, owned_by
-_ancestors, _kind = ancestors, value_kind
+from ..mapping import (DATATYPE_KINDS, Config, Mapping, Node, Projection, Relationship, Statements, Value, ancestors,
+                       convert, gather, node_labels, ontology_terms, owned_by, owner, to_nodes)
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    import pyoxigraph as ox
 
-
-def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, str]] = (),
-                  classes: Iterable[str] = (), documents: Mapping[str, str] | None = None,
-                  config: Config | None = None) -> Projection:
-    """Project quads onto a property graph.
-
-    Parameters: ``quads``, the data; ``subclass_of``, (class, superclass) pairs of the ontology,
-    which pick each node's primary label; ``classes``, the ontology's classes (their names are
-    kept free for labels); ``documents``, named graph -> plan IRI, for the relationships stated
-    once per plan; ``config``, ``ontology/projection.toml`` unless given. Returns the
-    :class:`Projection`.
-    """
-    config = config or Config.load()
-    documents = dict(documents or {})
-    with _no_gc():
-        gathered = gather(quads, documents, config)
-        return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
-                       config).projection()
+    from ..workspace import Workspace
+    from .cypher_cache import GraphSource
 
 
 @contextlib.contextmanager
@@ -68,6 +39,9 @@ def _no_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+Part = tuple[list[Node], list[Relationship]]
 
 
 @dataclass
@@ -87,9 +61,10 @@ class Stream:
     shared_labels: dict[str, str] = field(default_factory=dict)   # shared node -> primary label
     plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
     per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
-    mapping: "PlanMapping | None" = None          # how it was made (for updating a database in place)
+    mapping: "Mapping | None" = None          # how it was made (for updating a database in place)
     collector: "_Collector | None" = None
     part_count: int = 0                        # how many parts parts() yields
+    source: "GraphSource | None" = None        # where the parts' statements are read (a workspace's stream)
 
     def projection(self) -> Projection:
         nodes, relationships = list(self.shared_nodes), list(self.shared_relationships)
@@ -179,7 +154,7 @@ class _Collector:
     def shared(self) -> Statements:
         """What the plans share, merged over all of them."""
         return Statements(types={s: set(c) for s, c in self.types.items()},
-                          literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
+                           literals={s: {p: list(c) for p, c in by_p.items()} for s, by_p in self.literals.items()},
                            edges=set(self.edges), nodes=set(self.nodes))
 
     def schema(self) -> tuple[dict[str, set[str]], dict[str, set[str]], bool]:
@@ -284,8 +259,8 @@ def summarize(f: "Statements", document: str | None) -> _Summary:
     return _Summary(plan, datatypes, owned, shared, bool(f.stated))
 
 
-HAS_FILE = CYL.hasFile
-SHA256 = CYL.sha256
+HAS_FILE = str(ontology.CYL["hasFile"])
+SHA256 = str(ontology.CYL["sha256"])
 
 
 def _bump(counts: dict, key, sign: int) -> None:
@@ -316,7 +291,7 @@ def _stream(fragments: list[tuple[str | None, Callable[[], Statements]]], subcla
             collector = collect(((d, summary()) for (d, _), summary in zip(fragments, summaries)), subclass_of)
         else:
             collector = collect(((d, f()) for d, f in fragments), subclass_of)
-    mapping = PlanMapping(collector, classes, config)
+    mapping = Mapping(collector, classes, config)
     shared_nodes = mapping.shared_nodes(collector.nodes)
     shared_relationships = mapping.shared_relationships(collector.edges)
 
@@ -327,131 +302,11 @@ def _stream(fragments: list[tuple[str | None, Callable[[], Statements]]], subcla
 
     plans = Statements(literals=collector.plans)
     plan_properties = {n.uri: n.properties for n in to_nodes(plans, sorted(collector.plans), lambda uri: (),
-                                                             mapping.names, mapping.kind_of, mapping.lists,
-                                                             config.language)}
+                                                          mapping.names, mapping.kind_of, mapping.lists,
+                                                          config.language)}
     return Stream(mapping.node_types, mapping.rel_kinds, mapping.label_properties(shared_nodes), shared_nodes,
                   shared_relationships, documents, parts, {n.uri: n.label for n in shared_nodes},
                   plan_properties, mapping.per_document_types, mapping, collector, len(fragments))
-
-
-CACHE = "projection-cache"
-
-
-@functools.lru_cache(maxsize=1)
-def _code_stamp() -> str:
-    """What the cache's contents depend on: the mapping, this module and the projection's
-    configuration, as this process loaded them (a worker writes a plan's statements for each plan
-    it builds)."""
-    code = Path(__file__).with_name("mapping.py").read_bytes() + Path(__file__).read_bytes()
-    return hashlib.sha256(code + CONFIG.read_bytes()).hexdigest()
-
-
-# False in a process forked to write a projection's parts: it must not use the store its parent
-# opened, and a graph missing from the cache sends the work back to the parent.
-STORE_READS = True
-
-
-class NotCached(LookupError):
-    """A graph's statements are not in the projection cache, and the store may not be read."""
-
-
-def cache_file(cache: Path, graph: str, version: str) -> Path:
-    """Where the projection cache keeps one version of a graph's statements (the old version of
-    a changed plan stays until the embedded database no longer holds it)."""
-    name = hashlib.sha1(graph.encode("utf-8")).hexdigest()[:20] + "-" + hashlib.sha1(version.encode("utf-8")).hexdigest()[:12]
-    return cache / (name + ".pickle")
-
-
-# A cache file holds two pickles: (key, summary), then the statements, so that the first pass of
-# a projection reads a plan's summary alone. Not compressed: compressing and decompressing took
-# longer than writing and reading the bytes.
-
-def _read(cache: Path, graph: str, version: str, whole: bool):
-    try:
-        with open(cache_file(cache, graph, version), "rb") as f:
-            key, summary = pickle.load(f)
-            if key != (_code_stamp(), graph, version):
-                return None
-            return pickle.load(f) if whole else summary
-    except (OSError, ValueError, EOFError, TypeError, AttributeError, pickle.UnpicklingError):
-        return None
-
-
-def read_cached(cache: Path, graph: str, version: str) -> Statements | None:
-    """A graph's cached statements if the cache holds this version of it."""
-    return _read(cache, graph, version, whole=True)
-
-
-def read_summary(cache: Path, graph: str, version: str) -> _Summary | None:
-    """The :class:`_Summary` of a graph's cached statements, if the cache holds this version."""
-    return _read(cache, graph, version, whole=False)
-
-
-def write_cached(cache: Path, graph: str, version: str, fragment: Statements, document: str | None) -> None:
-    """Keep a graph's statements, and their summary, for the projections to come (atomically;
-    quietly not at all where the workspace may not be written)."""
-    file = cache_file(cache, graph, version)
-    try:
-        file.parent.mkdir(exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(((_code_stamp(), graph, version), summarize(fragment, document)), f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(fragment, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
-    except OSError:
-        pass
-
-
-def _fragment(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
-              cache: Path | None) -> Statements:
-    """One graph's statements: from the cache when it holds this version of the graph (``kg build``
-    puts each plan it builds there), else read from the store (about 14 µs a quad) and cached."""
-    if cache is not None and version is not None:
-        fragment = read_cached(cache, graph, version)
-        if fragment is not None:
-            return fragment
-    if not STORE_READS:
-        raise NotCached(graph)
-    fragment = gather(ws.quads(graph), documents, config)
-    if cache is not None and version is not None:
-        write_cached(cache, graph, version, fragment, documents.get(graph))
-    return fragment
-
-
-def _summary(ws: "Workspace", graph: str, version: str | None, documents: Mapping[str, str], config: Config,
-             cache: Path | None) -> _Summary:
-    """One graph's summary: from the cache, else made from its statements (and both cached)."""
-    if cache is not None and version is not None:
-        summary = read_summary(cache, graph, version)
-        if summary is not None:
-            return summary
-    return summarize(_fragment(ws, graph, version, documents, config, cache), documents.get(graph))
-
-
-def versions(ws: "Workspace") -> dict[str, str]:
-    """Each plan's graph and its version (see :func:`version`)."""
-    return {entry["graph"]: version(entry) for entry in ws.documents.values()}
-
-
-def prune_cache(ws: "Workspace", config: Config | None = None) -> None:
-    """Remove cached graphs the workspace no longer holds (old versions included)."""
-    config = config or Config.load()
-    folder = ws.path / CACHE
-    current = versions(ws)
-    current.update((g, v) for g, v in ws.manifest.get("reference", {}).items() if g in config.reference_graphs)
-    keep = {cache_file(folder, g, v).name for g, v in current.items()}
-    for file in folder.iterdir() if folder.is_dir() else ():
-        if file.name not in keep:
-            with contextlib.suppress(OSError):
-                file.unlink()
-
-
-def version(entry: Mapping[str, str]) -> str:
-    """The version of a plan's graph the cache is keyed by: its whole manifest entry (its sha256,
-    and whatever else a rebuild records)."""
-    # The plan a file holds follows from its bytes (its sha256), so it makes no version of its own.
-    return json.dumps({k: v for k, v in entry.items() if k != "plan"}, sort_keys=True)
 
 
 def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Stream:
@@ -462,8 +317,10 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     plan's manifest entry with its sha256, the reference file's digest), so only the graphs of
     changed plans are read from the store again, and the second pass reads none.
     """
+    from ..workspace import plan_of
+    from .cypher_cache import CACHE, GraphSource, versions
+
     config = config or Config.load()
-    from .workspace import plan_of
 
     documents = {entry["graph"]: plan_of(key, entry) for key, entry in ws.documents.items()}
     graph_versions = versions(ws)
@@ -471,20 +328,41 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     # In the order of their plans (as a projection in memory goes), the files of one plan together.
     graphs = sorted(documents, key=lambda g: (documents[g], g)) + [g for g in config.reference_graphs if g not in documents]
     subclass_of, classes = ontology_terms(ws)
-    folder = ws.path / CACHE if cache else None
+    source = GraphSource(ws, documents, graph_versions, config, ws.path / CACHE if cache else None)
 
     def fragment(graph: str) -> Callable[[], Statements]:
-        return lambda: _fragment(ws, graph, graph_versions.get(graph), documents, config, folder)
+        return lambda: source.statements(graph)
 
     def summary(graph: str) -> Callable[[], _Summary]:
-        return lambda: _summary(ws, graph, graph_versions.get(graph), documents, config, folder)
+        return lambda: source.summary(graph)
 
     with _no_gc():
-        return _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
+        made = _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
                        sorted(documents.values()), config, summaries=[summary(g) for g in graphs])
+    made.source = source
+    return made
 
 
 def project(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Projection:
     """The projection of a workspace, whole in memory (see :func:`stream` for one that is not)."""
     with _no_gc():
         return stream(ws, config, cache=cache).projection()
+
+
+def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, str]] = (),
+                  classes: Iterable[str] = (), documents: dict[str, str] | None = None,
+                  config: Config | None = None) -> Projection:
+    """Project quads onto a property graph.
+
+    Parameters: ``quads``, the data; ``subclass_of``, (class, superclass) pairs of the ontology,
+    which pick each node's primary label; ``classes``, the ontology's classes (their names are
+    kept free for labels); ``documents``, named graph -> plan IRI, for the relationships stated
+    once per plan; ``config``, ``ontology/projection.toml`` unless given. Returns the
+    :class:`~kg.mapping.Projection`.
+    """
+    config = config or Config.load()
+    documents = dict(documents or {})
+    with _no_gc():
+        gathered = gather(quads, documents, config)
+        return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
+                       config).projection()
