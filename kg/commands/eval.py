@@ -47,7 +47,9 @@ def eval_(gold: Path, db: Path, fmt: str) -> None:
       kg eval examples/eval/gold/deqing_2022.json --db eval-db
       kg eval examples/eval/gold --db eval-db --format json > scores.json
     """
-    from kg.evaluation import GoldError, as_json, as_table, load_gold, read_workspace, score
+    from kg.evaluation.gold import GoldError, load_gold
+    from kg.evaluation.report import as_json, as_table
+    from kg.evaluation.scoring import read_workspace, score
 
     try:
         annotations = load_gold(gold)
