@@ -38,7 +38,7 @@ import ontology
 from . import iri
 
 if TYPE_CHECKING:
-    from .stores.cypher_stream import Part, _Collector
+    from .stores.cypher_stream import Collector as _Collector, Part
     from .workspace import Workspace
 
 Value = Union[str, int, float, bool, dt.date, dt.datetime, list]
@@ -393,11 +393,11 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
     once per plan; ``config``, ``ontology/projection.toml`` unless given. Returns the
     :class:`Projection`.
     """
-    from .stores.cypher_stream import _no_gc, _stream
+    from .stores.cypher_stream import _stream, no_gc
 
     config = config or Config.load()
     documents = dict(documents or {})
-    with _no_gc():
+    with no_gc():
         gathered = _gather(quads, documents, config)
         return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
                        config).projection()

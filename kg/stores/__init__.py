@@ -1,3 +1,10 @@
-"""Stores fed from the projection (kg/project.py): the embedded Cypher database (ladybug), Neo4j
-(neo4j, with its bulk-import CSV in neo4j_csv and its cypher-shell script in cypher_script), and
-SPARQL 1.1 endpoints fed from the RDF itself (sparql_endpoint)."""
+"""Stores: where the workspace's graph is kept besides the RDF, each behind one interface
+(:mod:`kg.stores.base`: a build hands a store the plans changed and removed) and chosen by name.
+
+- ``ladybug``: the embedded Cypher database in the workspace (ladybug_store; ladybug: build,
+  refresh, ensure; ladybug_state: its files and state; ladybug_load: bulk loading;
+  ladybug_update: updating in place; ladybug_schema: the declared tables; ladybug_query: queries),
+  fed from the projection as a stream (cypher_stream) read through its cache (cypher_cache);
+- ``neo4j``: a Neo4j server (neo4j, with the statements it runs in neo4j_statements);
+- ``sparql``: a SPARQL 1.1 server, fed from the RDF itself (sparql_endpoint).
+"""

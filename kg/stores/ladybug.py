@@ -95,6 +95,12 @@ def refresh(ws: "Workspace") -> dict | None:
         return None
 
 
+def rebuild(ws: "Workspace") -> dict:
+    """Rebuild the workspace's Cypher database whole, current or not; what the stamp says of it."""
+    with _rebuild_lock(ws.path):
+        return build(ws)
+
+
 def ensure(folder: Path) -> Path:
     """The database file of a workspace, rebuilt first if it is missing or stale."""
     from ..workspace import Workspace, WorkspaceError

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import ontology
 
 from ..project import CONFIG, _Mapping
-from .cypher_stream import _Collector
+from .cypher_stream import Collector
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -102,7 +102,7 @@ def is_current(folder: Path, manifest: dict) -> bool:
     return (folder / DATABASE).is_file() and read_stamp(folder).get("stamp") == stamp(manifest)
 
 
-def without_plans(collector: _Collector) -> _Collector:
+def without_plans(collector: Collector) -> Collector:
     """The collector without the plans' own literals, as the state keeps it."""
     collector.plans = {}            # the plans' own literals: not needed to update, and they grow with the corpus
     return collector
@@ -149,7 +149,7 @@ def read_state(folder: Path) -> dict | None:
         state = marshal.loads((folder / STATE).read_bytes())
         if state.get("python") != sys.version:        # marshal's format is Python's own
             return None
-        state["collector"] = _Collector.from_builtins(state["collector"])
+        state["collector"] = Collector.from_builtins(state["collector"])
         return state
     except Exception:          # missing, torn or from other code: rebuild
         return None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..project import Config, Node, Relationship, _gather, _Mapping, _owned_by, _Statements
 from . import cypher_cache
 from .cypher_cache import CACHE, read_cached, write_cached
-from .cypher_stream import Part, _Collector, _no_gc
+from .cypher_stream import Part, Collector, no_gc
 from .cypher_text import identifier
 from .ladybug_state import (DATABASE, buffer_pool_for, code_stamp, forget_state, read_state, signature, write_stamp,
                             write_state)
@@ -39,7 +39,7 @@ def update(ws: "Workspace", folder: Path | None = None) -> dict:
     it must be rebuilt instead (no state, other code, too many plans changed, a table would change)."""
     # The state holds a million small objects: with the collector on, reading it took 2.5 times
     # as long (each generation-2 pass walks all of them), and nothing here makes cycles to collect.
-    with _no_gc():
+    with no_gc():
         return _update(ws, Path(folder or ws.path))
 
 
@@ -112,7 +112,7 @@ def _changed_plans(ws: "Workspace", state: dict) -> _Plans:
 class _Recount:
     """What the plans share, before and after the change, around the nodes and edges it touches."""
 
-    collector: _Collector
+    collector: Collector
     before: _Mapping
     after: _Mapping
     old_shared: dict[str, Node]                    # shared nodes the changed plans name, before
@@ -210,7 +210,7 @@ def _counts(before: list[int], difference: "Difference", change: _Recount, fresh
     return nodes, relationships
 
 
-def _keep_state(ws: "Workspace", folder: Path, state: dict, plans: _Plans, collector: _Collector,
+def _keep_state(ws: "Workspace", folder: Path, state: dict, plans: _Plans, collector: Collector,
                 counts: tuple[int, int]) -> None:
     """Write the state the next update starts from, and drop the old versions' cache files
     (not a walk of the whole cache)."""
