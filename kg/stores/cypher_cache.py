@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from ..mapping import CONFIG, Config, Statements, gather
-from .cypher_stream import _Summary, summarize
+from .cypher_stream import Summary, summarize
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -34,7 +34,7 @@ def _code_stamp() -> str:
     """What the cache's contents depend on: the code that gathers a graph's statements and
     summarizes them, and the projection's configuration, as this process loaded them (a worker
     writes a plan's statements for each plan it builds)."""
-    modules = (sys.modules[Statements.__module__], sys.modules[_Summary.__module__])
+    modules = (sys.modules[Statements.__module__], sys.modules[Summary.__module__])
     return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules) + CONFIG.read_bytes()).hexdigest()
 
 
@@ -69,8 +69,8 @@ def read_cached(cache: Path, graph: str, version: str) -> Statements | None:
     return _read(cache, graph, version, whole=True)
 
 
-def read_summary(cache: Path, graph: str, version: str) -> _Summary | None:
-    """The :class:`_Summary` of a graph's cached statements, if the cache holds this version."""
+def read_summary(cache: Path, graph: str, version: str) -> Summary | None:
+    """The :class:`Summary` of a graph's cached statements, if the cache holds this version."""
     return _read(cache, graph, version, whole=False)
 
 
@@ -115,7 +115,7 @@ class GraphSource:
             write_cached(self.cache, graph, version, fragment, self.documents.get(graph))
         return fragment
 
-    def summary(self, graph: str) -> _Summary:
+    def summary(self, graph: str) -> Summary:
         """One graph's summary: from the cache, else made from its statements (and both cached)."""
         version = self.versions.get(graph)
         if self.cache is not None and version is not None:

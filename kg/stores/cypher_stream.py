@@ -3,7 +3,7 @@
 :func:`stream` delivers a workspace's projection one plan at a time, in two passes over its
 graphs' statements (read through the projection cache, :mod:`kg.stores.cypher_cache`): the first
 (:func:`collect`) counts what the plans share and the schema, from each graph's
-:class:`_Summary`; the second makes each plan's part. :func:`project` gathers it whole. The
+:class:`Summary`; the second makes each plan's part. :func:`project` gathers it whole. The
 counted collector is what lets the embedded database be updated in place for a few changed plans
 (see :mod:`kg.stores.ladybug_update`).
 """
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import ontology
 
-from ..mapping import (DATATYPE_KINDS, Config, Mapping, Node, Projection, Relationship, Statements, Value, ancestors,
-                       convert, gather, node_labels, ontology_terms, owned_by, owner, to_nodes)
+from ..mapping import (DATATYPE_KINDS, Config, Mapping, Node, Projection, Relationship, Statements, Value,
+                       ancestors, convert, gather, node_labels, ontology_terms, owned_by, owner, to_nodes)
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Millions of small tuples and none of them cyclic: the collector would only slow us down."""
     collecting = gc.isenabled()
     gc.disable()
@@ -62,7 +62,7 @@ class Stream:
     plan_properties: dict[str, dict[str, Value]] = field(default_factory=dict)   # each plan node's
     per_document_types: set[str] = field(default_factory=set)     # relationship types stated per plan
     mapping: "Mapping | None" = None          # how it was made (for updating a database in place)
-    collector: "_Collector | None" = None
+    collector: "Collector | None" = None
     part_count: int = 0                        # how many parts parts() yields
     source: "GraphSource | None" = None        # where the parts' statements are read (a workspace's stream)
 
@@ -110,7 +110,7 @@ def _plan_versions(projection: Projection, documents: set[str]) -> dict[str, dic
             for n in projection.nodes if n.uri in documents}
 
 
-class _Collector:
+class Collector:
     """The first pass: what plans share, merged; what kinds of values each property holds; which
     properties each label's own nodes have.
 
@@ -138,7 +138,7 @@ class _Collector:
         return dict(vars(self))
 
     @classmethod
-    def from_builtins(cls, data: dict) -> "_Collector":
+    def from_builtins(cls, data: dict) -> "Collector":
         collector = cls.__new__(cls)
         collector.__dict__.update(data)
         return collector
@@ -163,14 +163,14 @@ class _Collector:
         return ({p: set(c) for p, c in self.datatypes.items() if c},
                 {label: set(c) for label, c in self.own_predicates.items() if c}, self.stated > 0)
 
-    def add(self, f: "Statements | _Summary", document: str | None) -> None:
-        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, 1)
+    def add(self, f: "Statements | Summary", document: str | None) -> None:
+        self._count(f if isinstance(f, Summary) else summarize(f, document), document, 1)
 
-    def remove(self, f: "Statements | _Summary", document: str | None) -> None:
+    def remove(self, f: "Statements | Summary", document: str | None) -> None:
         """Take out what :meth:`add` put in for this plan's statements."""
-        self._count(f if isinstance(f, _Summary) else summarize(f, document), document, -1)
+        self._count(f if isinstance(f, Summary) else summarize(f, document), document, -1)
 
-    def _count(self, summary: "_Summary", document: str | None, sign: int) -> None:
+    def _count(self, summary: "Summary", document: str | None, sign: int) -> None:
         self.stated += sign * summary.stated
         if document is not None:
             if sign > 0 and summary.plan is not None:
@@ -205,7 +205,7 @@ class _Collector:
 
 
 @dataclass
-class _Summary:
+class Summary:
     """What one graph's statements add to the collector, counted once: the worker that gathers
     a plan's statements summarizes them too, and the first pass of a projection then reads
     these summaries instead of the statements (most of which are the plan's own nodes)."""
@@ -217,8 +217,8 @@ class _Summary:
     stated: bool                                  # whether it states per-plan relationships
 
 
-def summarize(f: "Statements", document: str | None) -> _Summary:
-    """The :class:`_Summary` of one graph's statements (``document``: the plan, None for the
+def summarize(f: "Statements", document: str | None) -> Summary:
+    """The :class:`Summary` of one graph's statements (``document``: the plan, None for the
     reference graphs)."""
     own = owned_by(document)
     counts: dict[tuple[str, str], int] = {}
@@ -256,7 +256,7 @@ def summarize(f: "Statements", document: str | None) -> _Summary:
         version = [raw for file in files for raw in f.literals.get(file, {}).get(SHA256, ())]
         if version:
             plan = {**plan, SHA256: version}
-    return _Summary(plan, datatypes, owned, shared, bool(f.stated))
+    return Summary(plan, datatypes, owned, shared, bool(f.stated))
 
 
 HAS_FILE = str(ontology.CYL["hasFile"])
@@ -272,17 +272,17 @@ def _bump(counts: dict, key, sign: int) -> None:
         counts.pop(key, None)
 
 
-def collect(fragments: Iterable[tuple[str | None, "Statements | _Summary"]], subclass_of) -> _Collector:
+def collect(fragments: Iterable[tuple[str | None, "Statements | Summary"]], subclass_of) -> Collector:
     """The first pass over the graphs' statements: what they share and the schema."""
-    collector = _Collector(ancestors(subclass_of))
+    collector = Collector(ancestors(subclass_of))
     for document, fragment in fragments:
         collector.add(fragment, document)
     return collector
 
 
 def _stream(fragments: list[tuple[str | None, Callable[[], Statements]]], subclass_of, classes,
-            documents: list[str], config: Config, collector: _Collector | None = None,
-            summaries: list[Callable[[], _Summary]] | None = None) -> Stream:
+            documents: list[str], config: Config, collector: Collector | None = None,
+            summaries: list[Callable[[], Summary]] | None = None) -> Stream:
     """Two passes over the graphs' statements: the first (here, unless the collector is given)
     collects what they share and the schema, from the graphs' summaries when given; the second
     (the stream's parts) makes each plan's own nodes and relationships."""
@@ -296,7 +296,7 @@ def _stream(fragments: list[tuple[str | None, Callable[[], Statements]]], subcla
     shared_relationships = mapping.shared_relationships(collector.edges)
 
     def parts(start: int = 0, stop: int | None = None) -> Iterator[Part]:
-        with _no_gc():
+        with no_gc():
             for document, fragment in fragments[start:stop]:
                 yield mapping.part(document, fragment())
 
@@ -333,10 +333,10 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
     def fragment(graph: str) -> Callable[[], Statements]:
         return lambda: source.statements(graph)
 
-    def summary(graph: str) -> Callable[[], _Summary]:
+    def summary(graph: str) -> Callable[[], Summary]:
         return lambda: source.summary(graph)
 
-    with _no_gc():
+    with no_gc():
         made = _stream([(documents.get(g), fragment(g)) for g in graphs], subclass_of, classes,
                        sorted(documents.values()), config, summaries=[summary(g) for g in graphs])
     made.source = source
@@ -345,7 +345,7 @@ def stream(ws: "Workspace", config: Config | None = None, *, cache: bool = True)
 
 def project(ws: "Workspace", config: Config | None = None, *, cache: bool = True) -> Projection:
     """The projection of a workspace, whole in memory (see :func:`stream` for one that is not)."""
-    with _no_gc():
+    with no_gc():
         return stream(ws, config, cache=cache).projection()
 
 
@@ -362,7 +362,7 @@ def project_quads(quads: Iterable[ox.Quad], *, subclass_of: Iterable[tuple[str, 
     """
     config = config or Config.load()
     documents = dict(documents or {})
-    with _no_gc():
+    with no_gc():
         gathered = gather(quads, documents, config)
         return _stream([(None, lambda: gathered)], subclass_of, classes, sorted(set(documents.values())),
                        config).projection()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from .cypher_stream import _no_gc
+from .cypher_stream import no_gc
 from .ladybug import ensure
 
 
@@ -56,7 +56,7 @@ def _read(database: Path, text: str, params: dict | None, convert: Callable) -> 
         columns = result.get_column_names()
         if not columns or not result.get_num_tuples():
             return columns, []
-        with _no_gc():                        # a row list per row, and none of them cyclic
+        with no_gc():                        # a row list per row, and none of them cyclic
             values = [convert(array) for array in result.get_as_arrow(0).columns]
             return columns, [list(row) for row in zip(*values)]
     finally:

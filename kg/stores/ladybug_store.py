@@ -64,10 +64,11 @@ class LadybugStore(Store):
             self.workspace = None
 
     def sync(self, workspace: "Workspace", *, full: bool = False) -> bool:
-        """Update or rebuild the database if it is missing or stale; True when it changed."""
-        from .ladybug import refresh
+        """Update or rebuild the database if it is missing or stale (``full``: rebuild it whatever
+        it holds); True when it changed."""
+        from .ladybug import rebuild, refresh
 
-        done = refresh(workspace)
+        done = rebuild(workspace) if full else refresh(workspace)
         self.refreshed = done is not None
         self.rebuilt_because = (done or {}).get("because")
         return self.refreshed

@@ -1,4 +1,4 @@
-"""The embedded Cypher database in the workspace (kg/stores/ladybug.py), on a real Ladybug file."""
+"""The embedded Cypher database in the workspace (kg/stores/ladybug*.py), on a real Ladybug file."""
 from __future__ import annotations
 
 import json
@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.engines import run
-from kg.stores.cypher_stream import project, project_quads
-from kg.stores import ladybug, ladybug_query
+from kg.stores.cypher_stream import project_quads
+from kg.stores.cypher_stream import project
+from kg.stores import ladybug, ladybug_load, ladybug_query, ladybug_state, ladybug_update
 from kg.workspace import Workspace
 from samples import JILIN, NINGBO, PINGLUO
 
@@ -23,7 +24,7 @@ def test_kg_build_keeps_a_cypher_database_holding_the_projection(corpus_db):
         expected = project(ws).counts()
     assert (corpus_db / ladybug.DATABASE).is_file()
     assert ladybug_query.counts(corpus_db / ladybug.DATABASE) == expected
-    stamp = json.loads((corpus_db / ladybug.STAMP).read_text("utf-8"))
+    stamp = json.loads((corpus_db / ladybug_state.STAMP).read_text("utf-8"))
     assert (stamp["nodes"], stamp["relationships"]) == expected
 
 
@@ -45,7 +46,7 @@ def test_parameters_carry_hostile_text_as_data(tmp_path):
              ox.Quad(node, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
                      ox.Literal(HOSTILE, language="zh"), ox.DefaultGraph())]
     database = tmp_path / "hostile.lbug"
-    ladybug.load(project_quads(quads), database)
+    ladybug_load.load(project_quads(quads), database)
     _, rows = ladybug_query.query(database, "MATCH (o:Organization) WHERE o.prefLabel = $p RETURN o.uri, o.prefLabel",
                             {"p": HOSTILE})
     assert rows == [[node.value, HOSTILE]]
@@ -99,7 +100,7 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
     canned query as one built afresh, with the same counts, and the SPARQL store agrees."""
     from samples import NANCHANG, SICHUAN
 
-    monkeypatch.setattr(ladybug, "UPDATE_AT_MOST", 1.0)
+    monkeypatch.setattr(ladybug_update, "UPDATE_AT_MOST", 1.0)
     src, db, fresh = tmp_path / "in", tmp_path / "db", tmp_path / "fresh"
     src.mkdir()
     for plan in (JILIN, NINGBO, PINGLUO, NANCHANG):
@@ -115,11 +116,11 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
     shortened.write_text("".join(lines[: 2 * len(lines) // 3]), "utf-8")
     shutil.copy(SICHUAN, src)
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
-    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"].startswith("updated (3 plans)")
+    assert json.loads((db / ladybug_state.STAMP).read_text("utf-8"))["how"].startswith("updated (3 plans)")
     assert runner.invoke(main, ["build", str(src), "--db", str(fresh), "-q", "-j", "1"]).exit_code == 0
-    assert json.loads((fresh / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
+    assert json.loads((fresh / ladybug_state.STAMP).read_text("utf-8"))["how"] == "rebuilt"
     assert ladybug_query.counts(db / ladybug.DATABASE) == ladybug_query.counts(fresh / ladybug.DATABASE)
-    stamp = json.loads((db / ladybug.STAMP).read_text("utf-8"))
+    stamp = json.loads((db / ladybug_state.STAMP).read_text("utf-8"))
     assert (stamp["nodes"], stamp["relationships"]) == ladybug_query.counts(db / ladybug.DATABASE)
     assert _contents(db) == _contents(fresh)
     updated, rebuilt = _canned_rows(db), _canned_rows(fresh)
@@ -130,7 +131,7 @@ def test_an_update_in_place_gives_the_database_a_rebuild_would(tmp_path, monkeyp
 
 def test_a_change_to_the_tables_rebuilds_instead(tmp_path, monkeypatch):
     """A plan that brings a property no plan had before cannot go into the tables there are."""
-    monkeypatch.setattr(ladybug, "UPDATE_AT_MOST", 1.0)
+    monkeypatch.setattr(ladybug_update, "UPDATE_AT_MOST", 1.0)
     src, db = tmp_path / "in", tmp_path / "db"
     src.mkdir()
     shutil.copy(JILIN, src)               # a plan without a task table: no 序号 (itemNumber) anywhere
@@ -138,7 +139,7 @@ def test_a_change_to_the_tables_rebuilds_instead(tmp_path, monkeypatch):
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
     shutil.copy(PINGLUO, src)             # its task table brings cyl:itemNumber
     assert runner.invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
-    assert json.loads((db / ladybug.STAMP).read_text("utf-8"))["how"] == "rebuilt"
+    assert json.loads((db / ladybug_state.STAMP).read_text("utf-8"))["how"] == "rebuilt"
     _, rows = run("cypher", db, "MATCH (a:Activity) WHERE a.itemNumber IS NOT NULL RETURN count(a)", {})
     assert int(rows[0][0]) > 0
 
@@ -150,8 +151,8 @@ def test_a_missing_or_stale_database_is_rebuilt_on_the_first_query(tmp_path):
         build(ws, [PINGLUO], jobs=1)
     (db / ladybug.DATABASE).unlink()
     assert run("cypher", db, "MATCH (w:WorkPlan) RETURN w.source", {}) == (["w.source"], [[PINGLUO.name]])
-    (db / ladybug.STAMP).write_text('{"stamp": "from an older version"}', "utf-8")
-    (db / ladybug.STATE).unlink()                    # and nothing to update it from
+    (db / ladybug_state.STAMP).write_text('{"stamp": "from an older version"}', "utf-8")
+    (db / ladybug_state.STATE).unlink()                    # and nothing to update it from
     inode = (db / ladybug.DATABASE).stat().st_ino
     assert run("cypher", db, "MATCH (w:WorkPlan) RETURN count(*)", {})[1] == [["1"]]
     assert (db / ladybug.DATABASE).stat().st_ino != inode
@@ -202,11 +203,11 @@ def test_results_read_a_column_at_a_time_print_as_each_value_would(corpus_db):
 def test_a_stream_loaded_in_many_small_parts_equals_the_projection_whole(corpus_db, tmp_path, monkeypatch):
     from kg.stores.cypher_stream import stream
 
-    monkeypatch.setattr(ladybug, "ROWS", 300)        # dozens of Parquet files per table
+    monkeypatch.setattr(ladybug_load, "ROWS", 300)        # dozens of Parquet files per table
     with Workspace(corpus_db, read_only=True) as ws:
         whole = project(ws)
-        assert ladybug.load(stream(ws), tmp_path / "parts.lbug") == whole.counts()
-    ladybug.load(whole, tmp_path / "whole.lbug")
+        assert ladybug_load.load(stream(ws), tmp_path / "parts.lbug") == whole.counts()
+    ladybug_load.load(whole, tmp_path / "whole.lbug")
     assert ladybug_query.counts(tmp_path / "parts.lbug") == ladybug_query.counts(tmp_path / "whole.lbug") == whole.counts()
     text = "MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN o.uri, p.uri, r.document, r.evidence"
     assert sorted(ladybug_query.query(tmp_path / "parts.lbug", text)[1]) == sorted(ladybug_query.query(tmp_path / "whole.lbug",
@@ -224,16 +225,16 @@ def test_worker_processes_write_the_plans_parts_and_load_what_one_process_loads(
     from kg.stores.cypher_stream import stream
 
     with Workspace(corpus_db, read_only=True) as ws:
-        monkeypatch.setattr(ladybug, "PARALLEL_PARTS", 10 ** 9)
-        assert ladybug.load(stream(ws, cache=cached), tmp_path / "one.lbug") == project(ws).counts()
-        monkeypatch.setattr(ladybug, "PARALLEL_PARTS", 2)
-        written = ladybug._plan_parts(stream(ws, cache=cached), tmp_path / "parts")
+        monkeypatch.setattr(ladybug_load, "PARALLEL_PARTS", 10 ** 9)
+        assert ladybug_load.load(stream(ws, cache=cached), tmp_path / "one.lbug") == project(ws).counts()
+        monkeypatch.setattr(ladybug_load, "PARALLEL_PARTS", 2)
+        written = ladybug_load._plan_parts(stream(ws, cache=cached), tmp_path / "parts")
         # Without the cache a forked worker may not read the store: the parts are made here instead.
         assert len(written) == (2 if cached else 1)
         assert sum(w["nodes"] for w in written) > 0
-        assert ladybug.load(stream(ws, cache=cached), tmp_path / "two.lbug") == project(ws).counts()
+        assert ladybug_load.load(stream(ws, cache=cached), tmp_path / "two.lbug") == project(ws).counts()
         whole = project(ws)                                # a projection in memory is split the same way
-        assert ladybug.load(whole, tmp_path / "three.lbug") == whole.counts()
+        assert ladybug_load.load(whole, tmp_path / "three.lbug") == whole.counts()
     assert _every_row(tmp_path / "two.lbug") == _every_row(tmp_path / "one.lbug") == _every_row(tmp_path / "three.lbug")
     assert len(_every_row(tmp_path / "one.lbug")[0]) > 1000
 
@@ -250,7 +251,7 @@ def test_the_projection_cache_holds_each_graph_and_never_serves_a_stale_one(tmp_
     assert len(cached) == 3                                  # the plan, the program scheme, the classifications
     for file in cached:
         file.write_bytes(b"not a cache file")                # a damaged cache is read around
-    (db / ladybug.STAMP).unlink()
+    (db / ladybug_state.STAMP).unlink()
     issuer = "MATCH (:WorkPlan)-[:ISSUED_BY]->(o:Organization) RETURN o.prefLabel"
     assert run("cypher", db, issuer, {})[1] == [["共青团吉林省委"]]
     shutil.copy(NINGBO, src / "plan.txt")                     # same name, another plan

@@ -14,7 +14,7 @@ from kg.cli import main
 from kg.engines import run, run_canned
 from kg.stores.cypher_stream import project
 from kg.stores.cypher_stream import stream as projection_stream
-from kg.stores import ladybug, ladybug_query, ladybug_schema
+from kg.stores import ladybug, ladybug_load, ladybug_query, ladybug_schema, ladybug_state
 from kg.workspace import Workspace
 from samples import ROOT
 
@@ -98,15 +98,15 @@ def test_a_database_made_before_the_declared_tables_is_rebuilt(tmp_path):
     database = db / ladybug.DATABASE
     database.unlink()
     with Workspace(db, read_only=True) as ws:
-        ladybug.load(project(ws), database)              # the data's tables only, as older code made them
+        ladybug_load.load(project(ws), database)              # the data's tables only, as older code made them
     with pytest.raises(RuntimeError, match="Cannot find property"):
         ladybug_query.query(database, queries.text("targets", "cypher"))
-    state = ladybug._read_state(db)
+    state = ladybug_state.read_state(db)
     state["code"] = "older code"
-    ladybug._write_state(db, state)
-    (db / ladybug.STAMP).write_text('{"stamp": "older code"}', "utf-8")
+    ladybug_state.write_state(db, state)
+    (db / ladybug_state.STAMP).write_text('{"stamp": "older code"}', "utf-8")
     assert _cli_query(db, "targets", "cypher") == _cli_query(db, "targets", "sparql")
-    assert ladybug._read_stamp(db)["how"] == "rebuilt"
+    assert ladybug_state.read_stamp(db)["how"] == "rebuilt"
 
 
 def test_a_plan_changed_in_place_keeps_the_declared_tables(tmp_path):
@@ -118,7 +118,7 @@ def test_a_plan_changed_in_place_keeps_the_declared_tables(tmp_path):
     plan = src / WITHOUT_NUMBER
     plan.write_text(plan.read_text("utf-8").replace("不少于20次", "不少于30次"), "utf-8")
     _build(src, db)
-    assert ladybug._read_stamp(db)["how"].startswith("updated")
+    assert ladybug_state.read_stamp(db)["how"].startswith("updated")
     for name in queries.names():
         assert run_canned(name, "cypher", db) == run_canned(name, "sparql", db), name
     _, rows = run_canned("targets", "cypher", db)
@@ -139,7 +139,7 @@ def test_a_workspace_older_than_a_property_answers_the_queries_that_read_it(tmp_
                 ws.store.quads_for_pattern(kind, None, None, None)):
             ws.store.remove(quad)
         ws._changed = True                   # published for readers, as a build's changes are
-    for made in (ladybug.STAMP, ladybug.STATE, "projection-cache"):
+    for made in (ladybug_state.STAMP, ladybug_state.STATE, "projection-cache"):
         path = db / made
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     sparql = _cli_query(db, "documents", "sparql")

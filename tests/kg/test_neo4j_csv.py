@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 import queries
 from kg.cli import main
-from kg.stores.cypher_stream import project, project_quads
+from kg.stores.cypher_stream import project_quads
+from kg.stores.cypher_stream import project
 from kg.exports import neo4j_csv
-from kg.stores import ladybug, ladybug_query
+from kg.stores import ladybug, ladybug_load, ladybug_query
 from kg.workspace import Workspace
 
 
@@ -54,7 +55,7 @@ def test_the_export_round_trips_into_the_embedded_database_with_equal_counts(exp
     assert read_back.label_counts() == original.label_counts()
     assert read_back.type_counts() == original.type_counts()
     database = tmp_path / "round-trip.lbug"
-    ladybug.load(read_back, database)
+    ladybug_load.load(read_back, database)
     assert ladybug_query.counts(database) == original.counts()
     # and the canned Cypher queries answer the same from it as from the workspace's own database
     def answer(db, text):       # collect() promises no order: lists and rows compared as sets

@@ -1,6 +1,7 @@
 """Stores by name (kg/stores/base.py): a build hands each store the plans changed, nothing else."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -76,6 +77,11 @@ def test_only_the_stores_named_are_fed(tmp_path):
         build(ws, [src], jobs=1, stores=["ladybug"])
     assert list((tmp_path / "db" / "projection-cache").glob("*.pickle"))
     assert (tmp_path / "db" / "cypher.lbug").is_file()
+    cypher = base.store("ladybug")
+    with Workspace(tmp_path / "db") as ws:
+        assert cypher.sync(ws) is False                 # current: left alone
+        assert cypher.sync(ws, full=True) is True       # rebuilt whole all the same
+    assert json.loads((tmp_path / "db" / "cypher.json").read_text("utf-8"))["how"] == "rebuilt"
 
 
 def test_an_unknown_store_is_named_with_the_known_ones():
