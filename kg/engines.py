@@ -103,11 +103,12 @@ def run_canned(name: str, engine: str, db: Path, params: dict | None = None, *,
 
 
 def stream_canned(name: str, engine: str, db: Path, params: dict | None = None, *, typed: bool = False,
-                  graphs: list[str] | None = None) -> tuple[list[str], Iterator[list]]:
-    """``run_canned`` as an iterator of rows, each put in set order as it passes."""
+                  graphs: list[str] | None = None, text: str | None = None) -> tuple[list[str], Iterator[list]]:
+    """``run_canned`` as an iterator of rows, each put in set order as it passes; ``text``, when
+    given, is run in place of the query's file (a filtered twin, with its sets declared alike)."""
     import queries
 
-    text = queries.text(name, engine)
+    text = queries.text(name, engine) if text is None else text
     columns, rows = stream(engine, db, text, params, typed=typed, graphs=graphs)
     sets = queries.sets_declared(text)
     if typed:

@@ -20,6 +20,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # The column of each canned query a body or a program filter tests; None: the query has no such
 # column, and the filter selects the plans instead (those in which a body pursues the program).
@@ -79,11 +80,16 @@ def region_prefix(code: str) -> str:
     return code
 
 
+# A plan graph the filters select: its plan's IRI and its file names.
+Plans = dict[str, tuple[str, frozenset[str]]]
+
+
 @dataclass(frozen=True)
 class Selection:
-    """What the filters resolved to: the plans' graphs and file names (None: every plan), the
-    programs' preferred labels (None: any program)."""
-    graphs: tuple[str, ...] | None
+    """What the filters resolved to: the plan graphs the engines read (None: every plan), the file
+    names of the plans whose rows are kept (None: every plan's), the programs' preferred labels
+    (None: any program)."""
+    plans: Plans | None
     sources: frozenset[str] | None
     programs: frozenset[str] | None
 
@@ -100,18 +106,37 @@ def _values(ws, text: str, **substitutions) -> list[list]:
     return [[None if t is None else t.value for t in solution] for solution in result]
 
 
+def _plans(ws, where: str, **bound) -> Plans:
+    """The plan graphs where ``where`` matches (its constant bound first, so a match starts from it)."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    rows = _values(ws, "SELECT DISTINCT ?g ?doc ?source WHERE { GRAPH ?g { " + where
+                   + " ?doc a cyl:WorkPlan ; dct:source ?source } }", **bound)
+    for g, doc, source, *_ in rows:
+        found.setdefault(g, (doc, set()))[1].add(source)
+    return {g: (doc, frozenset(sources)) for g, (doc, sources) in found.items()}
+
+
+def every_plan(ws) -> Plans:
+    """Every plan graph the workspace holds."""
+    return _plans(ws, "")
+
+
 def _fail(what: str, value: str, choices: Iterable[str]) -> FilterError:
     from .suggest import hint
     return FilterError(f"no {what} {value!r} in this workspace" + hint(value, choices))
 
 
+def _literals(text: str) -> list:
+    """A value as it may be stored: a plain literal or one tagged Chinese."""
+    import pyoxigraph as ox
+    return [ox.Literal(text), ox.Literal(text, language="zh")]
+
+
 def _program_labels(ws, name: str) -> frozenset[str]:
     """The preferred labels of the programs called ``name`` (a preferred label or an alias, with or
     without a language tag)."""
-    import pyoxigraph as ox
-
     found: set[str] = set()
-    for literal in (ox.Literal(name), ox.Literal(name, language="zh")):
+    for literal in _literals(name):
         rows = _values(ws, "SELECT DISTINCT ?label WHERE { { ?p skos:prefLabel ?name } UNION { ?p skos:altLabel ?name } "
                            "?p skos:prefLabel ?label }", name=literal)
         found.update(row[0] for row in rows)
@@ -122,99 +147,198 @@ def _program_labels(ws, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _program_iris(ws, labels: frozenset[str]) -> set[str]:
+def _program_plans(ws, labels: frozenset[str]) -> Plans:
+    """The plans in which a body pursues one of the programs, or a target serves it."""
     import pyoxigraph as ox
 
-    iris: set[str] = set()
-    for label in labels:
-        for literal in (ox.Literal(label), ox.Literal(label, language="zh")):
-            iris.update(row[0] for row in _values(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }",
-                                                  label=literal))
-    return iris
+    iris = {row[0] for label in labels for literal in _literals(label)
+            for row in _values(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }", label=literal)}
+    plans: Plans = {}
+    for program in sorted(iris):
+        plans.update(_plans(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
+                            program=ox.NamedNode(program)))
+    return plans
 
 
-def _check_organization(ws, part: str) -> None:
-    labels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?o a cyl:Organization ; skos:prefLabel ?l }")]
-    if not any(part in label for label in labels):
-        raise _fail("body named like", part, labels)
-
-
-def _region(ws, region: str) -> str:
-    """A region's code prefix: given as digits, or looked up by the region's name."""
+def _organization_plans(ws, part: str) -> Plans:
+    """The plans naming a body whose name holds ``part`` (each plan's graph names its bodies)."""
     import pyoxigraph as ox
 
-    if region.isdigit():
-        return region
-    codes = [row for literal in (ox.Literal(region), ox.Literal(region, language="zh"))
-             for row in _values(ws, "SELECT DISTINCT ?code WHERE { ?r rdfs:label ?name ; cyl:adcode ?code }",
-                                name=literal)]
-    if not codes:
-        names = _values(ws, "SELECT DISTINCT ?l WHERE { ?r a cyl:Region ; rdfs:label ?l }")
-        raise _fail("region", region, (row[0] for row in names))
-    return region_prefix(sorted(row[0] for row in codes)[0])
+    bodies = _values(ws, "SELECT DISTINCT ?o WHERE { ?o a cyl:Organization ; skos:prefLabel ?l . "
+                         "FILTER(CONTAINS(STR(?l), ?part)) }", part=ox.Literal(part))
+    if not bodies:
+        labels = _values(ws, "SELECT DISTINCT ?l WHERE { ?o a cyl:Organization ; skos:prefLabel ?l }")
+        raise _fail("body named like", part, (row[0] for row in labels))
+    plans: Plans = {}
+    for body in sorted(row[0] for row in bodies):
+        plans.update(_plans(ws, "?body skos:prefLabel ?named .", body=ox.NamedNode(body)))
+    return plans
+
+
+def _year_plans(ws, text: str) -> Plans:
+    """The plans of a year or a range of years, found from each year."""
+    import pyoxigraph as ox
+
+    first, last = years(text)
+    plans: Plans = {}
+    for year in range(first, last + 1):
+        plans.update(_plans(ws, "?doc cyl:planYear ?year .",
+                            year=ox.Literal(str(year), datatype=ox.NamedNode(XSD + "gYear"))))
+    if not plans:
+        held = sorted({int(row[0][:4]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
+                       if row[0] and row[0][:4].isdigit()})
+        raise FilterError(f"no plan of {text} in this workspace; the plans' years: " + ", ".join(map(str, held)))
+    return plans
+
+
+def _level_plans(ws, level: str) -> Plans:
+    """The plans issued at a level, found from the bodies of that level."""
+    import pyoxigraph as ox
+
+    plans = _plans(ws, "?issuer cyl:level ?level . ?doc cyl:issuedBy ?issuer .", level=ox.Literal(level))
+    if not plans:
+        levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
+        raise _fail("level", level, levels)
+    return plans
+
+
+def _region_plans(ws, region: str) -> Plans:
+    """The plans issued in a region: its GB/T 2260 code prefix, given as digits or found by name."""
+    import pyoxigraph as ox
+
+    if not region.isdigit():
+        codes = [row for literal in _literals(region)
+                 for row in _values(ws, "SELECT DISTINCT ?code WHERE { ?r rdfs:label ?name ; cyl:adcode ?code }",
+                                    name=literal)]
+        if not codes:
+            names = _values(ws, "SELECT DISTINCT ?l WHERE { ?r a cyl:Region ; rdfs:label ?l }")
+            raise _fail("region", region, (row[0] for row in names))
+        region = region_prefix(sorted(row[0] for row in codes)[0])
+    places = _values(ws, "SELECT DISTINCT ?r WHERE { ?r cyl:adcode ?code . FILTER(STRSTARTS(STR(?code), ?prefix)) }",
+                     prefix=ox.Literal(region))
+    plans: Plans = {}
+    for place in sorted(row[0] for row in places):
+        plans.update(_plans(ws, "?issuer cyl:region ?region . ?doc cyl:issuedBy ?issuer .",
+                            region=ox.NamedNode(place)))
+    return plans
+
+
+def _common(sets: list[Plans]) -> Plans:
+    """The plans in every one of ``sets``."""
+    kept = set(sets[0]).intersection(*sets[1:])
+    return {g: sets[0][g] for g in sorted(kept)}
 
 
 def resolve(ws, query: str, filters: Filters) -> Selection:
-    """The plans and programs the filters select, each value checked against the workspace."""
-    import pyoxigraph as ox
-
+    """The plans and programs the filters select, each value checked against the workspace and
+    each set of plans found from the filter's own value (a program, a body, a year ...)."""
     programs = _program_labels(ws, filters.program) if filters.program is not None else None
-    patterns, bound = [], {}
-    if filters.organization is not None:
-        _check_organization(ws, filters.organization)
-        # the plans naming such a body: more than the rows keep, never fewer, and few at scale
-        patterns.append("?named skos:prefLabel ?named_label . FILTER(CONTAINS(STR(?named_label), ?part))")
-        bound["part"] = ox.Literal(filters.organization)
-    if filters.year is not None:
-        first, last = years(filters.year)
-        held = sorted({int(row[0]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
-                       if row[0] and row[0][:4].isdigit()})
-        if not any(first <= y <= last for y in held):
-            raise FilterError(f"no plan of {filters.year} in this workspace; the plans' years: "
-                              + ", ".join(map(str, held)))
-        patterns.append("?doc cyl:planYear ?y . FILTER(xsd:integer(SUBSTR(STR(?y), 1, 4)) >= ?first "
-                        "&& xsd:integer(SUBSTR(STR(?y), 1, 4)) <= ?last)")
-        bound.update(first=ox.Literal(str(first), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                     last=ox.Literal(str(last), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    if filters.level is not None:
-        levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
-        if filters.level not in levels:
-            raise _fail("level", filters.level, levels)
-        patterns.append("?doc cyl:issuedBy ?issuer . ?issuer cyl:level ?level .")
-        bound["level"] = ox.Literal(filters.level)
-    if filters.region is not None:
-        patterns.append("?doc cyl:issuedBy ?issuer . ?issuer cyl:region ?region . ?region cyl:adcode ?code . "
-                        "FILTER(STRSTARTS(STR(?code), ?prefix))")
-        bound["prefix"] = ox.Literal(_region(ws, filters.region))
-    program_iris = sorted(_program_iris(ws, programs)) if programs is not None and query not in PROGRAM_COLUMN else []
-    if not patterns and not program_iris:
+    program_plans = _program_plans(ws, programs) if programs is not None else None
+    found = [] if program_plans is None else [program_plans]
+    for value, plans_of in ((filters.organization, _organization_plans), (filters.year, _year_plans),
+                            (filters.level, _level_plans), (filters.region, _region_plans)):
+        if value is not None:
+            found.append(plans_of(ws, value))
+    if not found:
         return Selection(None, None, programs)
-    pursued = "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }"
-    graphs: dict[str, str] = {}
-    for program in program_iris or [None]:
-        where = " ".join(patterns) + (pursued if program else "")
-        rows = _values(ws, "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?doc a cyl:WorkPlan ; dct:source ?source . "
-                           + where + " } }", **bound, **({"program": ox.NamedNode(program)} if program else {}))
-        graphs.update((row[0], row[1]) for row in rows)
-    return Selection(tuple(sorted(graphs)), frozenset(graphs.values()), programs)
+    selected = _common(found)
+    sources = frozenset(s for _, files in selected.values() for s in files)
+    if query in OVER_ALL_PLANS:      # its rows count over every plan: read those of its programs
+        return Selection(program_plans, sources, programs)
+    return Selection(selected, sources, programs)
 
 
-def stream(query: str, engine: str, db, filters: Filters, *, typed: bool = False) -> tuple[list[str], Iterator[list]]:
-    """A canned query's columns and the rows that pass the filters, as an iterator."""
-    from . import iri
-    from .engines import stream_canned
+def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: bool = False,
+           first_batch: int | None = None) -> tuple[list[str], Iterator[list]]:
+    """A canned query's columns and the rows that pass the filters, as an iterator.
+
+    A query whose rows come in the order of the plans' file names reads the plans a batch at a
+    time in that order (:func:`batches`), so its first rows come before the last plans are read
+    and no more than a batch is held at once; ``programs``, a row per program counted over all
+    plans, is read whole.
+    """
     from .workspace import Workspace, WorkspaceError
 
     try:
         with Workspace(db, read_only=True) as ws:
             selection = resolve(ws, query, filters)
+            plans = selection.plans
+            if plans is None and query in BY_SOURCE:
+                plans = every_plan(ws)
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
-    graphs = None
-    if engine == "sparql" and selection.graphs is not None and query not in OVER_ALL_PLANS:
-        graphs = list(selection.graphs) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
-    columns, found = stream_canned(query, engine, db, typed=typed, graphs=graphs)
+    if query in BY_SOURCE:
+        sizes = {} if first_batch is None else {"first": first_batch}
+        columns, found = in_batches(query, engine, db, batches(plans, **sizes), typed=typed)
+    else:
+        columns, found = read(query, engine, db, plans, selection.programs, typed=typed)
     return columns, rows(query, columns, found, filters, selection)
+
+
+# The canned queries whose rows come in the order of the plans' file names, first of all.
+BY_SOURCE = {"documents", "pursues", "targets", "responsibilities"}
+FIRST_BATCH = 50         # plans read for the first rows; each batch after reads twice the last,
+MOST_BATCH = 800         # up to this many
+
+
+def batches(plans: Plans, first: int = FIRST_BATCH, most: int = MOST_BATCH) -> Iterator[tuple[Plans, frozenset[str]]]:
+    """The plans in the order of their file names, a batch at a time: the batch's plans, and the
+    file names whose rows it gives (a plan held in several files comes in each of their batches).
+
+    >>> plans = {f"g{i}": (f"d{i}", frozenset({f"{i}.txt"})) for i in range(5)}
+    >>> [sorted(files) for _, files in batches(plans, first=1, most=2)]
+    [['0.txt'], ['1.txt', '2.txt'], ['3.txt', '4.txt']]
+    """
+    pairs = sorted((source, g) for g, (_, files) in plans.items() for source in files)
+    start, size = 0, first
+    while start < len(pairs):
+        chunk = pairs[start:start + size]
+        yield {g: plans[g] for _, g in chunk}, frozenset(source for source, _ in chunk)
+        start, size = start + size, min(size * 2, most)
+
+
+def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozenset[str]]], *,
+               typed: bool = False) -> tuple[list[str], Iterator[list]]:
+    """A canned query ordered by file name, read batch by batch: each batch's rows, those of its
+    file names, as the batch is taken; a batch is read only when the rows before it are taken."""
+    plans = iter(plans)
+    head, head_sources = next(plans, ({}, frozenset()))
+    columns, found = read(query, engine, db, head, typed=typed)
+    where = columns.index("source")
+
+    def of(found: Iterator[list], sources: frozenset[str]) -> Iterator[list]:
+        return (row for row in found if any(s in sources for s in _cell_values(row[where])))
+
+    def every() -> Iterator[list]:
+        yield from of(found, head_sources)
+        for batch, sources in plans:
+            yield from of(read(query, engine, db, batch, typed=typed)[1], sources)
+
+    return columns, every()
+
+
+def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[str] | None = None, *,
+         typed: bool = False) -> tuple[list[str], Iterator[list]]:
+    """A canned query's rows from the given plans (None: every plan), before any row test.
+
+    SPARQL reads the plans' graphs alone; Cypher runs the twin that starts from the plans
+    (``$plans``), or for ``programs`` from the programs (``$programs``).
+    """
+    from . import iri
+    from .engines import stream_canned
+
+    graphs, params, text = None, None, None
+    if query in OVER_ALL_PLANS and programs is None:
+        plans = None
+    if plans is not None:
+        if engine == "sparql":
+            graphs = list(plans) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
+        elif engine == "cypher":
+            import queries
+            text = queries.filtered_text(query)
+            params = ({"programs": sorted(programs)} if query in OVER_ALL_PLANS
+                      else {"plans": sorted({doc for doc, _ in plans.values()})})
+    return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)
 
 
 def _cell_values(cell) -> list[str]:
