@@ -88,10 +88,11 @@ Plans = dict[str, tuple[str, frozenset[str]]]
 class Selection:
     """What the filters resolved to: the plan graphs the engines read (None: every plan), the file
     names of the plans whose rows are kept (None: every plan's), the programs' preferred labels
-    (None: any program)."""
+    (None: any program), the bodies' names when the name given was a body's whole name."""
     plans: Plans | None
     sources: frozenset[str] | None
     programs: frozenset[str] | None
+    bodies: frozenset[str] | None = None      # a body's whole name given: that body alone
 
 
 def _values(ws, text: str, **substitutions) -> list[list]:
@@ -106,19 +107,27 @@ def _values(ws, text: str, **substitutions) -> list[list]:
     return [[None if t is None else t.value for t in solution] for solution in result]
 
 
-def _plans(ws, where: str, **bound) -> Plans:
-    """The plan graphs where ``where`` matches (its constant bound first, so a match starts from it)."""
+def _graphs(ws, where: str, **bound) -> set[str]:
+    """The plan graphs where ``where`` matches, its constants bound first (so a match starts from them)."""
+    return {row[0] for row in _values(ws, "SELECT DISTINCT ?g WHERE { GRAPH ?g { " + where + " } }", **bound)}
+
+
+def _described(ws, graphs: Iterable[str] | None) -> Plans:
+    """Each plan graph (None: every one) with its plan's IRI and file names, in the graph's order."""
+    import pyoxigraph as ox
+
+    where = "GRAPH ?g { ?doc a cyl:WorkPlan ; dct:source ?source }"
+    if graphs is not None:          # IRIs the store gave, written back as N-Triples terms
+        where = "VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs) + " } " + where
     found: dict[str, tuple[str, set[str]]] = {}
-    rows = _values(ws, "SELECT DISTINCT ?g ?doc ?source WHERE { GRAPH ?g { " + where
-                   + " ?doc a cyl:WorkPlan ; dct:source ?source } }", **bound)
-    for g, doc, source, *_ in rows:
+    for g, doc, source in _values(ws, "SELECT ?g ?doc ?source WHERE { " + where + " }"):
         found.setdefault(g, (doc, set()))[1].add(source)
-    return {g: (doc, frozenset(sources)) for g, (doc, sources) in found.items()}
+    return {g: (doc, frozenset(sources)) for g, (doc, sources) in sorted(found.items())}
 
 
 def every_plan(ws) -> Plans:
     """Every plan graph the workspace holds."""
-    return _plans(ws, "")
+    return _described(ws, None)
 
 
 def _fail(what: str, value: str, choices: Iterable[str]) -> FilterError:
@@ -147,62 +156,67 @@ def _program_labels(ws, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _program_plans(ws, labels: frozenset[str]) -> Plans:
+def _program_graphs(ws, labels: frozenset[str]) -> set[str]:
     """The plans in which a body pursues one of the programs, or a target serves it."""
     import pyoxigraph as ox
 
     iris = {row[0] for label in labels for literal in _literals(label)
             for row in _values(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }", label=literal)}
-    plans: Plans = {}
-    for program in sorted(iris):
-        plans.update(_plans(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
-                            program=ox.NamedNode(program)))
-    return plans
+    return {g for program in sorted(iris)
+            for g in _graphs(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
+                             program=ox.NamedNode(program))}
 
 
-def _organization_plans(ws, part: str) -> Plans:
-    """The plans naming a body whose name holds ``part`` (each plan's graph names its bodies)."""
+def _bodies(ws, name: str) -> tuple[dict[str, str], bool]:
+    """The bodies (IRI: name) called ``name``, found from the name; else those whose name holds it,
+    found in a pass over every body's name. And whether the name was a body's whole name."""
+    exact = {row[0]: name for literal in _literals(name)
+             for row in _values(ws, "SELECT DISTINCT ?o WHERE { ?o skos:prefLabel ?name . ?o a cyl:Organization }",
+                                name=literal)}
+    if exact:
+        return exact, True
+    every = _values(ws, "SELECT DISTINCT ?o ?l WHERE { { SELECT DISTINCT ?o WHERE { ?o a cyl:Organization } } "
+                        "?o skos:prefLabel ?l }")
+    holding = {o: label for o, label in every if name in label}
+    if not holding:
+        raise _fail("body named like", name, sorted({label for _, label in every}))
+    return holding, False
+
+
+def _organization_graphs(ws, bodies: dict[str, str]) -> set[str]:
+    """The plans naming one of the bodies (each plan's graph names its bodies)."""
     import pyoxigraph as ox
 
-    bodies = _values(ws, "SELECT DISTINCT ?o WHERE { ?o a cyl:Organization ; skos:prefLabel ?l . "
-                         "FILTER(CONTAINS(STR(?l), ?part)) }", part=ox.Literal(part))
-    if not bodies:
-        labels = _values(ws, "SELECT DISTINCT ?l WHERE { ?o a cyl:Organization ; skos:prefLabel ?l }")
-        raise _fail("body named like", part, (row[0] for row in labels))
-    plans: Plans = {}
-    for body in sorted(row[0] for row in bodies):
-        plans.update(_plans(ws, "?body skos:prefLabel ?named .", body=ox.NamedNode(body)))
-    return plans
+    return {g for body in sorted(bodies) for g in _graphs(ws, "?body skos:prefLabel ?named .", body=ox.NamedNode(body))}
 
 
-def _year_plans(ws, text: str) -> Plans:
+def _year_graphs(ws, text: str) -> set[str]:
     """The plans of a year or a range of years, found from each year."""
     import pyoxigraph as ox
 
     first, last = years(text)
-    plans: Plans = {}
-    for year in range(first, last + 1):
-        plans.update(_plans(ws, "?doc cyl:planYear ?year .",
-                            year=ox.Literal(str(year), datatype=ox.NamedNode(XSD + "gYear"))))
-    if not plans:
+    graphs = {g for year in range(first, last + 1)
+              for g in _graphs(ws, "?doc cyl:planYear ?year .",
+                               year=ox.Literal(str(year), datatype=ox.NamedNode(XSD + "gYear")))}
+    if not graphs:
         held = sorted({int(row[0][:4]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
                        if row[0] and row[0][:4].isdigit()})
         raise FilterError(f"no plan of {text} in this workspace; the plans' years: " + ", ".join(map(str, held)))
-    return plans
+    return graphs
 
 
-def _level_plans(ws, level: str) -> Plans:
+def _level_graphs(ws, level: str) -> set[str]:
     """The plans issued at a level, found from the bodies of that level."""
     import pyoxigraph as ox
 
-    plans = _plans(ws, "?issuer cyl:level ?level . ?doc cyl:issuedBy ?issuer .", level=ox.Literal(level))
-    if not plans:
+    graphs = _graphs(ws, "?issuer cyl:level ?level . ?doc cyl:issuedBy ?issuer .", level=ox.Literal(level))
+    if not graphs:
         levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
         raise _fail("level", level, levels)
-    return plans
+    return graphs
 
 
-def _region_plans(ws, region: str) -> Plans:
+def _region_graphs(ws, region: str) -> set[str]:
     """The plans issued in a region: its GB/T 2260 code prefix, given as digits or found by name."""
     import pyoxigraph as ox
 
@@ -216,36 +230,34 @@ def _region_plans(ws, region: str) -> Plans:
         region = region_prefix(sorted(row[0] for row in codes)[0])
     places = _values(ws, "SELECT DISTINCT ?r WHERE { ?r cyl:adcode ?code . FILTER(STRSTARTS(STR(?code), ?prefix)) }",
                      prefix=ox.Literal(region))
-    plans: Plans = {}
-    for place in sorted(row[0] for row in places):
-        plans.update(_plans(ws, "?issuer cyl:region ?region . ?doc cyl:issuedBy ?issuer .",
-                            region=ox.NamedNode(place)))
-    return plans
-
-
-def _common(sets: list[Plans]) -> Plans:
-    """The plans in every one of ``sets``."""
-    kept = set(sets[0]).intersection(*sets[1:])
-    return {g: sets[0][g] for g in sorted(kept)}
+    return {g for place in sorted(row[0] for row in places)
+            for g in _graphs(ws, "?issuer cyl:region ?region . ?doc cyl:issuedBy ?issuer .", region=ox.NamedNode(place))}
 
 
 def resolve(ws, query: str, filters: Filters) -> Selection:
     """The plans and programs the filters select, each value checked against the workspace and
     each set of plans found from the filter's own value (a program, a body, a year ...)."""
-    programs = _program_labels(ws, filters.program) if filters.program is not None else None
-    program_plans = _program_plans(ws, programs) if programs is not None else None
-    found = [] if program_plans is None else [program_plans]
-    for value, plans_of in ((filters.organization, _organization_plans), (filters.year, _year_plans),
-                            (filters.level, _level_plans), (filters.region, _region_plans)):
+    programs = bodies = None
+    found: list[set[str]] = []
+    if filters.program is not None:
+        programs = _program_labels(ws, filters.program)
+        found.append(_program_graphs(ws, programs))
+    if filters.organization is not None:
+        named, whole = _bodies(ws, filters.organization)
+        bodies = frozenset(named.values()) if whole else None
+        found.append(_organization_graphs(ws, named))
+    for value, graphs_of in ((filters.year, _year_graphs), (filters.level, _level_graphs),
+                             (filters.region, _region_graphs)):
         if value is not None:
-            found.append(plans_of(ws, value))
+            found.append(graphs_of(ws, value))
     if not found:
         return Selection(None, None, programs)
-    selected = _common(found)
+    selected = _described(ws, set.intersection(*found))
     sources = frozenset(s for _, files in selected.values() for s in files)
     if query in OVER_ALL_PLANS:      # its rows count over every plan: read those of its programs
-        return Selection(program_plans, sources, programs)
-    return Selection(selected, sources, programs)
+        plans = None if programs is None else _described(ws, found[0])
+        return Selection(plans, sources, programs, bodies)
+    return Selection(selected, sources, programs, bodies)
 
 
 def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: bool = False,
@@ -307,7 +319,7 @@ def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozens
     where = columns.index("source")
 
     def of(found: Iterator[list], sources: frozenset[str]) -> Iterator[list]:
-        return (row for row in found if any(s in sources for s in _cell_values(row[where])))
+        return (row for row in found if _held(row[where], sources))
 
     def every() -> Iterator[list]:
         yield from of(found, head_sources)
@@ -350,15 +362,24 @@ def _cell_values(cell) -> list[str]:
     return str(cell).split("|")
 
 
+def _held(cell, values: frozenset[str]) -> bool:
+    """Whether a cell is one of the values, or one of its list's values is (a plan held in several
+    files states their names as one "a.txt|b.txt")."""
+    return (isinstance(cell, str) and cell in values) or any(v in values for v in _cell_values(cell))
+
+
 def rows(query: str, columns: list[str], found: Iterator[list], filters: Filters,
          selection: Selection) -> Iterator[list]:
     """The rows that pass the filters, then the page ``--offset``/``--limit`` asks for."""
     tests = []
     if selection.sources is not None and "source" in columns:
         i, sources = columns.index("source"), selection.sources
-        tests.append(lambda row: any(s in sources for s in _cell_values(row[i])))
+        tests.append(lambda row: _held(row[i], sources))
     column = ORGANIZATION_COLUMN.get(query)
-    if filters.organization is not None and column in columns:
+    if selection.bodies is not None and column in columns:
+        j, bodies = columns.index(column), selection.bodies
+        tests.append(lambda row: any(v in bodies for v in _cell_values(row[j])))
+    elif filters.organization is not None and column in columns:
         j, part = columns.index(column), filters.organization
         tests.append(lambda row: any(part in v for v in _cell_values(row[j])))
     column = PROGRAM_COLUMN.get(query)

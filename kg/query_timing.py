@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 import time
 from pathlib import Path
+from typing import Callable
 
 from .filters import Filters
 
@@ -39,16 +40,12 @@ def default_filters(db: Path) -> dict[str, Filters]:
 def time_query(db: Path, name: str, engine: str, filters: Filters | None = None, repeat: int = 5) -> dict:
     """One canned query in one engine, ``repeat`` times: the median seconds to the last row and to
     the first, and the rows it gave."""
-    from .engines import stream_canned
     from .filters import stream
 
     totals, firsts, count = [], [], 0
     for _ in range(repeat):
         start = time.perf_counter()
-        if filters is not None and filters.given():
-            _, rows = stream(name, engine, db, filters)
-        else:
-            _, rows = stream_canned(name, engine, db)
+        _, rows = stream(name, engine, db, filters or Filters())
         first, count = None, 0
         for _row in rows:
             if first is None:
@@ -61,11 +58,12 @@ def time_query(db: Path, name: str, engine: str, filters: Filters | None = None,
 
 
 def time_queries(db: Path, filters: dict[str, Filters] | None = None, *, engines: tuple[str, ...] = ENGINES,
-                 queries: list[str] | None = None, repeat: int = 5) -> list[dict]:
+                 queries: list[str] | None = None, repeat: int = 5,
+                 progress: Callable[[dict], None] | None = None) -> list[dict]:
     """Every canned query (or those named) in each engine, unfiltered and with each of ``filters``
     (by a name for the table; ``default_filters(db)`` when None). One dict per run:
     ``query``, ``engine``, ``filter`` ("none" or the name), ``filters`` (the options given),
-    ``median_s``, ``first_row_s``, ``rows``.
+    ``median_s``, ``first_row_s``, ``rows``; each also given to ``progress`` as it is timed.
     """
     import queries as canned
 
@@ -81,6 +79,8 @@ def time_queries(db: Path, filters: dict[str, Filters] | None = None, *, engines
                 timed = time_query(db, name, engine, given, repeat)
                 timed.update(filter=label, filters=_options(given))
                 results.append(timed)
+                if progress is not None:
+                    progress(timed)
     return results
 
 
@@ -90,14 +90,19 @@ def _options(filters: Filters | None) -> dict[str, str]:
     return {k: str(v) for k, v in vars(filters).items() if v is not None and not (k == "offset" and v == 0)}
 
 
+HEADER = f"{'query':<17} {'engine':<7} {'filter':<22} {'median':>9} {'first row':>10} {'rows':>8}"
+
+
+def line(r: dict) -> str:
+    """One timing as a line of the table."""
+    shown = r["filter"] if not r["filters"] else f"{r['filter']}={next(iter(r['filters'].values()))}"
+    return (f"{r['query']:<17} {r['engine']:<7} {shown:<22} {r['median_s']:>8.3f}s "
+            f"{r['first_row_s']:>9.3f}s {r['rows']:>8}")
+
+
 def table(results: list[dict]) -> str:
     """The timings as aligned text, a line per query, engine and filter."""
-    lines = [f"{'query':<17} {'engine':<7} {'filter':<22} {'median':>9} {'first row':>10} {'rows':>8}"]
-    for r in results:
-        shown = r["filter"] if not r["filters"] else f"{r['filter']}={next(iter(r['filters'].values()))}"
-        lines.append(f"{r['query']:<17} {r['engine']:<7} {shown:<22} {r['median_s']:>8.3f}s "
-                     f"{r['first_row_s']:>9.3f}s {r['rows']:>8}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([HEADER, *map(line, results)]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    print(table(time_queries(args.db, repeat=args.repeat)), end="")
+    print(HEADER, flush=True)
+    time_queries(args.db, repeat=args.repeat, progress=lambda r: print(line(r), flush=True))
     return 0
 
 

@@ -35,6 +35,13 @@ def test_a_body_by_part_of_its_name(corpus_db):
     assert found and {r["organization"] for r in found} == {"共青团南昌市委"}
 
 
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_a_body_by_its_whole_name_gives_its_rows(corpus_db, engine):
+    every = rows_of(corpus_db, "responsibilities", "--engine", engine)
+    found = rows_of(corpus_db, "responsibilities", "--organization", "共青团平罗县委", "--engine", engine)
+    assert found and found == [r for r in every if r["organization"] == "共青团平罗县委"]
+
+
 @pytest.mark.parametrize("region, issuer", [("33", "共青团宁波市委"), ("3302", "共青团宁波市委"),
                                             ("宁波市", "共青团宁波市委"), ("四川省", "共青团四川省委")])
 def test_a_region_by_name_or_code_prefix(corpus_db, region, issuer):
