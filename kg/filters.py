@@ -1,11 +1,14 @@
-"""Filters on the canned queries: a program, a body, a level, a region, a year, a page of rows.
+"""Filters on the canned queries: a program, a body, a level, a region, a year, a page of rows;
+and the canned queries read plan batch by plan batch, so that their answers stream.
 
-A filter is resolved against the workspace first, each value passed to Oxigraph as a
-substitution (never pasted into query text): a program by its name or alias to its preferred
-label, a region by name to its GB/T 2260 code, and the plans the filters select, by their
-graphs. The canned query then runs on those plans' graphs alone in SPARQL (its cost follows the
-plans selected); both engines' rows pass the same row test (the plan, the program, the body),
-so both give the same rows. An unknown value is a ``FilterError`` with the nearest names.
+Each filter is resolved against the workspace from its own value, bound as a variable of a SPARQL
+lookup (never pasted into query text): a program by its name or alias to its node and the plan
+graphs in which it is pursued or served, a body to the graphs naming it, a year, a level or a
+region to the graphs of its plans. The plans every filter selects are the only ones the canned
+query reads: SPARQL on their graphs alone, Cypher through the twin that starts from them
+(``queries/filtered``, ``$plans``). Both engines' rows then pass the same row test (the plan,
+the program, the body), so both give the same rows. An unknown value is a ``FilterError`` with
+the nearest names.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 XSD = "http://www.w3.org/2001/XMLSchema#"
+CYL = "https://w3id.org/cyl-kg/def#"
 
 # The column of each canned query a body or a program filter tests; None: the query has no such
 # column, and the filter selects the plans instead (those in which a body pursues the program).
@@ -141,14 +145,21 @@ def _literals(text: str) -> list:
     return [ox.Literal(text), ox.Literal(text, language="zh")]
 
 
+def _found(ws, text: str, name: str, value: str) -> set[str]:
+    """The first column of a one-pattern lookup with ``?name`` bound to each of ``_literals(value)``
+    (a lookup with one pattern starts from the bound value; joined to others it may not)."""
+    return {row[0] for literal in _literals(value) for row in _values(ws, text, **{name: literal})}
+
+
 def _program_labels(ws, name: str) -> frozenset[str]:
     """The preferred labels of the programs called ``name`` (a preferred label or an alias, with or
     without a language tag)."""
-    found: set[str] = set()
-    for literal in _literals(name):
-        rows = _values(ws, "SELECT DISTINCT ?label WHERE { { ?p skos:prefLabel ?name } UNION { ?p skos:altLabel ?name } "
-                           "?p skos:prefLabel ?label }", name=literal)
-        found.update(row[0] for row in rows)
+    import pyoxigraph as ox
+
+    nodes = (_found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?name }", "name", name)
+             | _found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:altLabel ?name }", "name", name))
+    found = {row[0] for node in sorted(nodes)
+             for row in _values(ws, "SELECT DISTINCT ?label WHERE { ?p skos:prefLabel ?label }", p=ox.NamedNode(node))}
     if not found:
         labels = _values(ws, "SELECT DISTINCT ?l WHERE { { ?p skos:prefLabel ?l } UNION { ?p skos:altLabel ?l } "
                              "?p a cyl:Program }")
@@ -160,8 +171,8 @@ def _program_graphs(ws, labels: frozenset[str]) -> set[str]:
     """The plans in which a body pursues one of the programs, or a target serves it."""
     import pyoxigraph as ox
 
-    iris = {row[0] for label in labels for literal in _literals(label)
-            for row in _values(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }", label=literal)}
+    iris = {p for label in labels for p in _found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }",
+                                                  "label", label)}
     return {g for program in sorted(iris)
             for g in _graphs(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
                              program=ox.NamedNode(program))}
@@ -170,9 +181,11 @@ def _program_graphs(ws, labels: frozenset[str]) -> set[str]:
 def _bodies(ws, name: str) -> tuple[dict[str, str], bool]:
     """The bodies (IRI: name) called ``name``, found from the name; else those whose name holds it,
     found in a pass over every body's name. And whether the name was a body's whole name."""
-    exact = {row[0]: name for literal in _literals(name)
-             for row in _values(ws, "SELECT DISTINCT ?o WHERE { ?o skos:prefLabel ?name . ?o a cyl:Organization }",
-                                name=literal)}
+    import pyoxigraph as ox
+
+    called = _found(ws, "SELECT DISTINCT ?o WHERE { ?o skos:prefLabel ?name }", "name", name)
+    exact = {o: name for o in sorted(called)
+             if _values(ws, "SELECT (1 AS ?one) WHERE { ?o a ?t } LIMIT 1", o=ox.NamedNode(o), t=ox.NamedNode(CYL + "Organization"))}
     if exact:
         return exact, True
     every = _values(ws, "SELECT DISTINCT ?o ?l WHERE { { SELECT DISTINCT ?o WHERE { ?o a cyl:Organization } } "
@@ -205,11 +218,21 @@ def _year_graphs(ws, text: str) -> set[str]:
     return graphs
 
 
+def _issued_graphs(ws, issuers: Iterable[str]) -> set[str]:
+    """The plans the bodies issued, found from each body."""
+    import pyoxigraph as ox
+
+    return {g for issuer in sorted(issuers)
+            for g in _graphs(ws, "?doc cyl:issuedBy ?issuer .", issuer=ox.NamedNode(issuer))}
+
+
 def _level_graphs(ws, level: str) -> set[str]:
     """The plans issued at a level, found from the bodies of that level."""
     import pyoxigraph as ox
 
-    graphs = _graphs(ws, "?issuer cyl:level ?level . ?doc cyl:issuedBy ?issuer .", level=ox.Literal(level))
+    # bodies of a level are many (every county's), the plans' issuers few: each plan's issuer tested
+    graphs = {row[0] for row in _values(ws, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?issuer cyl:level ?level } "
+                                            "GRAPH ?g { ?doc cyl:issuedBy ?issuer } }", level=ox.Literal(level))}
     if not graphs:
         levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
         raise _fail("level", level, levels)
@@ -230,8 +253,10 @@ def _region_graphs(ws, region: str) -> set[str]:
         region = region_prefix(sorted(row[0] for row in codes)[0])
     places = _values(ws, "SELECT DISTINCT ?r WHERE { ?r cyl:adcode ?code . FILTER(STRSTARTS(STR(?code), ?prefix)) }",
                      prefix=ox.Literal(region))
-    return {g for place in sorted(row[0] for row in places)
-            for g in _graphs(ws, "?issuer cyl:region ?region . ?doc cyl:issuedBy ?issuer .", region=ox.NamedNode(place))}
+    issuers = {row[0] for place in sorted(row[0] for row in places)
+               for row in _values(ws, "SELECT DISTINCT ?issuer WHERE { ?issuer cyl:region ?region }",
+                                  region=ox.NamedNode(place))}
+    return _issued_graphs(ws, issuers)
 
 
 def resolve(ws, query: str, filters: Filters) -> Selection:
@@ -311,27 +336,38 @@ def batches(plans: Plans, first: int = FIRST_BATCH, most: int = MOST_BATCH) -> I
 
 def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozenset[str]]], *,
                typed: bool = False) -> tuple[list[str], Iterator[list]]:
-    """A canned query ordered by file name, read batch by batch: each batch's rows, those of its
-    file names, as the batch is taken; a batch is read only when the rows before it are taken."""
-    plans = iter(plans)
+    """A canned query ordered by file name, read batch by batch on one open database: each batch's
+    rows, those of its file names, as the batch is taken; a batch is read only when the rows
+    before it are taken."""
+    from .engines import Reader
+
+    plans, reader = iter(plans), Reader(engine, db)
     head, head_sources = next(plans, ({}, frozenset()))
-    columns, found = read(query, engine, db, head, typed=typed)
+    try:
+        columns, found = read(query, engine, db, head, typed=typed, reader=reader)
+    except BaseException:
+        reader.close()
+        raise
     where = columns.index("source")
 
     def of(found: Iterator[list], sources: frozenset[str]) -> Iterator[list]:
         return (row for row in found if _held(row[where], sources))
 
     def every() -> Iterator[list]:
-        yield from of(found, head_sources)
-        for batch, sources in plans:
-            yield from of(read(query, engine, db, batch, typed=typed)[1], sources)
+        try:
+            yield from of(found, head_sources)
+            for batch, sources in plans:
+                yield from of(read(query, engine, db, batch, typed=typed, reader=reader)[1], sources)
+        finally:
+            reader.close()
 
     return columns, every()
 
 
 def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[str] | None = None, *,
-         typed: bool = False) -> tuple[list[str], Iterator[list]]:
-    """A canned query's rows from the given plans (None: every plan), before any row test.
+         typed: bool = False, reader=None) -> tuple[list[str], Iterator[list]]:
+    """A canned query's rows from the given plans (None: every plan), before any row test; on
+    ``reader`` (a ``kg.engines.Reader``) when given, else on the database opened for it.
 
     SPARQL reads the plans' graphs alone; Cypher runs the twin that starts from the plans
     (``$plans``), or for ``programs`` from the programs (``$programs``).
@@ -350,6 +386,8 @@ def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[s
             text = queries.filtered_text(query)
             params = ({"programs": sorted(programs)} if query in OVER_ALL_PLANS
                       else {"plans": sorted({doc for doc, _ in plans.values()})})
+    if reader is not None:
+        return reader.canned(query, params, typed=typed, graphs=graphs, text=text)
     return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)
 
 
