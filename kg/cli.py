@@ -225,28 +225,39 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
                --param p=青年大学习 --db kg-db
     """
     import queries
-    from .engines import parameters_named, stream, stream_canned
-    from .filters import FilterError, Filters
-    from .filters import stream as filtered
-    from .results import TYPED, write
-    from .suggest import hint
 
     if list_names:
         click.echo("\n".join(queries.names()))
         return
+    engine, text = _query_text(name, sparql, cypher, engine)
+    params = _query_params(engine, text, param_values)
+    filters = _query_filters(name, program, organization, level, region, year, limit, offset)
+    _print_answer(name, engine, text, params, filters, db, fmt)
+
+
+def _query_text(name: str | None, sparql: str | None, cypher: str | None, engine: str) -> tuple[str, str]:
+    """The engine and the text of the one query asked for: ad hoc, or canned by name."""
+    import queries
+    from .suggest import hint
+
     given = [x for x in (name, sparql, cypher) if x]
     if len(given) != 1:
         raise click.UsageError("give one of a query NAME, --sparql or --cypher")
     if sparql:
-        engine, text = "sparql", sparql
-    elif cypher:
-        engine, text = "cypher", cypher
-    else:
-        try:
-            text = queries.text(name, engine)   # that there is such a query, before any work
-        except KeyError as err:
-            raise click.UsageError(err.args[0] + hint(name, queries.names())) from err
-    params = _params(param_values)
+        return "sparql", sparql
+    if cypher:
+        return "cypher", cypher
+    try:
+        return engine, queries.text(name, engine)   # that there is such a query, before any work
+    except KeyError as err:
+        raise click.UsageError(err.args[0] + hint(name, queries.names())) from err
+
+
+def _query_params(engine: str, text: str, values: tuple[str, ...]) -> dict[str, str]:
+    """The --param values, each parameter the query names given one."""
+    from .engines import parameters_named
+
+    params = _params(values)
     if params and engine != "cypher":
         raise click.UsageError("--param is for Cypher queries ($KEY); a SPARQL query takes its values in its text")
     missing = [key for key in parameters_named(engine, text) if key not in params]
@@ -254,16 +265,32 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
         raise click.UsageError("the query names " + ", ".join(f"${key}" for key in missing) + " but no --param gives "
                                + ("it" if len(missing) == 1 else "them") + ": add "
                                + " ".join(f"--param {key}=VALUE" for key in missing))
-    filters = Filters(program, organization, level, region, year, limit, offset)
+    return params
+
+
+def _query_filters(name: str | None, *values) -> "Filters":
+    """The filters given, refused on an ad-hoc query."""
+    from .filters import Filters
+
+    filters = Filters(*values)
     if filters.given() and not name:
         raise click.UsageError("the filters (--program, --year, ...) are for canned queries; an ad-hoc query "
                                "filters in its own text")
+    return filters
+
+
+def _print_answer(name: str | None, engine: str, text: str, params: dict[str, str], filters: "Filters", db: Path,
+                  fmt: str) -> None:
+    """Run the query and print its rows as they come; a failure as a usage error that says why."""
+    from .engines import stream
+    from .filters import FilterError
+    from .filters import stream as canned
+    from .results import TYPED, write
+
     typed = fmt in TYPED
     try:
-        if name and filters.given():
-            columns, rows = filtered(name, engine, db, filters, typed=typed)
-        elif name:
-            columns, rows = stream_canned(name, engine, db, params, typed=typed)
+        if name:                        # a canned query takes no parameters, only the filters
+            columns, rows = canned(name, engine, db, filters, typed=typed)
         else:
             columns, rows = stream(engine, db, text, params, typed=typed)
         write(fmt, columns, rows, sys.stdout)

@@ -103,12 +103,23 @@ def run_canned(name: str, engine: str, db: Path, params: dict | None = None, *,
 
 
 def stream_canned(name: str, engine: str, db: Path, params: dict | None = None, *, typed: bool = False,
-                  graphs: list[str] | None = None) -> tuple[list[str], Iterator[list]]:
-    """``run_canned`` as an iterator of rows, each put in set order as it passes."""
+                  graphs: list[str] | None = None, text: str | None = None) -> tuple[list[str], Iterator[list]]:
+    """``run_canned`` as an iterator of rows, each put in set order as it passes; ``text``, when
+    given, is run in place of the query's file (a filtered twin, with its sets declared alike)."""
+    text = _canned_text(name, engine) if text is None else text
+    columns, rows = stream(engine, db, text, params, typed=typed, graphs=graphs)
+    return _in_set_order(text, columns, rows, typed)
+
+
+def _canned_text(name: str, engine: str) -> str:
+    import queries
+    return queries.text(name, engine)
+
+
+def _in_set_order(text: str, columns: list[str], rows: Iterator[list], typed: bool) -> tuple[list[str], Iterator[list]]:
+    """The rows, the lists of the set columns the query declares put in order as they pass."""
     import queries
 
-    text = queries.text(name, engine)
-    columns, rows = stream(engine, db, text, params, typed=typed, graphs=graphs)
     sets = queries.sets_declared(text)
     if typed:
         from .values import sets_as_lists
@@ -136,37 +147,50 @@ def run_sparql(db: Path, text: str, params: dict, typed: bool = False) -> tuple[
 
 def _sparql_rows(db: Path, text: str, typed: bool, graphs: list[str] | None) -> Iterator:
     """The columns, then each row as Oxigraph's evaluator gives it, the workspace open meanwhile."""
-    import pyoxigraph as ox
+    ws = _workspace(db)
+    try:
+        yield from _sparql_rows_in(ws, text, typed, graphs)
+    finally:
+        ws.__exit__(None, None, None)
 
-    from .values import from_rdf
-    from .workspace import Workspace, WorkspaceError, _plain
+
+def _workspace(db: Path):
+    """The workspace opened to read; LookupError when there is none."""
+    from .workspace import Workspace, WorkspaceError
 
     try:
         ws = Workspace(db, read_only=True)
         ws.__enter__()
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
-    try:
-        if graphs is None:
-            result = ws.store.query(text, use_default_graph_as_union=True)
-        else:
-            named = [ox.NamedNode(g) for g in graphs]
-            result = ws.store.query(text, default_graph=named, named_graphs=named)
-        value = from_rdf if typed else (lambda term: "" if term is None else term.value
-                                        if type(term) in (ox.Literal, ox.NamedNode) else _plain(term))
-        if isinstance(result, ox.QueryBoolean):
-            yield ["result"]
-            yield [bool(result)] if typed else [str(bool(result)).lower()]
-        elif isinstance(result, ox.QueryTriples):
-            yield ["subject", "predicate", "object"]
-            for t in result:
-                yield [value(t.subject), value(t.predicate), value(t.object)]
-        else:
-            yield [v.value for v in result.variables]
-            for solution in result:
-                yield [value(term) for term in solution]
-    finally:
-        ws.__exit__(None, None, None)
+    return ws
+
+
+def _sparql_rows_in(ws, text: str, typed: bool, graphs: list[str] | None) -> Iterator:
+    """The columns, then each row of a query on an open workspace."""
+    import pyoxigraph as ox
+
+    from .values import from_rdf
+    from .workspace import _plain
+
+    if graphs is None:
+        result = ws.store.query(text, use_default_graph_as_union=True)
+    else:
+        named = [ox.NamedNode(g) for g in graphs]
+        result = ws.store.query(text, default_graph=named, named_graphs=named)
+    value = from_rdf if typed else (lambda term: "" if term is None else term.value
+                                    if type(term) in (ox.Literal, ox.NamedNode) else _plain(term))
+    if isinstance(result, ox.QueryBoolean):
+        yield ["result"]
+        yield [bool(result)] if typed else [str(bool(result)).lower()]
+    elif isinstance(result, ox.QueryTriples):
+        yield ["subject", "predicate", "object"]
+        for t in result:
+            yield [value(t.subject), value(t.predicate), value(t.object)]
+    else:
+        yield [v.value for v in result.variables]
+        for solution in result:
+            yield [value(term) for term in solution]
 
 
 def _cypher_rows(db: Path, text: str, params: dict, typed: bool) -> Iterator:
@@ -175,35 +199,79 @@ def _cypher_rows(db: Path, text: str, params: dict, typed: bool) -> Iterator:
     The embedded database holds its whole result once the query has run; what does not grow
     with the answer is the Python side, a batch of rows at a time.
     """
-    import ladybug
-
-    from .stores.ladybug_query import ensure, plain_column
-    from .values import from_cypher
-
-    database = ensure(Path(db))
-    convert = (lambda array: [from_cypher(v) for v in array.to_pylist()]) if typed else plain_column
-    handle = ladybug.Database(str(database), read_only=True)
-    conn = ladybug.Connection(handle)
+    handle, conn = _cypher_database(db)
     try:
-        try:
-            result = conn.execute(text, dict(params))
-        except RuntimeError as err:
-            if "read-only" in str(err):
-                raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so "
-                                   "change the plans and run kg build") from err
-            raise
-        if isinstance(result, list):          # several statements: the last one answers
-            result = result[-1]
-        columns = result.get_column_names()
-        yield columns
-        if not columns or not result.get_num_tuples():
-            return
-        for batch in result.get_as_arrow(10_000).to_batches():
-            values = [convert(array) for array in batch.columns]
-            yield from (list(row) for row in zip(*values))
+        yield from _cypher_rows_in(conn, text, params, typed)
     finally:
         conn.close()
         handle.close()
+
+
+def _cypher_database(db: Path):
+    """The workspace's embedded Cypher database (rebuilt first when stale), open to read."""
+    import ladybug
+
+    from .stores.ladybug_query import ensure
+
+    handle = ladybug.Database(str(ensure(Path(db))), read_only=True)
+    return handle, ladybug.Connection(handle)
+
+
+def _cypher_rows_in(conn, text: str, params: dict, typed: bool) -> Iterator:
+    """The columns, then the rows of a Cypher query on an open connection."""
+    from .stores.ladybug_query import plain_column
+    from .values import from_cypher
+
+    convert = (lambda array: [from_cypher(v) for v in array.to_pylist()]) if typed else plain_column
+    try:
+        result = conn.execute(text, dict(params))
+    except RuntimeError as err:
+        if "read-only" in str(err):
+            raise RuntimeError("the embedded Cypher database is read-only: it is rebuilt from the RDF, so "
+                               "change the plans and run kg build") from err
+        raise
+    if isinstance(result, list):          # several statements: the last one answers
+        result = result[-1]
+    columns = result.get_column_names()
+    yield columns
+    if not columns or not result.get_num_tuples():
+        return
+    for batch in result.get_as_arrow(10_000).to_batches():
+        values = [convert(array) for array in batch.columns]
+        yield from (list(row) for row in zip(*values))
+
+
+class Reader:
+    """A workspace's database held open for several canned queries, as a full answer read plan
+    batch by plan batch needs (opening the embedded Cypher database takes longer than a query
+    on a few plans)."""
+
+    def __init__(self, engine: str, db: Path):
+        self.engine, self.db = engine, Path(db)
+        self._open = None
+
+    def canned(self, name: str, params: dict | None = None, *, typed: bool = False,
+               graphs: list[str] | None = None, text: str | None = None) -> tuple[list[str], Iterator[list]]:
+        """``stream_canned`` on the open database."""
+        if self.engine in _REGISTERED or self.engine not in ("sparql", "cypher"):
+            return stream_canned(name, self.engine, self.db, params, typed=typed, graphs=graphs, text=text)
+        if self._open is None:
+            self._open = _workspace(self.db) if self.engine == "sparql" else _cypher_database(self.db)
+        if self.engine == "sparql":
+            opened = _opened(_sparql_rows_in(self._open, text or _canned_text(name, "sparql"), typed, graphs))
+        else:
+            opened = _opened(_cypher_rows_in(self._open[1], text or _canned_text(name, "cypher"), params or {}, typed))
+        return _in_set_order(text or _canned_text(name, self.engine), *opened, typed)
+
+    def close(self) -> None:
+        if self._open is None:
+            return
+        if self.engine == "sparql":
+            self._open.__exit__(None, None, None)
+        else:
+            self._open[1].close()
+            self._open[0].close()
+        self._open = None
 
 
 def typed_sparql(ws, text: str) -> tuple[list[str], list[list]]:

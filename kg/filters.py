@@ -1,11 +1,14 @@
-"""Filters on the canned queries: a program, a body, a level, a region, a year, a page of rows.
+"""Filters on the canned queries: a program, a body, a level, a region, a year, a page of rows;
+and the canned queries read plan batch by plan batch, so that their answers stream.
 
-A filter is resolved against the workspace first, each value passed to Oxigraph as a
-substitution (never pasted into query text): a program by its name or alias to its preferred
-label, a region by name to its GB/T 2260 code, and the plans the filters select, by their
-graphs. The canned query then runs on those plans' graphs alone in SPARQL (its cost follows the
-plans selected); both engines' rows pass the same row test (the plan, the program, the body),
-so both give the same rows. An unknown value is a ``FilterError`` with the nearest names.
+Each filter is resolved against the workspace from its own value, bound as a variable of a SPARQL
+lookup (never pasted into query text): a program by its name or alias to its node and the plan
+graphs in which it is pursued or served, a body to the graphs naming it, a year, a level or a
+region to the graphs of its plans. The plans every filter selects are the only ones the canned
+query reads: SPARQL on their graphs alone, Cypher through the twin that starts from them
+(``queries/filtered``, ``$plans``). Both engines' rows then pass the same row test (the plan,
+the program, the body), so both give the same rows. An unknown value is a ``FilterError`` with
+the nearest names.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from ontology.namespaces import sparql_prefixes
+from ontology.namespaces import CYL, XSD, sparql_prefixes
 
 PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "xsd")
 
@@ -76,13 +79,19 @@ def region_prefix(code: str) -> str:
     return code
 
 
+# A plan graph the filters select: its plan's IRI and its file names.
+Plans = dict[str, tuple[str, frozenset[str]]]
+
+
 @dataclass(frozen=True)
 class Selection:
-    """What the filters resolved to: the plans' graphs and file names (None: every plan), the
-    programs' preferred labels (None: any program)."""
-    graphs: tuple[str, ...] | None
+    """What the filters resolved to: the plan graphs the engines read (None: every plan), the file
+    names of the plans whose rows are kept (None: every plan's), the programs' preferred labels
+    (None: any program), the bodies' names when the name given was a body's whole name."""
+    plans: Plans | None
     sources: frozenset[str] | None
     programs: frozenset[str] | None
+    bodies: frozenset[str] | None = None      # a body's whole name given: that body alone
 
 
 def _values(ws, text: str, **substitutions) -> list[list]:
@@ -97,9 +106,44 @@ def _values(ws, text: str, **substitutions) -> list[list]:
     return [[None if t is None else t.value for t in solution] for solution in result]
 
 
+def _graphs(ws, where: str, **bound) -> set[str]:
+    """The plan graphs where ``where`` matches, its constants bound first (so a match starts from them)."""
+    return {row[0] for row in _values(ws, "SELECT DISTINCT ?g WHERE { GRAPH ?g { " + where + " } }", **bound)}
+
+
+def _described(ws, graphs: Iterable[str] | None) -> Plans:
+    """Each plan graph (None: every one) with its plan's IRI and file names, in the graph's order."""
+    import pyoxigraph as ox
+
+    where = "GRAPH ?g { ?doc a cyl:WorkPlan ; dct:source ?source }"
+    if graphs is not None:          # IRIs the store gave, written back as N-Triples terms
+        where = "VALUES ?g { " + " ".join(str(ox.NamedNode(g)) for g in graphs) + " } " + where
+    found: dict[str, tuple[str, set[str]]] = {}
+    for g, doc, source in _values(ws, "SELECT ?g ?doc ?source WHERE { " + where + " }"):
+        found.setdefault(g, (doc, set()))[1].add(source)
+    return {g: (doc, frozenset(sources)) for g, (doc, sources) in sorted(found.items())}
+
+
+def every_plan(ws) -> Plans:
+    """Every plan graph the workspace holds."""
+    return _described(ws, None)
+
+
 def _fail(what: str, value: str, choices: Iterable[str]) -> FilterError:
     from .suggest import hint
     return FilterError(f"no {what} {value!r} in this workspace" + hint(value, choices))
+
+
+def _literals(text: str) -> list:
+    """A value as it may be stored: a plain literal or one tagged Chinese."""
+    import pyoxigraph as ox
+    return [ox.Literal(text), ox.Literal(text, language="zh")]
+
+
+def _found(ws, text: str, name: str, value: str) -> set[str]:
+    """The first column of a one-pattern lookup with ``?name`` bound to each of ``_literals(value)``
+    (a lookup with one pattern starts from the bound value; joined to others it may not)."""
+    return {row[0] for literal in _literals(value) for row in _values(ws, text, **{name: literal})}
 
 
 def _program_labels(ws, name: str) -> frozenset[str]:
@@ -107,11 +151,10 @@ def _program_labels(ws, name: str) -> frozenset[str]:
     without a language tag)."""
     import pyoxigraph as ox
 
-    found: set[str] = set()
-    for literal in (ox.Literal(name), ox.Literal(name, language="zh")):
-        rows = _values(ws, "SELECT DISTINCT ?label WHERE { { ?p skos:prefLabel ?name } UNION { ?p skos:altLabel ?name } "
-                           "?p skos:prefLabel ?label }", name=literal)
-        found.update(row[0] for row in rows)
+    nodes = (_found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?name }", "name", name)
+             | _found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:altLabel ?name }", "name", name))
+    found = {row[0] for node in sorted(nodes)
+             for row in _values(ws, "SELECT DISTINCT ?label WHERE { ?p skos:prefLabel ?label }", p=ox.NamedNode(node))}
     if not found:
         labels = _values(ws, "SELECT DISTINCT ?l WHERE { { ?p skos:prefLabel ?l } UNION { ?p skos:altLabel ?l } "
                              "?p a cyl:Program }")
@@ -119,99 +162,228 @@ def _program_labels(ws, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _program_iris(ws, labels: frozenset[str]) -> set[str]:
+def _program_graphs(ws, labels: frozenset[str]) -> set[str]:
+    """The plans in which a body pursues one of the programs, or a target serves it."""
     import pyoxigraph as ox
 
-    iris: set[str] = set()
-    for label in labels:
-        for literal in (ox.Literal(label), ox.Literal(label, language="zh")):
-            iris.update(row[0] for row in _values(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }",
-                                                  label=literal))
-    return iris
+    iris = {p for label in labels for p in _found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }",
+                                                  "label", label)}
+    return {g for program in sorted(iris)
+            for g in _graphs(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
+                             program=ox.NamedNode(program))}
 
 
-def _check_organization(ws, part: str) -> None:
-    labels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?o a cyl:Organization ; skos:prefLabel ?l }")]
-    if not any(part in label for label in labels):
-        raise _fail("body named like", part, labels)
-
-
-def _region(ws, region: str) -> str:
-    """A region's code prefix: given as digits, or looked up by the region's name."""
+def _bodies(ws, name: str) -> tuple[dict[str, str], bool]:
+    """The bodies (IRI: name) called ``name``, found from the name; else those whose name holds it,
+    found in a pass over every body's name. And whether the name was a body's whole name."""
     import pyoxigraph as ox
 
-    if region.isdigit():
-        return region
-    codes = [row for literal in (ox.Literal(region), ox.Literal(region, language="zh"))
-             for row in _values(ws, "SELECT DISTINCT ?code WHERE { ?r rdfs:label ?name ; cyl:adcode ?code }",
-                                name=literal)]
-    if not codes:
-        names = _values(ws, "SELECT DISTINCT ?l WHERE { ?r a cyl:Region ; rdfs:label ?l }")
-        raise _fail("region", region, (row[0] for row in names))
-    return region_prefix(sorted(row[0] for row in codes)[0])
+    called = _found(ws, "SELECT DISTINCT ?o WHERE { ?o skos:prefLabel ?name }", "name", name)
+    exact = {o: name for o in sorted(called)
+             if _values(ws, "SELECT (1 AS ?one) WHERE { ?o a ?t } LIMIT 1", o=ox.NamedNode(o), t=ox.NamedNode(CYL.Organization))}
+    if exact:
+        return exact, True
+    every = _values(ws, "SELECT DISTINCT ?o ?l WHERE { { SELECT DISTINCT ?o WHERE { ?o a cyl:Organization } } "
+                        "?o skos:prefLabel ?l }")
+    holding = {o: label for o, label in every if name in label}
+    if not holding:
+        raise _fail("body named like", name, sorted({label for _, label in every}))
+    return holding, False
+
+
+def _organization_graphs(ws, bodies: dict[str, str]) -> set[str]:
+    """The plans naming one of the bodies (each plan's graph names its bodies)."""
+    import pyoxigraph as ox
+
+    return {g for body in sorted(bodies) for g in _graphs(ws, "?body skos:prefLabel ?named .", body=ox.NamedNode(body))}
+
+
+def _year_graphs(ws, text: str) -> set[str]:
+    """The plans of a year or a range of years, found from each year."""
+    import pyoxigraph as ox
+
+    first, last = years(text)
+    graphs = {g for year in range(first, last + 1)
+              for g in _graphs(ws, "?doc cyl:planYear ?year .",
+                               year=ox.Literal(str(year), datatype=ox.NamedNode(XSD.gYear)))}
+    if not graphs:
+        held = sorted({int(row[0][:4]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
+                       if row[0] and row[0][:4].isdigit()})
+        raise FilterError(f"no plan of {text} in this workspace; the plans' years: " + ", ".join(map(str, held)))
+    return graphs
+
+
+def _issued_graphs(ws, issuers: Iterable[str]) -> set[str]:
+    """The plans the bodies issued, found from each body."""
+    import pyoxigraph as ox
+
+    return {g for issuer in sorted(issuers)
+            for g in _graphs(ws, "?doc cyl:issuedBy ?issuer .", issuer=ox.NamedNode(issuer))}
+
+
+def _level_graphs(ws, level: str) -> set[str]:
+    """The plans issued at a level, found from the bodies of that level."""
+    import pyoxigraph as ox
+
+    # bodies of a level are many (every county's), the plans' issuers few: each plan's issuer tested
+    graphs = {row[0] for row in _values(ws, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?issuer cyl:level ?level } "
+                                            "GRAPH ?g { ?doc cyl:issuedBy ?issuer } }", level=ox.Literal(level))}
+    if not graphs:
+        levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
+        raise _fail("level", level, levels)
+    return graphs
+
+
+def _region_graphs(ws, region: str) -> set[str]:
+    """The plans issued in a region: its GB/T 2260 code prefix, given as digits or found by name."""
+    import pyoxigraph as ox
+
+    if not region.isdigit():
+        codes = [row for literal in _literals(region)
+                 for row in _values(ws, "SELECT DISTINCT ?code WHERE { ?r rdfs:label ?name ; cyl:adcode ?code }",
+                                    name=literal)]
+        if not codes:
+            names = _values(ws, "SELECT DISTINCT ?l WHERE { ?r a cyl:Region ; rdfs:label ?l }")
+            raise _fail("region", region, (row[0] for row in names))
+        region = region_prefix(sorted(row[0] for row in codes)[0])
+    places = _values(ws, "SELECT DISTINCT ?r WHERE { ?r cyl:adcode ?code . FILTER(STRSTARTS(STR(?code), ?prefix)) }",
+                     prefix=ox.Literal(region))
+    issuers = {row[0] for place in sorted(row[0] for row in places)
+               for row in _values(ws, "SELECT DISTINCT ?issuer WHERE { ?issuer cyl:region ?region }",
+                                  region=ox.NamedNode(place))}
+    return _issued_graphs(ws, issuers)
 
 
 def resolve(ws, query: str, filters: Filters) -> Selection:
-    """The plans and programs the filters select, each value checked against the workspace."""
-    import pyoxigraph as ox
-
-    programs = _program_labels(ws, filters.program) if filters.program is not None else None
-    patterns, bound = [], {}
+    """The plans and programs the filters select, each value checked against the workspace and
+    each set of plans found from the filter's own value (a program, a body, a year ...)."""
+    programs = bodies = None
+    found: list[set[str]] = []
+    if filters.program is not None:
+        programs = _program_labels(ws, filters.program)
+        found.append(_program_graphs(ws, programs))
     if filters.organization is not None:
-        _check_organization(ws, filters.organization)
-        # the plans naming such a body: more than the rows keep, never fewer, and few at scale
-        patterns.append("?named skos:prefLabel ?named_label . FILTER(CONTAINS(STR(?named_label), ?part))")
-        bound["part"] = ox.Literal(filters.organization)
-    if filters.year is not None:
-        first, last = years(filters.year)
-        held = sorted({int(row[0]) for row in _values(ws, "SELECT DISTINCT ?y WHERE { ?d cyl:planYear ?y }")
-                       if row[0] and row[0][:4].isdigit()})
-        if not any(first <= y <= last for y in held):
-            raise FilterError(f"no plan of {filters.year} in this workspace; the plans' years: "
-                              + ", ".join(map(str, held)))
-        patterns.append("?doc cyl:planYear ?y . FILTER(xsd:integer(SUBSTR(STR(?y), 1, 4)) >= ?first "
-                        "&& xsd:integer(SUBSTR(STR(?y), 1, 4)) <= ?last)")
-        bound.update(first=ox.Literal(str(first), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
-                     last=ox.Literal(str(last), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
-    if filters.level is not None:
-        levels = [row[0] for row in _values(ws, "SELECT DISTINCT ?l WHERE { ?d cyl:issuedBy ?o . ?o cyl:level ?l }")]
-        if filters.level not in levels:
-            raise _fail("level", filters.level, levels)
-        patterns.append("?doc cyl:issuedBy ?issuer . ?issuer cyl:level ?level .")
-        bound["level"] = ox.Literal(filters.level)
-    if filters.region is not None:
-        patterns.append("?doc cyl:issuedBy ?issuer . ?issuer cyl:region ?region . ?region cyl:adcode ?code . "
-                        "FILTER(STRSTARTS(STR(?code), ?prefix))")
-        bound["prefix"] = ox.Literal(_region(ws, filters.region))
-    program_iris = sorted(_program_iris(ws, programs)) if programs is not None and query not in PROGRAM_COLUMN else []
-    if not patterns and not program_iris:
+        named, whole = _bodies(ws, filters.organization)
+        bodies = frozenset(named.values()) if whole else None
+        found.append(_organization_graphs(ws, named))
+    for value, graphs_of in ((filters.year, _year_graphs), (filters.level, _level_graphs),
+                             (filters.region, _region_graphs)):
+        if value is not None:
+            found.append(graphs_of(ws, value))
+    if not found:
         return Selection(None, None, programs)
-    pursued = "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }"
-    graphs: dict[str, str] = {}
-    for program in program_iris or [None]:
-        where = " ".join(patterns) + (pursued if program else "")
-        rows = _values(ws, "SELECT DISTINCT ?g ?source WHERE { GRAPH ?g { ?doc a cyl:WorkPlan ; dct:source ?source . "
-                           + where + " } }", **bound, **({"program": ox.NamedNode(program)} if program else {}))
-        graphs.update((row[0], row[1]) for row in rows)
-    return Selection(tuple(sorted(graphs)), frozenset(graphs.values()), programs)
+    selected = _described(ws, set.intersection(*found))
+    sources = frozenset(s for _, files in selected.values() for s in files)
+    if query in OVER_ALL_PLANS:      # its rows count over every plan: read those of its programs
+        plans = None if programs is None else _described(ws, found[0])
+        return Selection(plans, sources, programs, bodies)
+    return Selection(selected, sources, programs, bodies)
 
 
-def stream(query: str, engine: str, db, filters: Filters, *, typed: bool = False) -> tuple[list[str], Iterator[list]]:
-    """A canned query's columns and the rows that pass the filters, as an iterator."""
-    from . import iri
-    from .engines import stream_canned
+def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: bool = False,
+           first_batch: int | None = None) -> tuple[list[str], Iterator[list]]:
+    """A canned query's columns and the rows that pass the filters, as an iterator.
+
+    A query whose rows come in the order of the plans' file names reads the plans a batch at a
+    time in that order (:func:`batches`), so its first rows come before the last plans are read
+    and no more than a batch is held at once; ``programs``, a row per program counted over all
+    plans, is read whole.
+    """
     from .workspace import Workspace, WorkspaceError
 
     try:
         with Workspace(db, read_only=True) as ws:
             selection = resolve(ws, query, filters)
+            plans = selection.plans
+            if plans is None and query in BY_SOURCE:
+                plans = every_plan(ws)
     except WorkspaceError as err:
         raise LookupError(str(err)) from err
-    graphs = None
-    if engine == "sparql" and selection.graphs is not None and query not in OVER_ALL_PLANS:
-        graphs = list(selection.graphs) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
-    columns, found = stream_canned(query, engine, db, typed=typed, graphs=graphs)
+    if query in BY_SOURCE:
+        sizes = {} if first_batch is None else {"first": first_batch}
+        columns, found = in_batches(query, engine, db, batches(plans, **sizes), typed=typed)
+    else:
+        columns, found = read(query, engine, db, plans, selection.programs, typed=typed)
     return columns, rows(query, columns, found, filters, selection)
+
+
+# The canned queries whose rows come in the order of the plans' file names, first of all.
+BY_SOURCE = {"documents", "pursues", "targets", "responsibilities"}
+FIRST_BATCH = 50         # plans read for the first rows; each batch after reads twice the last,
+MOST_BATCH = 800         # up to this many
+
+
+def batches(plans: Plans, first: int = FIRST_BATCH, most: int = MOST_BATCH) -> Iterator[tuple[Plans, frozenset[str]]]:
+    """The plans in the order of their file names, a batch at a time: the batch's plans, and the
+    file names whose rows it gives (a plan held in several files comes in each of their batches).
+
+    >>> plans = {f"g{i}": (f"d{i}", frozenset({f"{i}.txt"})) for i in range(5)}
+    >>> [sorted(files) for _, files in batches(plans, first=1, most=2)]
+    [['0.txt'], ['1.txt', '2.txt'], ['3.txt', '4.txt']]
+    """
+    pairs = sorted((source, g) for g, (_, files) in plans.items() for source in files)
+    start, size = 0, first
+    while start < len(pairs):
+        chunk = pairs[start:start + size]
+        yield {g: plans[g] for _, g in chunk}, frozenset(source for source, _ in chunk)
+        start, size = start + size, min(size * 2, most)
+
+
+def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozenset[str]]], *,
+               typed: bool = False) -> tuple[list[str], Iterator[list]]:
+    """A canned query ordered by file name, read batch by batch on one open database: each batch's
+    rows, those of its file names, as the batch is taken; a batch is read only when the rows
+    before it are taken."""
+    from .engines import Reader
+
+    plans, reader = iter(plans), Reader(engine, db)
+    head, head_sources = next(plans, ({}, frozenset()))
+    try:
+        columns, found = read(query, engine, db, head, typed=typed, reader=reader)
+    except BaseException:
+        reader.close()
+        raise
+    where = columns.index("source")
+
+    def of(found: Iterator[list], sources: frozenset[str]) -> Iterator[list]:
+        return (row for row in found if _held(row[where], sources))
+
+    def every() -> Iterator[list]:
+        try:
+            yield from of(found, head_sources)
+            for batch, sources in plans:
+                yield from of(read(query, engine, db, batch, typed=typed, reader=reader)[1], sources)
+        finally:
+            reader.close()
+
+    return columns, every()
+
+
+def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[str] | None = None, *,
+         typed: bool = False, reader=None) -> tuple[list[str], Iterator[list]]:
+    """A canned query's rows from the given plans (None: every plan), before any row test; on
+    ``reader`` (a ``kg.engines.Reader``) when given, else on the database opened for it.
+
+    SPARQL reads the plans' graphs alone; Cypher runs the twin that starts from the plans
+    (``$plans``), or for ``programs`` from the programs (``$programs``).
+    """
+    from . import iri
+    from .engines import stream_canned
+
+    graphs, params, text = None, None, None
+    if query in OVER_ALL_PLANS and programs is None:
+        plans = None
+    if plans is not None:
+        if engine == "sparql":
+            graphs = list(plans) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
+        elif engine == "cypher":
+            import queries
+            text = queries.filtered_text(query)
+            params = ({"programs": sorted(programs)} if query in OVER_ALL_PLANS
+                      else {"plans": sorted({doc for doc, _ in plans.values()})})
+    if reader is not None:
+        return reader.canned(query, params, typed=typed, graphs=graphs, text=text)
+    return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)
 
 
 def _cell_values(cell) -> list[str]:
@@ -223,15 +395,24 @@ def _cell_values(cell) -> list[str]:
     return str(cell).split("|")
 
 
+def _held(cell, values: frozenset[str]) -> bool:
+    """Whether a cell is one of the values, or one of its list's values is (a plan held in several
+    files states their names as one "a.txt|b.txt")."""
+    return (isinstance(cell, str) and cell in values) or any(v in values for v in _cell_values(cell))
+
+
 def rows(query: str, columns: list[str], found: Iterator[list], filters: Filters,
          selection: Selection) -> Iterator[list]:
     """The rows that pass the filters, then the page ``--offset``/``--limit`` asks for."""
     tests = []
     if selection.sources is not None and "source" in columns:
         i, sources = columns.index("source"), selection.sources
-        tests.append(lambda row: any(s in sources for s in _cell_values(row[i])))
+        tests.append(lambda row: _held(row[i], sources))
     column = ORGANIZATION_COLUMN.get(query)
-    if filters.organization is not None and column in columns:
+    if selection.bodies is not None and column in columns:
+        j, bodies = columns.index(column), selection.bodies
+        tests.append(lambda row: any(v in bodies for v in _cell_values(row[j])))
+    elif filters.organization is not None and column in columns:
         j, part = columns.index(column), filters.organization
         tests.append(lambda row: any(part in v for v in _cell_values(row[j])))
     column = PROGRAM_COLUMN.get(query)

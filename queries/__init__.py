@@ -1,5 +1,8 @@
 """Canned queries: ``NAME.rq`` (SPARQL) and ``NAME.cypher`` twins returning the same columns.
 
+``filtered/NAME.cypher`` is the Cypher twin a filtered query runs: the same rows, found from the
+plans or programs the filters select, given as parameters.
+
 A query whose columns hold lists that are sets (the bodies pursuing a program, its aliases) says
 so in a header line, ``# sets: organizations source`` (``//`` in Cypher): neither GROUP_CONCAT
 nor collect() promises an order, and the embedded Cypher database gathers a list in a different
@@ -21,7 +24,19 @@ def names() -> list[str]:
 
 def text(name: str, engine: str = "sparql") -> str:
     """The text of a canned query; KeyError naming the choices when there is none."""
-    path = HERE / f"{name}{ENGINES[engine]}"
+    return _read(HERE / f"{name}{ENGINES[engine]}", name, engine)
+
+
+def filtered_text(name: str) -> str:
+    """The Cypher twin of a canned query that starts from the plans (``$plans``, their IRIs) or, for
+    ``programs``, from the programs (``$programs``, their preferred labels) a filter selects.
+
+    SPARQL needs no such twin: the canned query runs on the selected plans' graphs alone.
+    """
+    return _read(HERE / "filtered" / f"{name}.cypher", name, "cypher")
+
+
+def _read(path: pathlib.Path, name: str, engine: str) -> str:
     if not path.is_file():
         raise KeyError(f"no {engine} query named {name!r} (choose from: {', '.join(names())})")
     return path.read_text("utf-8")

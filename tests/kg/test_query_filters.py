@@ -35,6 +35,13 @@ def test_a_body_by_part_of_its_name(corpus_db):
     assert found and {r["organization"] for r in found} == {"共青团南昌市委"}
 
 
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_a_body_by_its_whole_name_gives_its_rows(corpus_db, engine):
+    every = rows_of(corpus_db, "responsibilities", "--engine", engine)
+    found = rows_of(corpus_db, "responsibilities", "--organization", "共青团平罗县委", "--engine", engine)
+    assert found and found == [r for r in every if r["organization"] == "共青团平罗县委"]
+
+
 @pytest.mark.parametrize("region, issuer", [("33", "共青团宁波市委"), ("3302", "共青团宁波市委"),
                                             ("宁波市", "共青团宁波市委"), ("四川省", "共青团四川省委")])
 def test_a_region_by_name_or_code_prefix(corpus_db, region, issuer):
@@ -107,3 +114,34 @@ def test_a_reader_that_stops_early_ends_the_query_quietly(corpus_db):
     run.stdout.close()                   # as `| head -1` does, long before the last row
     assert run.wait() == 0
     assert run.stderr.read() == b""
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json", "table"])
+def test_the_first_rows_are_written_before_the_last_plans_are_read(corpus_db, engine, fmt):
+    """A full answer streams: the plans are read a batch at a time, and a batch only once the
+    rows before it are written (here a plan a batch, so five queries for five plans)."""
+    from kg import results
+    from kg.filters import batches, every_plan, in_batches
+    from kg.workspace import Workspace
+
+    with Workspace(corpus_db, read_only=True) as ws:
+        every = every_plan(ws)
+    assert len(every) == 5
+    taken, written = [], io.StringIO()
+
+    def plans():
+        for batch in batches(every, first=1, most=1):
+            taken.append(written.getvalue())     # what was written before this batch was read
+            yield batch
+
+    columns, rows = in_batches("documents", engine, corpus_db, plans())
+    page, results.PAGE = results.PAGE, 1
+    try:
+        write(fmt, columns, rows, written)
+    finally:
+        results.PAGE = page
+    assert len(taken) == 5
+    assert "000_973257c0ce08f055.txt" in taken[1] and "001_d839e743d134e22a.txt" not in taken[1]
+    assert "003_f18f31987188af28.txt" in taken[4] and "004_655600bdde4567aa.txt" not in taken[4]
+    assert "004_655600bdde4567aa.txt" in written.getvalue()

@@ -48,7 +48,17 @@ def test_programs_declares_its_lists_as_sets():
 
 
 def test_the_cypher_twins_parse_with_neo4js_parser():
-    assert lint({f"{name}.cypher": queries.text(name, "cypher") for name in queries.names()}) == []
+    shipped = {f"{name}.cypher": queries.text(name, "cypher") for name in queries.names()}
+    shipped.update({f"filtered/{name}.cypher": queries.filtered_text(name) for name in queries.names()})
+    assert lint(shipped) == []
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_the_filtered_twins_take_their_values_as_parameters(name):
+    from kg.engines import parameters_named
+
+    assert parameters_named("cypher", queries.filtered_text(name)) == (["programs"] if name == "programs" else ["plans"])
+    assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
 
 
 def test_the_linter_does_reject_what_neo4j_would():
@@ -77,3 +87,13 @@ def test_filtered_twins_print_the_same_rows(corpus_db, name, given):
     sparql = sparql[0], list(sparql[1])
     cypher = stream(name, "cypher", corpus_db, Filters(**given))
     assert (cypher[0], list(cypher[1])) == sparql
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+@pytest.mark.parametrize("name", queries.names())
+def test_read_plan_by_plan_the_answer_is_the_whole_querys(corpus_db, name, engine):
+    """What ``kg query NAME`` prints, read a plan at a time, is the canned query's answer."""
+    from kg.filters import Filters, stream
+
+    columns, rows = stream(name, engine, corpus_db, Filters(), first_batch=1)
+    assert (columns, list(rows)) == run_canned(name, engine, corpus_db)
