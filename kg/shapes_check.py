@@ -14,7 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -45,15 +44,16 @@ PROPERTY_WORDS = {RDF_TYPE, SH + "path", SH + "minCount", SH + "maxCount", SH + 
 SPARQL_WORDS = {RDF_TYPE, SH + "message", SH + "prefixes", SH + "select"}
 
 
-class Status(Enum):
-    OK = "ok"                   # surely conforms
-    BAD = "bad"                 # surely does not
-    UNKNOWN = "unknown"         # left to pyshacl
+class Status:
+    """How a node meets a constraint; the worse of two is the larger."""
+
+    OK = 0              # surely conforms
+    UNKNOWN = 1         # left to pyshacl
+    BAD = 2             # surely does not
 
 
-def _worst(statuses: Iterable[Status]) -> Status:
-    found = set(statuses)
-    return Status.BAD if Status.BAD in found else Status.UNKNOWN if Status.UNKNOWN in found else Status.OK
+def _worst(statuses: Iterable[int]) -> int:
+    return max(statuses, default=Status.OK)
 
 
 class Unsupported(Exception):
@@ -66,12 +66,14 @@ class Shape:
 
     path: str | None = None
     constraints: dict[str, list] = field(default_factory=dict)     # component IRI -> its values
+    checks: list[tuple] = field(default_factory=list)              # a property shape's (check, argument)
     properties: list["Shape"] = field(default_factory=list)
     either: list["Shape"] = field(default_factory=list)            # sh:or
     one_of: list["Shape"] = field(default_factory=list)            # sh:xone
     sparql: list[str] = field(default_factory=list)                # SELECT queries, prefixes first
     closed: bool = False
     ignored: frozenset[str] = frozenset()
+    allowed: frozenset[str] = frozenset()                           # a closed shape's predicates
     target_classes: tuple[str, ...] = ()
     target_subjects_of: tuple[str, ...] = ()
 
@@ -92,10 +94,19 @@ class Data:
                 self.subclass_stated = True
         self.superclasses = superclasses
         self.extra_types: dict[object, set[str]] = {}     # the ontology's, mixed in as pyshacl does
+        self._classes: dict[object, frozenset[str]] = {}
+
+    def classes(self, node) -> frozenset[str]:
+        """Every class the node is an instance of: its types and the classes above them."""
+        found = self._classes.get(node)
+        if found is None:
+            types = self.types.get(node, set()) | self.extra_types.get(node, set())
+            found = frozenset(types).union(*(self.superclasses.get(t, ()) for t in types))
+            self._classes[node] = found
+        return found
 
     def is_a(self, node, cls: str) -> bool:
-        types = self.types.get(node, set()) | self.extra_types.get(node, set())
-        return any(cls == t or cls in self.superclasses.get(t, ()) for t in types)
+        return cls in self.classes(node)
 
     def values(self, node, path: str) -> list:
         return self.out.get(node, {}).get(path, [])
@@ -152,6 +163,7 @@ class Shapes:
         shape.ignored = frozenset(v.value for head in props.get(SH + "ignoredProperties", [])
                                   for v in self._list(head))
         shape.properties = [self._property_shape(p) for p in props.get(SH + "property", [])]
+        shape.allowed = shape.ignored | {p.path for p in shape.properties}
         shape.either = [self._node_shape(m) for head in props.get(SH + "or", []) for m in self._list(head)]
         shape.one_of = [self._node_shape(m) for head in props.get(SH + "xone", []) for m in self._list(head)]
         if len(props.get(SH + "or", [])) > 1 or len(props.get(SH + "xone", [])) > 1:
@@ -171,10 +183,14 @@ class Shapes:
             raise Unsupported(f"{node}: a path that is not a predicate")
         shape = Shape(path=path.value)
         for word, values in props.items():
-            if word in (SH + "languageIn",):
-                shape.constraints[word] = [v.value.lower() for head in values for v in self._list(head)]
-            elif word not in (RDF_TYPE, SH + "path", SH + "message", SH + "name", SH + "description"):
-                shape.constraints[word] = values
+            if word == SH + "languageIn":
+                shape.checks.append((_language_in, {v.value.lower() for head in values for v in self._list(head)}))
+            elif word in (SH + "minCount", SH + "maxCount"):
+                shape.checks += [(CHECKS[word], int(v.value)) for v in values]
+            elif word == SH + "pattern":
+                shape.checks += [(_pattern, re.compile(v.value)) for v in values]
+            elif word in CHECKS:
+                shape.checks += [(CHECKS[word], v) for v in values]
         return shape
 
     def _select(self, node) -> str:
@@ -200,32 +216,29 @@ class Shapes:
         found = set()
         for shape in self.shapes:
             focus = self._focus(shape, data, owned)
-            found.update(node for node in focus if self._status(shape, node, data) is not Status.OK)
+            found.update(node for node in focus if self._status(shape, node, data) != Status.OK)
             if shape.sparql and focus:
                 found.update(self._sparql_suspects(shape, data, focus))
         return found
 
     def _focus(self, shape: Shape, data: Data, owned: set) -> set:
-        nodes = set()
-        for node in owned:
-            if any(data.is_a(node, c) for c in shape.target_classes) or \
-                    any(p in data.out.get(node, {}) for p in shape.target_subjects_of):
-                nodes.add(node)
-        return nodes
+        classes, predicates = set(shape.target_classes), shape.target_subjects_of
+        return {node for node in owned
+                if not classes.isdisjoint(data.classes(node))
+                or any(p in data.out.get(node, ()) for p in predicates)}
 
-    def _status(self, shape: Shape, node, data: Data) -> Status:
+    def _status(self, shape: Shape, node, data: Data) -> int:
         if shape.path is not None:
             return _values_status(shape, node, data.values(node, shape.path), data)
         statuses = [self._status(p, node, data) for p in shape.properties]
         for cls in shape.constraints.get(SH + "class", []):
             statuses.append(Status.OK if data.is_a(node, cls.value) else Status.BAD)
         if shape.closed:
-            allowed = shape.ignored | {p.path for p in shape.properties}
-            statuses.append(Status.OK if set(data.out.get(node, {})) <= allowed else Status.BAD)
+            statuses.append(Status.OK if shape.allowed.issuperset(data.out.get(node, ())) else Status.BAD)
         if shape.either:
             members = [self._status(m, node, data) for m in shape.either]
             statuses.append(Status.OK if Status.OK in members else
-                            Status.BAD if all(m is Status.BAD for m in members) else Status.UNKNOWN)
+                            Status.BAD if all(m == Status.BAD for m in members) else Status.UNKNOWN)
         if shape.one_of:
             members = [self._status(m, node, data) for m in shape.one_of]
             statuses.append(Status.UNKNOWN if Status.UNKNOWN in members else
@@ -275,27 +288,25 @@ def _superclasses(triples: list[ox.Triple]) -> dict[str, set[str]]:
     return closed
 
 
-def _values_status(shape: Shape, node, values: list, data: Data) -> Status:
+def _values_status(shape: Shape, node, values: list, data: Data) -> int:
     """How the values of ``node`` on the shape's path meet its constraints."""
-    statuses = []
-    for word, args in shape.constraints.items():
-        check = CHECKS.get(word)
-        if check is None:
-            return Status.UNKNOWN
-        for arg in args if word != SH + "languageIn" else [args]:
-            statuses.append(check(values, arg, data))
-    return _worst(statuses)
+    worst = Status.OK
+    for check, arg in shape.checks:
+        status = check(values, arg, data)
+        if status > worst:
+            worst = status
+    return worst
 
 
-def _min_count(values, arg, data) -> Status:
-    return Status.OK if len(values) >= int(arg.value) else Status.BAD
+def _min_count(values, arg: int, data) -> int:
+    return Status.OK if len(values) >= arg else Status.BAD
 
 
-def _max_count(values, arg, data) -> Status:
-    return Status.OK if len(values) <= int(arg.value) else Status.BAD
+def _max_count(values, arg: int, data) -> int:
+    return Status.OK if len(values) <= arg else Status.BAD
 
 
-def _datatype(values, arg, data) -> Status:
+def _datatype(values, arg, data) -> int:
     for v in values:
         if not isinstance(v, ox.Literal) or v.datatype != arg:
             return Status.BAD
@@ -307,15 +318,14 @@ def _datatype(values, arg, data) -> Status:
     return Status.OK
 
 
-def _pattern(values, arg, data) -> Status:
-    pattern = re.compile(arg.value)
+def _pattern(values, pattern: re.Pattern, data) -> int:
     for v in values:
         if isinstance(v, ox.BlankNode) or not pattern.search(v.value):
             return Status.BAD
     return Status.OK
 
 
-def _language_in(values, languages, data) -> Status:
+def _language_in(values, languages, data) -> int:
     for v in values:
         if not isinstance(v, ox.Literal) or not v.language:
             return Status.BAD
@@ -324,7 +334,7 @@ def _language_in(values, languages, data) -> Status:
     return Status.OK
 
 
-def _class(values, arg, data) -> Status:
+def _class(values, arg, data) -> int:
     return Status.OK if all(not isinstance(v, ox.Literal) and data.is_a(v, arg.value) for v in values) else Status.BAD
 
 
@@ -333,25 +343,25 @@ NODE_KINDS = {SH + "IRI": (ox.NamedNode,), SH + "BlankNode": (ox.BlankNode,), SH
               SH + "BlankNodeOrLiteral": (ox.BlankNode, ox.Literal)}
 
 
-def _node_kind(values, arg, data) -> Status:
+def _node_kind(values, arg, data) -> int:
     kinds = NODE_KINDS.get(arg.value)
     if kinds is None:
         return Status.UNKNOWN
     return Status.OK if all(isinstance(v, kinds) for v in values) else Status.BAD
 
 
-def _has_value(values, arg, data) -> Status:
+def _has_value(values, arg, data) -> int:
     return Status.OK if arg in values else Status.BAD if not values else Status.UNKNOWN
 
 
-def _unique_lang(values, arg, data) -> Status:
+def _unique_lang(values, arg, data) -> int:
     if arg.value != "true":
         return Status.OK
     langs = [v.language.lower() for v in values if isinstance(v, ox.Literal) and v.language]
     return Status.OK if len(langs) == len(set(langs)) else Status.BAD
 
 
-def _min_inclusive(values, arg, data) -> Status:
+def _min_inclusive(values, arg, data) -> int:
     try:
         bound = Decimal(arg.value)
         return Status.OK if all(isinstance(v, ox.Literal) and Decimal(v.value) >= bound for v in values) \

@@ -23,8 +23,7 @@ import collections
 import concurrent.futures as cf
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -38,103 +37,77 @@ SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 REFERENCE = "reference data (program scheme, classifications)"
-SHARED_UNIT_TRIPLES = 20_000     # the statements of nodes stated by several plans, per unit at most
+SHARED_UNIT_SUBJECTS = 200       # nodes stated by several graphs, checked together in one unit
 EXIT_INTERRUPTED = 130
 
 
-@dataclass
-class Unit:
-    """What one validation task reads: N-Triples, and the subjects whose violations it reports,
-    each with the plans it is reported under."""
+class Source:
+    """Reads units out of a workspace's store: a graph's, or the nodes stated by several graphs."""
 
-    label: str
-    ntriples: bytes
-    owners: dict[str, list[str]] = field(default_factory=dict)     # subject (N-Triples form) -> plans
+    def __init__(self, store: ox.Store, data_graphs: list[str], datatypes: dict[str, ox.NamedNode]):
+        self.store = store
+        self.data_graphs = {ox.NamedNode(g) for g in data_graphs}
+        self.datatypes = datatypes
+        self._known_types: dict[object, list] = {}
 
-
-# -- the units, read from the workspace --------------------------------------------------------
-
-class Reader:
-    """Reads the units out of an open workspace."""
-
-    def __init__(self, ws: Workspace):
-        self.ws = ws
-        self.store = ws.store
-        self.datatypes = declared(ws)
-        self.graphs = [ox.NamedNode(g) for g in ws.data_graphs()]
-        self.data_graphs = set(self.graphs)
-        self.names = _plan_names(ws)
-        self.shared: set = set()
-
-    def plan_units(self) -> Iterator[Unit]:
-        """A unit per graph: every plan's, then the program scheme's and the classifications'."""
-        for graph in self.graphs:
-            yield self._graph_unit(graph)
-
-    def _graph_unit(self, graph: ox.NamedNode) -> Unit:
+    def graph_unit(self, graph: ox.NamedNode) -> tuple[list[ox.Triple], set, list]:
+        """(the unit's statements, the subjects it owns, the subjects other graphs state too)."""
         quads = list(self.store.quads_for_pattern(None, None, None, graph))
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in restored(quads, self.datatypes)}
-        owned = []
+        owned, shared = set(), []
         for subject in {q.subject for q in quads}:
-            if self._stated_elsewhere(subject, graph):
-                self.shared.add(subject)
-            else:
-                owned.append(subject)
-        triples |= self._types_of({q.object for q in quads if q.predicate != RDF_TYPE}, graph)
-        triples |= self._pointing_to(owned, graph)
-        plans = [self.names[graph.value]] if graph.value in self.names else [REFERENCE]
-        return Unit(self.names.get(graph.value, graph.value), _ntriples(triples),
-                    {str(s): plans if isinstance(s, ox.NamedNode) else [REFERENCE] for s in owned})
+            (shared.append if self._stated_elsewhere(subject, graph) else owned.add)(subject)
+        triples = self._triples(quads)
+        pointed = {q.object for q in quads if q.predicate != RDF_TYPE and q.object not in owned}
+        triples += self._types_of(pointed, graph)
+        triples += self._pointing_to(owned, graph)
+        return triples, owned, shared
 
-    def shared_units(self) -> Iterator[Unit]:
-        """The nodes stated in several graphs, each with all it states in every graph, a few
-        thousand statements to a unit."""
-        triples: set = set()
-        owners: dict[str, list[str]] = {}
-        for subject in sorted(self.shared, key=str):
+    def shared_unit(self, subjects: list) -> tuple[list[ox.Triple], dict[object, list[str]]]:
+        """(all the data graphs state of ``subjects``, each subject -> the graphs stating it)."""
+        triples, stated = [], {}
+        for subject in subjects:
             quads = [q for q in self.store.quads_for_pattern(subject, None, None, None)
                      if q.graph_name in self.data_graphs]
-            plans = sorted({self.names[q.graph_name.value] for q in quads if q.graph_name.value in self.names})
-            owners[str(subject)] = plans if plans and isinstance(subject, ox.NamedNode) else [REFERENCE]
-            triples |= {ox.Triple(q.subject, q.predicate, q.object) for q in restored(quads, self.datatypes)}
-            triples |= self._types_of({q.object for q in quads if q.predicate != RDF_TYPE}, None)
-            if len(triples) >= SHARED_UNIT_TRIPLES:
-                yield Unit("nodes named by several plans", _ntriples(triples), owners)
-                triples, owners = set(), {}
-        if owners:
-            yield Unit("nodes named by several plans", _ntriples(triples), owners)
+            stated[subject] = sorted({q.graph_name.value for q in quads})
+            triples += self._triples(quads)
+            triples += self._types_of({q.object for q in quads if q.predicate != RDF_TYPE}, None)
+        return triples, stated
+
+    def _triples(self, quads: list[ox.Quad]) -> list[ox.Triple]:
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in restored(quads, self.datatypes)]
 
     def _stated_elsewhere(self, subject, graph: ox.NamedNode) -> bool:
         return any(q.graph_name != graph and q.graph_name in self.data_graphs
                    for q in self.store.quads_for_pattern(subject, None, None, None))
 
-    def _types_of(self, nodes: set, graph: ox.NamedNode | None) -> set:
-        """The rdf:type statements of ``nodes`` in the data graphs other than ``graph``."""
-        found = set()
+    def _types_of(self, nodes: set, graph: ox.NamedNode | None) -> list[ox.Triple]:
+        """The rdf:type statements of ``nodes`` in the data graphs."""
+        found = []
         for node in nodes:
-            if isinstance(node, ox.Literal):
-                continue
-            for q in self.store.quads_for_pattern(node, RDF_TYPE, None, None):
-                if q.graph_name != graph and q.graph_name in self.data_graphs:
-                    found.add(ox.Triple(q.subject, q.predicate, q.object))
+            if not isinstance(node, ox.Literal):
+                found += [ox.Triple(node, RDF_TYPE, t) for t in self._types(node)]
         return found
 
-    def _pointing_to(self, owned: list, graph: ox.NamedNode) -> set:
-        """All that other graphs state of the nodes that, in those graphs, point to ``owned``."""
-        referrers = set()
-        for node in owned:
-            for q in self.store.quads_for_pattern(None, None, node, None):
-                if q.graph_name != graph and q.graph_name in self.data_graphs:
-                    referrers.add(q.subject)
-        found = set()
+    def _types(self, node) -> list:
+        """The types the data graphs give a node, remembered for a node many graphs type: the
+        body every plan names is looked up once, not once per plan."""
+        types = self._known_types.get(node)
+        if types is None:
+            quads = [q for q in self.store.quads_for_pattern(node, RDF_TYPE, None, None) if q.graph_name in self.data_graphs]
+            types = list(dict.fromkeys(q.object for q in quads))
+            if len({q.graph_name for q in quads}) > 1:
+                self._known_types[node] = types
+        return types
+
+    def _pointing_to(self, owned: set, graph: ox.NamedNode) -> list[ox.Triple]:
+        """All that the data graphs state of the nodes that, in other graphs, point to ``owned``."""
+        referrers = {q.subject for node in owned for q in self.store.quads_for_pattern(None, None, node, None)
+                     if q.graph_name != graph and q.graph_name in self.data_graphs}
+        found = []
         for node in referrers:
-            quads = [q for q in self.store.quads_for_pattern(node, None, None, None) if q.graph_name in self.data_graphs]
-            found |= {ox.Triple(q.subject, q.predicate, q.object) for q in restored(quads, self.datatypes)}
+            found += self._triples([q for q in self.store.quads_for_pattern(node, None, None, None)
+                                    if q.graph_name in self.data_graphs])
         return found
-
-
-def _ntriples(triples: set) -> bytes:
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES)
 
 
 def _plan_names(ws: Workspace) -> dict[str, str]:
@@ -146,10 +119,18 @@ def _plan_names(ws: Workspace) -> dict[str, str]:
     return names
 
 
+def _term(text: str):
+    """A subject from its N-Triples form."""
+    return ox.NamedNode(text[1:-1]) if text.startswith("<") else ox.BlankNode(text[2:])
+
+
 # -- checking a unit (in a worker process) -----------------------------------------------------
 
 _SHAPES = None          # the shapes, read once per process (before the workers fork, where they do)
 _PYSHACL = None         # (shapes, ontology) as rdflib graphs, read when pyshacl is first needed
+_SOURCE: Source | None = None                   # this process's reader of the workspace
+_OPENING: tuple | None = None                   # how a worker opens its own: (store path, data graphs, datatypes)
+_OPENED_BY: int | None = None
 
 
 def _shapes():
@@ -162,19 +143,47 @@ def _shapes():
     return _SHAPES
 
 
-def check(unit: Unit) -> list[tuple[str, str]]:
-    """(focus node, line) for each violation of a node the unit owns."""
+def _source() -> Source:
+    """The workspace's store, opened read-only by this worker when it forked from the process
+    that opened it (a store is not shared across a fork)."""
+    global _SOURCE, _OPENED_BY
+    if _OPENED_BY != os.getpid():
+        path, graphs, datatypes = _OPENING
+        _SOURCE = Source(ox.Store.read_only(str(path)), graphs, datatypes)
+        _OPENED_BY = os.getpid()
+    return _SOURCE
+
+
+Violations = list[tuple[str, str, list[str]]]       # (focus node, line, the graphs stating the focus node)
+
+
+def check_graph(graph: str) -> tuple[Violations, list[str]]:
+    """The violations of the nodes a graph owns; and the subjects it shares with other graphs."""
+    triples, owned, shared = _source().graph_unit(ox.NamedNode(graph))
+    lines = _violations(triples, owned)
+    return [(focus, line, [graph]) for focus, line in lines], [str(s) for s in shared]
+
+
+def check_shared(subjects: list[str]) -> Violations:
+    """The violations of nodes stated in several graphs, each with all they state."""
+    triples, stated = _source().shared_unit([_term(s) for s in subjects])
+    by_text = {str(s): graphs for s, graphs in stated.items()}
+    return [(focus, line, by_text[focus]) for focus, line in _violations(triples, set(stated))]
+
+
+def _violations(triples: list[ox.Triple], owned: set) -> list[tuple[str, str]]:
+    """(focus node, line) for each violation of a node in ``owned``: none when the quick check
+    finds every one of them conforming, else pyshacl's."""
     from .shapes_check import Data
 
     shapes = _shapes()
-    data = Data(ox.parse(unit.ntriples, format=ox.RdfFormat.N_TRIPLES), shapes.superclasses)
-    owned = {s for s in data.out if str(s) in unit.owners}
+    data = Data(triples, shapes.superclasses)
     if not shapes.suspects(data, owned):
         return []
-    return _pyshacl_lines(unit)
+    return _pyshacl_lines(data.triples, {str(s) for s in owned})
 
 
-def _pyshacl_lines(unit: Unit) -> list[tuple[str, str]]:
+def _pyshacl_lines(triples: list[ox.Triple], owned: set[str]) -> list[tuple[str, str]]:
     """pyshacl's violations in the unit, of the nodes it owns, each as a report line."""
     global _PYSHACL
     from pyshacl import validate as shacl
@@ -184,7 +193,7 @@ def _pyshacl_lines(unit: Unit) -> list[tuple[str, str]]:
     if _PYSHACL is None:
         _PYSHACL = (Graph().parse(ontology.SHAPES, format="turtle"), Graph().parse(ontology.ONTOLOGY, format="turtle"))
     shapes, ont = _PYSHACL
-    data = Graph().parse(data=unit.ntriples, format="nt")
+    data = Graph().parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
     conforms, report, _ = shacl(data, shacl_graph=shapes, ont_graph=ont, inference="none",
                                 advanced=True, allow_warnings=True)
     if conforms:
@@ -192,7 +201,7 @@ def _pyshacl_lines(unit: Unit) -> list[tuple[str, str]]:
     lines = []
     for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
         focus = report.value(r, URIRef(SH + "focusNode"))
-        if focus.n3() in unit.owners:
+        if focus.n3() in owned:
             lines.append((focus.n3(), result_line(report, r)))
     return lines
 
@@ -217,28 +226,41 @@ def validate(ws: Workspace, *, jobs: int | None = None,
              progress: Callable[[int, int | None], None] | None = None) -> tuple[bool, str]:
     """(conforms, report text: the violations grouped by the plan that holds them).
 
-    ``jobs`` worker processes check the units (default: up to 4, one per core; 1: none);
-    ``progress(done, total)`` is called as units are done (total None while not yet known)."""
+    ``jobs`` worker processes check the units (default: up to 4, one per core; 1: none; a
+    workspace open for writing is checked here); ``progress(done, total)`` is called as units
+    are done."""
+    global _SOURCE, _OPENED_BY, _OPENING
     _shapes()
-    reader = Reader(ws)
+    graphs, datatypes = ws.data_graphs(), declared(ws)
+    names = _plan_names(ws)
+    workers = _workers(jobs) if ws.snapshot_store is not None else 1
+    _SOURCE, _OPENED_BY, _OPENING = Source(ws.store, graphs, datatypes), os.getpid(), (ws.snapshot_store, graphs, datatypes)
     grouped: dict[str, set[str]] = collections.defaultdict(set)
-    total = len(reader.graphs)
-    done = 0
+    shared: set[str] = set()
+    total, done = len(graphs), 0
 
-    def units() -> Iterator[Unit]:
-        nonlocal total
-        yield from reader.plan_units()
-        shared = list(reader.shared_units())
-        total += len(shared)
-        yield from shared
-
-    for unit, lines in _checked(units(), _workers(jobs)):
-        for focus, line in lines:
-            for plan in unit.owners[focus]:
+    def record(violations: Violations) -> None:
+        nonlocal done
+        for focus, line, stating in violations:
+            plans = sorted({names[g] for g in stating if g in names}) if focus.startswith("<") else []
+            for plan in plans or [REFERENCE]:
                 grouped[plan].add(line)
         done += 1
         if progress:
             progress(done, total)
+
+    try:
+        with Workers(workers) as pool:
+            for violations, found in pool.map(check_graph, graphs):
+                shared.update(found)
+                record(violations)
+            subjects = sorted(shared)
+            batches = [subjects[i:i + SHARED_UNIT_SUBJECTS] for i in range(0, len(subjects), SHARED_UNIT_SUBJECTS)]
+            total += len(batches)
+            for violations in pool.map(check_shared, batches):
+                record(violations)
+    finally:
+        _SOURCE = _OPENING = None
     if not grouped:
         return True, "conforms"
     return False, report_text({plan: sorted(lines) for plan, lines in sorted(grouped.items())})
@@ -257,33 +279,50 @@ def _workers(jobs: int | None) -> int:
     return jobs if jobs else max(1, min(4, os.cpu_count() or 1))
 
 
-def _checked(units: Iterator[Unit], workers: int) -> Iterator[tuple[Unit, list[tuple[str, str]]]]:
-    """Each unit with its violations, checked here (one worker) or by worker processes that die
-    with this one, a few units in flight per worker."""
-    if workers == 1:
-        for unit in units:
-            yield unit, check(unit)
-        return
-    import multiprocessing
+class Workers:
+    """Runs checks here (one worker) or in worker processes that die with this one, a few
+    tasks in flight per worker; as a context manager, which ends the processes."""
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    parent = None if context.get_start_method() == "forkserver" else os.getpid()
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=processes.start_worker,
-                                  initargs=(parent,))
-    try:
-        pending = collections.deque()
-        for unit in units:
-            pending.append((unit, pool.submit(check, unit)))
-            while len(pending) > workers * 3:
-                first, future = pending.popleft()
-                yield first, future.result()
+    def __init__(self, count: int):
+        self.count = count
+        self.pool = None
+        if count > 1:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            parent = None if context.get_start_method() == "forkserver" else os.getpid()
+            self.pool = cf.ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
+                                               initargs=(parent, _OPENING))
+
+    def map(self, function: Callable, arguments: Iterable) -> Iterator:
+        """``function(argument)`` for each argument, in order."""
+        if self.pool is None:
+            yield from map(function, arguments)
+            return
+        pending: collections.deque = collections.deque()
+        for argument in arguments:
+            pending.append(self.pool.submit(function, argument))
+            if len(pending) > self.count * 3:
+                yield pending.popleft().result()
         while pending:
-            first, future = pending.popleft()
-            yield first, future.result()
-    except BaseException:       # interrupted, or a check failed: the units in flight are dropped
-        processes.stop_pool(pool)
-        raise
-    pool.shutdown()
+            yield pending.popleft().result()
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if self.pool is None:
+            return
+        if kind is None:
+            self.pool.shutdown()
+        else:               # interrupted, or a check failed: the tasks in flight are dropped
+            processes.stop_pool(self.pool)
+
+
+def _start_worker(parent: int | None, opening: tuple) -> None:
+    global _OPENING
+    processes.start_worker(parent)
+    _OPENING = opening
 
 
 def run(ws: Workspace, jobs: int | None) -> int:
