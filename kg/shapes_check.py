@@ -132,8 +132,12 @@ class Shapes:
             roots = [s for s, props in self.graph.items()
                      if SH + "targetClass" in props or SH + "targetSubjectsOf" in props]
             self.shapes = [self._node_shape(s) for s in roots]
+            if any(shape.sparql and shape.target_subjects_of for shape in self.shapes):
+                raise Unsupported("a SPARQL constraint on the subjects of a predicate")
         except Unsupported as why:
             self.unsupported = str(why)
+        # The classes whose instances SPARQL constraints start from.
+        self.sparql_target_classes = frozenset(c for shape in self.shapes if shape.sparql for c in shape.target_classes)
 
     # -- reading the shapes graph -------------------------------------------------------------
     def _one(self, node, word: str):

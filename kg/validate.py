@@ -59,7 +59,8 @@ class Source:
         triples = self._triples(quads)
         pointed = {q.object for q in quads if q.predicate != RDF_TYPE and q.object not in owned}
         triples += self._types_of(pointed, graph)
-        triples += self._pointing_to(owned, graph)
+        if self._walked_back_from(quads, owned):
+            triples += self._pointing_to(owned, graph)
         return triples, owned, shared
 
     def shared_unit(self, subjects: list) -> tuple[list[ox.Triple], dict[object, list[str]]]:
@@ -71,6 +72,8 @@ class Source:
             stated[subject] = sorted({q.graph_name.value for q in quads})
             triples += self._triples(quads)
             triples += self._types_of({q.object for q in quads if q.predicate != RDF_TYPE}, None)
+            if self._walked_back_from(quads, {subject}):
+                triples += self._pointing_to({subject}, None)
         return triples, stated
 
     def _triples(self, quads: list[ox.Quad]) -> list[ox.Triple]:
@@ -99,7 +102,19 @@ class Source:
                 self._known_types[node] = types
         return types
 
-    def _pointing_to(self, owned: set, graph: ox.NamedNode) -> list[ox.Triple]:
+    def _walked_back_from(self, quads: list[ox.Quad], owned: set) -> bool:
+        """Whether a SPARQL constraint has a focus node among ``owned`` (it may walk back from
+        it, along statements other graphs make). The program scheme, which every plan points
+        to, has none, so its unit stays the size of the scheme. (Shapes not read by the quick
+        check: always.)"""
+        if _shapes().unsupported:
+            return True
+        classes = _shapes().sparql_target_classes
+        return any(q.predicate == RDF_TYPE and q.subject in owned and isinstance(q.object, ox.NamedNode)
+                   and (q.object.value in classes or not classes.isdisjoint(_shapes().superclasses.get(q.object.value, ())))
+                   for q in quads)
+
+    def _pointing_to(self, owned: set, graph: ox.NamedNode | None) -> list[ox.Triple]:
         """All that the data graphs state of the nodes that, in other graphs, point to ``owned``."""
         referrers = {q.subject for node in owned for q in self.store.quads_for_pattern(None, None, node, None)
                      if q.graph_name != graph and q.graph_name in self.data_graphs}
