@@ -3,6 +3,7 @@ reports, on the sample corpus and on a workspace with deliberate defects; in par
 and it ends cleanly when interrupted."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -189,3 +190,24 @@ def test_an_interrupted_validation_exits_130_and_leaves_no_worker(defective, tmp
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_counts_and_time_left_at_a_terminal_only(corpus_db):
+    from kg.validate_progress import Progress
+
+    shown, hidden = Terminal(), io.StringIO()
+    for stream in (shown, hidden):
+        bar = Progress("validating", stream, every=0)
+        with Workspace(corpus_db, read_only=True) as ws:
+            assert validate(ws, jobs=1, progress=bar.update) == (True, "conforms")
+        bar.close()
+    assert hidden.getvalue() == ""
+    lines = shown.getvalue().split("\r")
+    assert "validating  1/7  ETA " in lines[1]         # five plans, the scheme, the classifications
+    assert lines[-1].startswith("validating  8/8")      # and, once they are read, the nodes they share
+    assert shown.getvalue().endswith("\n")
