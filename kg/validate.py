@@ -202,13 +202,17 @@ def _pyshacl_lines(triples: list[ox.Triple], owned: set[str]) -> list[tuple[str,
     """pyshacl's violations in the unit, of the nodes it owns, each as a report line."""
     global _PYSHACL
     from pyshacl import validate as shacl
-    from rdflib import Graph, URIRef
+    from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import RDF
 
     if _PYSHACL is None:
         _PYSHACL = (Graph().parse(ontology.SHAPES, format="turtle"), Graph().parse(ontology.ONTOLOGY, format="turtle"))
     shapes, ont = _PYSHACL
-    data = Graph().parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    # Blank nodes keep their labels, which tell the nodes the unit owns.
+    labels = {t.value: BNode(t.value) for triple in triples for t in (triple.subject, triple.object)
+              if isinstance(t, ox.BlankNode)}
+    data = Graph().parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt",
+                         bnode_context=labels)
     conforms, report, _ = shacl(data, shacl_graph=shapes, ont_graph=ont, inference="none",
                                 advanced=True, allow_warnings=True)
     if conforms:

@@ -211,3 +211,62 @@ def test_progress_shows_counts_and_time_left_at_a_terminal_only(corpus_db):
     assert "validating  1/7  ETA " in lines[1]         # five plans, the scheme, the classifications
     assert lines[-1].startswith("validating  8/8")      # and, once they are read, the nodes they share
     assert shown.getvalue().endswith("\n")
+
+
+# -- the quick check never clears a node pyshacl finds at fault --------------------------------
+
+def _broken_examples():
+    import importlib.util
+
+    from samples import ROOT
+
+    spec = importlib.util.spec_from_file_location("ontology_files", ROOT / "tests" / "ontology" / "test_ontology_files.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BROKEN
+
+
+BROKEN = _broken_examples()
+
+
+def _quick_suspects(graph) -> set[str]:
+    import pyoxigraph as ox
+
+    from kg.shapes_check import Data
+    from kg.validate import _shapes
+
+    shapes = _shapes()
+    triples = list(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    data = Data(triples, shapes.superclasses)
+    return {s.value for s in shapes.suspects(data, set(data.out))}
+
+
+def test_the_quick_check_clears_the_conforming_examples():
+    from rdflib import Graph
+
+    import ontology
+
+    assert _shapes_read_here()
+    assert _quick_suspects(Graph().parse(ontology.EXAMPLES, format="turtle")) == set()
+
+
+def _shapes_read_here() -> bool:
+    from kg.validate import _shapes
+
+    return not _shapes().unsupported
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_the_quick_check_suspects_every_kind_of_defect(case):
+    """Each broken variant of ontology/examples.ttl that pyshacl rejects (tests/ontology) is
+    left to pyshacl by the quick check, its faulty node among the suspects."""
+    import copy
+
+    from rdflib import Graph
+
+    import ontology
+
+    change, focus, _, _ = BROKEN[case]
+    graph = copy.deepcopy(Graph().parse(ontology.EXAMPLES, format="turtle"))
+    change(graph)
+    assert str(focus) in _quick_suspects(graph)
