@@ -1,40 +1,130 @@
-"""SHACL validation of a workspace against ``ontology/shapes.ttl`` (pyshacl), reported by plan."""
+"""SHACL validation of a workspace against ``ontology/shapes.ttl``, plan by plan, reported by plan.
+
+The shapes speak of one node at a time: its own statements and the types of the nodes it
+points to. So the workspace is validated in *units* of bounded size, each a graph of the
+workspace (a plan's, the program scheme's, the classifications') holding:
+
+- the statements of the nodes only that graph states (the unit *owns* them);
+- the rdf:type statements, from every graph, of the nodes they point to (``sh:class``);
+- the statements of nodes of other graphs that point to the nodes it owns (a SPARQL
+  constraint that walks back, as from a plan's text to its evidence spans).
+
+A node stated in several graphs (a body named by many plans, a policy they cite) is owned by
+none of them: the nodes of that kind are validated apart, each with all its statements, in
+units of bounded size. A unit's violations are kept for the nodes it owns only, and each is
+reported under the plans whose graphs state its focus node, as if the whole graph had been
+validated at once. Each unit is first checked quickly (:mod:`kg.shapes_check`); pyshacl
+validates only the units where that check finds a node that may not conform, and its report
+is the one printed.
+"""
 from __future__ import annotations
 
-from collections import defaultdict
+import collections
+import concurrent.futures as cf
+import os
+import sys
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph, Namespace
-from rdflib.namespace import RDF
 
 import ontology
 from ontology import namespaces
 from ontology.namespaces import DCT
 
-from . import iri
+from . import iri, processes
 from .datatypes import declared, restored
 from .workspace import Workspace
 
-SH = Namespace(namespaces.SH)
+SH = namespaces.SH
+RDF_TYPE = ox.NamedNode(namespaces.RDF.type)
 DCT_SOURCE = DCT.source
 REFERENCE = "reference data (program scheme, classifications)"
+SHARED_UNIT_SUBJECTS = 200       # nodes stated by several graphs, checked together in one unit
+EXIT_INTERRUPTED = 130
 
 
-def data_graph(ws: Workspace) -> tuple[Graph, dict[str, set[str]]]:
-    """The document graphs, the program scheme and the classifications merged into one rdflib
-    graph, with the datatypes the ontology declares; and each subject -> the plans' graphs
-    stating it."""
-    datatypes = declared(ws)
-    stated_in: dict[str, set[str]] = defaultdict(set)
-    triples = set()
-    for g in ws.data_graphs():
-        for q in restored(ws.quads(g), datatypes):
-            triples.add(ox.Triple(q.subject, q.predicate, q.object))
-            if isinstance(q.subject, ox.NamedNode):
-                stated_in[q.subject.value].add(g)
-    graph = Graph()
-    graph.parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return graph, stated_in
+class Source:
+    """Reads units out of a workspace's store: a graph's, or the nodes stated by several graphs."""
+
+    def __init__(self, store: ox.Store, data_graphs: list[str], datatypes: dict[str, ox.NamedNode]):
+        self.store = store
+        self.data_graphs = {ox.NamedNode(g) for g in data_graphs}
+        self.datatypes = datatypes
+        self._known_types: dict[object, list] = {}
+
+    def graph_unit(self, graph: ox.NamedNode) -> tuple[list[ox.Triple], set, list]:
+        """(the unit's statements, the subjects it owns, the subjects other graphs state too)."""
+        quads = list(self.store.quads_for_pattern(None, None, None, graph))
+        owned, shared = set(), []
+        for subject in {q.subject for q in quads}:
+            (shared.append if self._stated_elsewhere(subject, graph) else owned.add)(subject)
+        triples = self._triples(quads)
+        pointed = {q.object for q in quads if q.predicate != RDF_TYPE and q.object not in owned}
+        triples += self._types_of(pointed, graph)
+        if self._walked_back_from(quads, owned):
+            triples += self._pointing_to(owned, graph)
+        return triples, owned, shared
+
+    def shared_unit(self, subjects: list) -> tuple[list[ox.Triple], dict[object, list[str]]]:
+        """(all the data graphs state of ``subjects``, each subject -> the graphs stating it)."""
+        triples, stated = [], {}
+        for subject in subjects:
+            quads = [q for q in self.store.quads_for_pattern(subject, None, None, None)
+                     if q.graph_name in self.data_graphs]
+            stated[subject] = sorted({q.graph_name.value for q in quads})
+            triples += self._triples(quads)
+            triples += self._types_of({q.object for q in quads if q.predicate != RDF_TYPE}, None)
+            if self._walked_back_from(quads, {subject}):
+                triples += self._pointing_to({subject}, None)
+        return triples, stated
+
+    def _triples(self, quads: list[ox.Quad]) -> list[ox.Triple]:
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in restored(quads, self.datatypes)]
+
+    def _stated_elsewhere(self, subject, graph: ox.NamedNode) -> bool:
+        return any(q.graph_name != graph and q.graph_name in self.data_graphs
+                   for q in self.store.quads_for_pattern(subject, None, None, None))
+
+    def _types_of(self, nodes: set, graph: ox.NamedNode | None) -> list[ox.Triple]:
+        """The rdf:type statements of ``nodes`` in the data graphs."""
+        found = []
+        for node in nodes:
+            if not isinstance(node, ox.Literal):
+                found += [ox.Triple(node, RDF_TYPE, t) for t in self._types(node)]
+        return found
+
+    def _types(self, node) -> list:
+        """The types the data graphs give a node, remembered for a node many graphs type: the
+        body every plan names is looked up once, not once per plan."""
+        types = self._known_types.get(node)
+        if types is None:
+            quads = [q for q in self.store.quads_for_pattern(node, RDF_TYPE, None, None) if q.graph_name in self.data_graphs]
+            types = list(dict.fromkeys(q.object for q in quads))
+            if len({q.graph_name for q in quads}) > 1:
+                self._known_types[node] = types
+        return types
+
+    def _walked_back_from(self, quads: list[ox.Quad], owned: set) -> bool:
+        """Whether a SPARQL constraint has a focus node among ``owned`` (it may walk back from
+        it, along statements other graphs make). The program scheme, which every plan points
+        to, has none, so its unit stays the size of the scheme. (Shapes not read by the quick
+        check: always.)"""
+        if _shapes().unsupported:
+            return True
+        classes = _shapes().sparql_target_classes
+        return any(q.predicate == RDF_TYPE and q.subject in owned and isinstance(q.object, ox.NamedNode)
+                   and (q.object.value in classes or not classes.isdisjoint(_shapes().superclasses.get(q.object.value, ())))
+                   for q in quads)
+
+    def _pointing_to(self, owned: set, graph: ox.NamedNode | None) -> list[ox.Triple]:
+        """All that the data graphs state of the nodes that, in other graphs, point to ``owned``."""
+        referrers = {q.subject for node in owned for q in self.store.quads_for_pattern(None, None, node, None)
+                     if q.graph_name != graph and q.graph_name in self.data_graphs}
+        found = []
+        for node in referrers:
+            found += self._triples([q for q in self.store.quads_for_pattern(node, None, None, None)
+                                    if q.graph_name in self.data_graphs])
+        return found
 
 
 def _plan_names(ws: Workspace) -> dict[str, str]:
@@ -46,39 +136,229 @@ def _plan_names(ws: Workspace) -> dict[str, str]:
     return names
 
 
-def by_plan(report: Graph, stated_in: dict[str, set[str]], names: dict[str, str]) -> dict[str, list[str]]:
-    """Each violation of a pyshacl report as one line, under the plans whose graphs state its
-    focus node (a body named by three plans is reported under each)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(r, SH.focusNode)
-        path = report.value(r, SH.resultPath)
-        value = report.value(r, SH.value)
-        message = report.value(r, SH.resultMessage)
-        line = f"{focus}" + (f" {path}" if path is not None else "") + f": {message}"
-        if value is not None and value != focus:
-            line += f" (value {value.n3()})"
-        plans = sorted(names.get(g, g) for g in stated_in.get(str(focus), ()) if g in names) or [REFERENCE]
-        for plan in plans:
-            out[plan].append(line)
-    return {plan: sorted(set(lines)) for plan, lines in sorted(out.items())}
+def _term(text: str):
+    """A subject from its N-Triples form."""
+    return ox.NamedNode(text[1:-1]) if text.startswith("<") else ox.BlankNode(text[2:])
 
 
-def validate(ws: Workspace) -> tuple[bool, str]:
-    """(conforms, report text: the violations grouped by the plan that holds them)."""
+# -- checking a unit (in a worker process) -----------------------------------------------------
+
+_SHAPES = None          # the shapes, read once per process (before the workers fork, where they do)
+_PYSHACL = None         # (shapes, ontology) as rdflib graphs, read when pyshacl is first needed
+_SOURCE: Source | None = None                   # this process's reader of the workspace
+_OPENING: tuple | None = None                   # how a worker opens its own: (store path, data graphs, datatypes)
+_OPENED_BY: int | None = None
+
+
+def _shapes():
+    global _SHAPES
+    if _SHAPES is None:
+        from .shapes_check import Shapes
+
+        _SHAPES = Shapes(ox.parse(path=str(ontology.SHAPES), format=ox.RdfFormat.TURTLE),
+                         ox.parse(path=str(ontology.ONTOLOGY), format=ox.RdfFormat.TURTLE))
+    return _SHAPES
+
+
+def _source() -> Source:
+    """The workspace's store, opened read-only by this worker when it forked from the process
+    that opened it (a store is not shared across a fork)."""
+    global _SOURCE, _OPENED_BY
+    if _OPENED_BY != os.getpid():
+        path, graphs, datatypes = _OPENING
+        _SOURCE = Source(ox.Store.read_only(str(path)), graphs, datatypes)
+        _OPENED_BY = os.getpid()
+    return _SOURCE
+
+
+Violations = list[tuple[str, str, list[str]]]       # (focus node, line, the graphs stating the focus node)
+
+
+def check_graph(graph: str) -> tuple[Violations, list[str]]:
+    """The violations of the nodes a graph owns; and the subjects it shares with other graphs."""
+    triples, owned, shared = _source().graph_unit(ox.NamedNode(graph))
+    lines = _violations(triples, owned)
+    return [(focus, line, [graph]) for focus, line in lines], [str(s) for s in shared]
+
+
+def check_shared(subjects: list[str]) -> Violations:
+    """The violations of nodes stated in several graphs, each with all they state."""
+    triples, stated = _source().shared_unit([_term(s) for s in subjects])
+    by_text = {str(s): graphs for s, graphs in stated.items()}
+    return [(focus, line, by_text[focus]) for focus, line in _violations(triples, set(stated))]
+
+
+def _violations(triples: list[ox.Triple], owned: set) -> list[tuple[str, str]]:
+    """(focus node, line) for each violation of a node in ``owned``: none when the quick check
+    finds every one of them conforming, else pyshacl's."""
+    from .shapes_check import Data
+
+    shapes = _shapes()
+    data = Data(triples, shapes.superclasses)
+    if not shapes.suspects(data, owned):
+        return []
+    return _pyshacl_lines(data.triples, {str(s) for s in owned})
+
+
+def _pyshacl_lines(triples: list[ox.Triple], owned: set[str]) -> list[tuple[str, str]]:
+    """pyshacl's violations in the unit, of the nodes it owns, each as a report line."""
+    global _PYSHACL
     from pyshacl import validate as shacl
+    from rdflib import BNode, Graph, URIRef
+    from rdflib.namespace import RDF
 
-    shapes = Graph().parse(ontology.SHAPES, format="turtle")
-    ont = Graph().parse(ontology.ONTOLOGY, format="turtle")
-    data, stated_in = data_graph(ws)
+    if _PYSHACL is None:
+        _PYSHACL = (Graph().parse(ontology.SHAPES, format="turtle"), Graph().parse(ontology.ONTOLOGY, format="turtle"))
+    shapes, ont = _PYSHACL
+    # Blank nodes keep their labels, which tell the nodes the unit owns.
+    labels = {t.value: BNode(t.value) for triple in triples for t in (triple.subject, triple.object)
+              if isinstance(t, ox.BlankNode)}
+    data = Graph().parse(data=ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES), format="nt",
+                         bnode_context=labels)
     conforms, report, _ = shacl(data, shacl_graph=shapes, ont_graph=ont, inference="none",
                                 advanced=True, allow_warnings=True)
     if conforms:
+        return []
+    lines = []
+    for r in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        focus = report.value(r, URIRef(SH + "focusNode"))
+        if focus.n3() in owned:
+            lines.append((focus.n3(), result_line(report, r)))
+    return lines
+
+
+def result_line(report, result) -> str:
+    """One violation of a pyshacl report as one line: focus, path, message, value."""
+    from rdflib import URIRef
+
+    focus = report.value(result, URIRef(SH + "focusNode"))
+    path = report.value(result, URIRef(SH + "resultPath"))
+    value = report.value(result, URIRef(SH + "value"))
+    message = report.value(result, URIRef(SH + "resultMessage"))
+    line = f"{focus}" + (f" {path}" if path is not None else "") + f": {message}"
+    if value is not None and value != focus:
+        line += f" (value {value.n3()})"
+    return line
+
+
+# -- the whole run -------------------------------------------------------------------------------
+
+def validate(ws: Workspace, *, jobs: int | None = None,
+             progress: Callable[[int, int | None], None] | None = None) -> tuple[bool, str]:
+    """(conforms, report text: the violations grouped by the plan that holds them).
+
+    ``jobs`` worker processes check the units (default: up to 4, one per core; 1: none; a
+    workspace open for writing is checked here); ``progress(done, total)`` is called as units
+    are done."""
+    global _SOURCE, _OPENED_BY, _OPENING
+    _shapes()
+    graphs, datatypes = ws.data_graphs(), declared(ws)
+    names = _plan_names(ws)
+    workers = _workers(jobs) if ws.snapshot_store is not None else 1
+    _SOURCE, _OPENED_BY, _OPENING = Source(ws.store, graphs, datatypes), os.getpid(), (ws.snapshot_store, graphs, datatypes)
+    grouped: dict[str, set[str]] = collections.defaultdict(set)
+    shared: set[str] = set()
+    total, done = len(graphs), 0
+
+    def record(violations: Violations) -> None:
+        nonlocal done
+        for focus, line, stating in violations:
+            plans = sorted({names[g] for g in stating if g in names}) if focus.startswith("<") else []
+            for plan in plans or [REFERENCE]:
+                grouped[plan].add(line)
+        done += 1
+        if progress:
+            progress(done, total)
+
+    try:
+        with Workers(workers) as pool:
+            for violations, found in pool.map(check_graph, graphs):
+                shared.update(found)
+                record(violations)
+            subjects = sorted(shared)
+            batches = [subjects[i:i + SHARED_UNIT_SUBJECTS] for i in range(0, len(subjects), SHARED_UNIT_SUBJECTS)]
+            total += len(batches)
+            for violations in pool.map(check_shared, batches):
+                record(violations)
+    finally:
+        _SOURCE = _OPENING = None
+    if not grouped:
         return True, "conforms"
-    grouped = by_plan(report, stated_in, _plan_names(ws))
+    return False, report_text({plan: sorted(lines) for plan, lines in sorted(grouped.items())})
+
+
+def report_text(grouped: dict[str, list[str]]) -> str:
     count = sum(len(lines) for lines in grouped.values())
     text = [f"{count} violation{'s' if count != 1 else ''} in {len(grouped)} plan{'s' if len(grouped) != 1 else ''}"]
     for plan, lines in grouped.items():
         text.append(f"\n{plan}: {len(lines)}")
         text.extend(f"  {line}" for line in lines)
-    return False, "\n".join(text)
+    return "\n".join(text)
+
+
+def _workers(jobs: int | None) -> int:
+    return jobs if jobs else max(1, min(4, os.cpu_count() or 1))
+
+
+class Workers:
+    """Runs checks here (one worker) or in worker processes that die with this one, a few
+    tasks in flight per worker; as a context manager, which ends the processes."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.pool = None
+        if count > 1:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+            parent = None if context.get_start_method() == "forkserver" else os.getpid()
+            self.pool = cf.ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker,
+                                               initargs=(parent, _OPENING))
+
+    def map(self, function: Callable, arguments: Iterable) -> Iterator:
+        """``function(argument)`` for each argument, in order."""
+        if self.pool is None:
+            yield from map(function, arguments)
+            return
+        pending: collections.deque = collections.deque()
+        for argument in arguments:
+            pending.append(self.pool.submit(function, argument))
+            if len(pending) > self.count * 3:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if self.pool is None:
+            return
+        if kind is None:
+            self.pool.shutdown()
+        else:               # interrupted, or a check failed: the tasks in flight are dropped
+            processes.stop_pool(self.pool)
+
+
+def _start_worker(parent: int | None, opening: tuple) -> None:
+    global _OPENING
+    processes.start_worker(parent)
+    _OPENING = opening
+
+
+def run(ws: Workspace, jobs: int | None) -> int:
+    """``kg validate``: print the report, with progress on stderr at a terminal; the exit
+    status (0 conforms, 1 violations, 130 interrupted by Ctrl-C or SIGTERM)."""
+    from .validate_progress import Progress
+
+    bar = Progress("validating", sys.stderr)
+    try:
+        with processes.sigterm_interrupts():
+            conforms, report = validate(ws, jobs=jobs, progress=bar.update)
+    except KeyboardInterrupt:
+        bar.close()
+        print("interrupted: validation stopped before its end", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.close()
+    print("conforms" if conforms else report)
+    return 0 if conforms else 1

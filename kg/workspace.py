@@ -168,6 +168,7 @@ class Workspace:
         self._given: dict[str, str] = {}              # resolved path -> key given to a file not yet built
         self._given_keys: set[str] = set()
         self._manifest_lock = threading.Lock()        # batches may be written by several threads
+        self.snapshot_store: Path | None = None       # read-only: the store of the snapshot open, which other processes may open too
         if read_only:
             self._open_snapshot()
             return
@@ -199,6 +200,7 @@ class Workspace:
                 if not (snapshot / STORE).exists():
                     raise FileNotFoundError(snapshot)
                 self.store = ox.Store.read_only(str(snapshot / STORE))
+                self.snapshot_store = snapshot / STORE
                 self.manifest = self._read_manifest(snapshot / MANIFEST)
                 return
             except (OSError, WorkspaceError):

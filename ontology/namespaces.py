@@ -35,7 +35,7 @@ class Vocabulary(str):
 RDF = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "type langString")
 RDFS = Vocabulary("http://www.w3.org/2000/01/rdf-schema#", "label subClassOf range")
 XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#",
-                 "string integer decimal double float boolean date dateTime nonNegativeInteger hexBinary")
+                 "string integer decimal double float boolean date dateTime gYear nonNegativeInteger hexBinary")
 OWL = Vocabulary("http://www.w3.org/2002/07/owl#", "Class ObjectProperty DatatypeProperty versionInfo")
 SKOS = Vocabulary("http://www.w3.org/2004/02/skos/core#", "prefLabel altLabel")
 DCT = Vocabulary("http://purl.org/dc/terms/", "source title description")
