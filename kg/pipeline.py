@@ -20,13 +20,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
 from . import iri, processes
 from .build import document_graph
+from .progress import Progress
 from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, real_path
 
 if TYPE_CHECKING:
@@ -183,8 +184,10 @@ def _run(job: Job, seconds: float = SECONDS_PER_FILE,
 
 
 def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = None,
-          progress: Callable[[Job, str | None], None] | None = None) -> BuildReport:
-    """Bring the workspace up to date with the given files and folders."""
+          progress: Progress | None = None) -> BuildReport:
+    """Bring the workspace up to date with the given files and folders; ``progress`` shows its
+    phases (reading, extraction, loading into the RDF store, the Cypher projection)."""
+    progress = progress or Progress.silent()
     report = BuildReport()
     files, missing = expand(paths)
     report.failed.extend(missing)
@@ -192,7 +195,9 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     todo = []
     from .project import CACHE
     cache = workspace.path / CACHE
+    reading = progress.phase("reading", len(files), "files").start()
     for f in files:
+        reading.advance()
         key = workspace.key_for(f)
         try:
             digest = workspace.digest_of(f)
@@ -201,10 +206,9 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             continue
         if workspace.is_current(key, digest):
             report.unchanged.append(str(f))
-            if progress:
-                progress(Job(key, f, digest), None)
             continue
         todo.append(Job(key, f, digest, cache))
+    reading.finish()
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
     _extract_all(workspace, report, todo, workers, progress)
@@ -213,18 +217,22 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     again = workspace.settle_plans()
     if again:
         _extract_all(workspace, report, [Job(workspace.key_for(f), f, workspace.digest_of(f), cache) for f in again],
-                     workers, None)
+                     workers, Progress.silent())
         workspace.settle_plans()
     from .stores.ladybug import refresh      # the embedded Cypher database; a stamp check when nothing changed
     started = time.perf_counter()
+    projecting = progress.phase("Cypher projection", len(workspace.documents), "files").start()
     refresh(workspace)
+    projecting.advance(len(workspace.documents))
+    projecting.finish()
     report.seconds["project"] = time.perf_counter() - started
     return report
 
 
 def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], workers: int,
-                 progress: Callable[[Job, str | None], None] | None) -> None:
-    with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
+                 progress: Progress) -> None:
+    with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS, progress=progress) as writes:
+        extraction = progress.phase("extraction", len(todo), "files").start()
         for job, nquads, error, stages in _results(todo, workers, writes.spool):
             for stage, seconds in stages.items():
                 report.seconds[stage] += seconds
@@ -232,8 +240,8 @@ def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], wor
                 report.failed.append((str(job.path), error))
             else:
                 writes.add(job, nquads)
-            if progress:
-                progress(job, error)
+            extraction.advance()
+        extraction.finish()
 
 
 class _Writes:
@@ -253,8 +261,10 @@ class _Writes:
     unrecorded, and its spool, which the next build removes before it redoes them.
     """
 
-    def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool):
+    def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool, progress: Progress):
         self.workspace, self.report, self.bulk = workspace, report, bulk
+        self.progress, self.loading = progress, None       # the loading phase, once extraction is done
+        self.added = self.stored = 0                       # documents handed in, and written to the store
         self.pending: list[tuple[str, Path, str, bytes | Spooled]] = []      # key, path, sha256, N-Quads
         self.size = 0
         self.written: dict[int, list[str]] = {}  # batch number -> its files, reported in order
@@ -274,6 +284,7 @@ class _Writes:
 
     def add(self, job: Job, nquads: bytes | Spooled) -> None:
         self.pending.append((job.key, job.path, job.sha256, nquads))
+        self.added += 1
         self.size += nquads.length if isinstance(nquads, Spooled) else len(nquads)
         if self.size >= BATCH_BYTES:
             self._send()
@@ -299,6 +310,9 @@ class _Writes:
         with self.lock:
             self.written[number] = [str(path) for _, path, _ in documents]
             self.report.seconds["store"] += time.perf_counter() - started
+            self.stored += len(documents)
+            if self.loading is not None:
+                self.loading.advance(len(documents))
 
     def _write(self) -> None:
         while (item := self.batches.get()) is not None:
@@ -338,8 +352,15 @@ class _Writes:
     def __enter__(self) -> "_Writes":
         return self
 
+    def _start_loading(self) -> None:
+        """The loading phase, counting from what a small build wrote while extraction went on."""
+        with self.lock:
+            self.loading = self.progress.phase("loading into the RDF store", self.added, "files").start()
+            self.loading.advance(self.stored)
+
     def __exit__(self, kind, *exc) -> None:
         try:
+            self._start_loading()
             if kind is None:
                 self._send()                    # what is left, unless the build itself failed
             else:
@@ -351,6 +372,7 @@ class _Writes:
                 self._check()
                 self._load_spooled()
         finally:
+            self.loading.finish(stopped=kind is not None)
             if self.spool is not None:
                 shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):
