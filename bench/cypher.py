@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from kg.stores import cypher_cache, cypher_stream  # noqa: E402
 from kg.pipeline import build  # noqa: E402
 from kg.exports import neo4j_csv  # noqa: E402
-from kg.stores import ladybug  # noqa: E402
+from kg.stores import ladybug, ladybug_query  # noqa: E402
 from kg.exports.neo4j_statements import plan  # noqa: E402
 from kg.workspace import Workspace  # noqa: E402
 
@@ -81,11 +81,11 @@ def main() -> None:
                 seconds, info = timed(lambda: rebuild(cold), args.runs)
                 print(f"  project + load into Ladybug, {'cold' if cold else 'warm'} cache    {seconds:7.2f} s  "
                       f"({info['nodes']} nodes, {info['relationships']} relationships)")
-            print(f"  counts in the database                  {ladybug.counts(scratch / ladybug.DATABASE)}")
+            print(f"  counts in the database                  {ladybug_query.counts(scratch / ladybug.DATABASE)}")
             print(f"  peak memory so far (build + rebuilds)   {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10} MB")
             query = ("MATCH (o:Organization)-[r:PURSUES]->(p:Program) RETURN p.prefLabel, count(DISTINCT o) AS n "
                      "ORDER BY n DESC LIMIT 10")
-            seconds, _ = timed(lambda: ladybug.query(scratch / ladybug.DATABASE, query), args.runs)
+            seconds, _ = timed(lambda: ladybug_query.query(scratch / ladybug.DATABASE, query), args.runs)
             print(f"  top-10 programs by bodies (Cypher)      {seconds:7.3f} s")
             seconds, whole = timed(lambda: cypher_stream.project(ws), 1)
             print(f"  the projection whole in memory (warm)   {seconds:7.2f} s  "

@@ -11,7 +11,7 @@ medians; it asserts nothing.
 
 A workspace of 1,000 synthetic plans (made from the sample plans, issuers drawn from GB/T 2260):
 
-    .venv/bin/python -c "from kg.bench import synthesize; from pathlib import Path; synthesize(1000, Path('/tmp/n1000'))"
+    .venv/bin/python -c "from bench.corpus import synthesize; from pathlib import Path; synthesize(1000, Path('/tmp/n1000'))"
     .venv/bin/kg build /tmp/n1000 --db /tmp/n1000-db
     .venv/bin/python bench/pages.py --national /tmp/n1000-db
 

@@ -87,7 +87,7 @@ def main() -> None:
 @DB_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for extraction (default: up to 4, one per core).")
-@click.option("--quiet", "-q", is_flag=True, help="Print errors only, no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only: no progress, no summary.")
 @click.option("--wait", type=click.FloatRange(0), default=0, show_default=True, metavar="SECONDS",
               help="Wait this long for another build on the same workspace to end (else exit 3).")
 @click.option("--init", is_flag=True, help="Make a workspace in --db although the folder holds other files.")
@@ -102,7 +102,9 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     creates a workspace. --db must be a workspace, a new or empty folder, or (with --init)
     a folder of other files to make one in.
     Interrupted (Ctrl-C, SIGTERM), a build keeps what it finished, stops its workers and exits
-    130; running it again finishes it.
+    130; running it again finishes it. On a terminal, stderr shows a line per phase (reading,
+    extraction, loading into the RDF store, the Cypher projection, the summary) with its count,
+    rate and time left; nothing when stderr is not a terminal.
 
     \b
     Examples:
@@ -126,25 +128,24 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
 def _build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait: float) -> bool:
     """Run the build and print its summary; whether some files failed."""
     from .pipeline import build as run_build, expand
+    from .progress import Progress
     from .summary import bodies_programs, matrix_text
 
     files, _ = expand(paths)
     if not files:
         _nothing_to_build(paths, db)
+    progress = Progress.on_stderr(quiet)        # a line per phase on a terminal; nothing in a pipe or log
     with _open(db, create=True, wait=wait) as ws:
-        show_bar = sys.stderr.isatty() and len(files) > 20 and not quiet
-        if show_bar:
-            with click.progressbar(length=len(files), label="building", file=sys.stderr) as bar:
-                report = run_build(ws, paths, jobs=jobs, progress=lambda job, err: bar.update(1))
-        else:
-            report = run_build(ws, paths, jobs=jobs)
+        report = run_build(ws, paths, jobs=jobs, progress=progress)
         for path, reason in report.failed:
             click.echo(f"error: {path}: {reason}", err=True)
         if not quiet:
+            with progress.phase("summary"):
+                matrix = bodies_programs(ws)
             click.echo(f"built {len(report.built)}, unchanged {len(report.unchanged)}, "
                        f"failed {len(report.failed)}; workspace {db} holds {len(ws.documents)} documents")
             click.echo()
-            click.echo(matrix_text(bodies_programs(ws)), nl=False)
+            click.echo(matrix_text(matrix), nl=False)
     return bool(report.failed)
 
 

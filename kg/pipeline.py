@@ -19,13 +19,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from loaders.model import ReadError
 from loaders.readers import suffixes
 
 from . import iri, processes
 from .build import document_graph
+from .progress import Progress
 from .stores.base import BUILD_STORES, PlanGraph, Store, store
 from .workspace import BuildReport, Workspace, know_real_paths, manifest_entry, plan_of, real_path
 
@@ -171,10 +172,11 @@ def _run(job: Job, seconds: float = SECONDS_PER_FILE, stages: dict[str, float] |
 
 
 def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = None,
-          progress: Callable[[Job, str | None], None] | None = None,
-          stores: Sequence[str | Store] = BUILD_STORES) -> BuildReport:
+          progress: Progress | None = None, stores: Sequence[str | Store] = BUILD_STORES) -> BuildReport:
     """Bring the workspace up to date with the given files and folders, and then the ``stores``
-    (names registered in :mod:`kg.stores.base`, or stores) with the plans changed."""
+    (names registered in :mod:`kg.stores.base`, or stores) with the plans changed; ``progress``
+    shows its phases (reading, extraction, loading into the RDF store, each store)."""
+    progress = progress or Progress.silent()
     report = BuildReport()
     files, missing = expand(paths)
     report.failed.extend(missing)
@@ -185,7 +187,9 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     # Only the stores that keep something from the workers are sent to them.
     keepers = tuple(s for s in opened if type(s).keep is not Store.keep)
     todo = []
+    reading = progress.phase("reading", len(files), "files").start()
     for f in files:
+        reading.advance()
         key = workspace.key_for(f)
         try:
             digest = workspace.digest_of(f)
@@ -194,10 +198,9 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
             continue
         if workspace.is_current(key, digest):
             report.unchanged.append(str(f))
-            if progress:
-                progress(Job(key, f, digest), None)
             continue
         todo.append(Job(key, f, digest))
+    reading.finish()
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     report.seconds.update(dict.fromkeys(STAGES, 0.0))
     built = _extract_all(workspace, report, todo, workers, progress, keepers)
@@ -206,13 +209,14 @@ def build(workspace: Workspace, paths: Iterable[Path], *, jobs: int | None = Non
     again = workspace.settle_plans()
     if again:
         built |= _extract_all(workspace, report, [Job(workspace.key_for(f), f, workspace.digest_of(f)) for f in again],
-                              workers, None, keepers)
+                              workers, Progress.silent(), keepers)
         workspace.settle_plans()
-    _feed(opened, workspace, built, report)
+    _feed(opened, workspace, built, report, progress)
     return report
 
 
-def _feed(stores: list[Store], workspace: Workspace, built: set[str], report: BuildReport) -> None:
+def _feed(stores: list[Store], workspace: Workspace, built: set[str], report: BuildReport,
+          progress: Progress) -> None:
     """Hand each store the plans built (their graphs), then close it; the seconds it took are the
     build's "project" stage (a stamp check when nothing changed)."""
     documents = workspace.documents
@@ -220,17 +224,20 @@ def _feed(stores: list[Store], workspace: Workspace, built: set[str], report: Bu
                for key in sorted(built) if key in documents]
     for s in stores:
         started = time.perf_counter()
-        s.replace(changed)
-        s.remove([])            # a build removes no plan
-        s.close()
+        with progress.phase(s.title, len(changed), "plans") as phase:
+            s.replace(changed)
+            s.remove([])            # a build removes no plan
+            s.close()
+            phase.advance(len(changed))
         report.seconds["project"] += time.perf_counter() - started
 
 
 def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], workers: int,
-                 progress: Callable[[Job, str | None], None] | None, keepers: Sequence[Store]) -> set[str]:
+                 progress: Progress, keepers: Sequence[Store]) -> set[str]:
     """Build the jobs into the workspace; the keys of those built."""
     built = set()
-    with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS) as writes:
+    with _Writes(workspace, report, bulk=len(todo) >= BULK_DOCUMENTS, progress=progress) as writes:
+        extraction = progress.phase("extraction", len(todo), "files").start()
         for job, nquads, error, stages in _results(todo, workers, writes.spool, keepers):
             for stage, seconds in stages.items():
                 report.seconds[stage] += seconds
@@ -239,8 +246,8 @@ def _extract_all(workspace: Workspace, report: BuildReport, todo: list[Job], wor
             else:
                 writes.add(job, nquads)
                 built.add(job.key)
-            if progress:
-                progress(job, error)
+            extraction.advance()
+        extraction.finish()
     return built
 
 
@@ -261,8 +268,10 @@ class _Writes:
     unrecorded, and its spool, which the next build removes before it redoes them.
     """
 
-    def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool):
+    def __init__(self, workspace: Workspace, report: BuildReport, bulk: bool, progress: Progress):
         self.workspace, self.report, self.bulk = workspace, report, bulk
+        self.progress, self.loading = progress, None       # the loading phase, once extraction is done
+        self.added = self.stored = 0                       # documents handed in, and written to the store
         self.pending: list[tuple[str, Path, str, bytes | Spooled]] = []      # key, path, sha256, N-Quads
         self.size = 0
         self.written: dict[int, list[str]] = {}  # batch number -> its files, reported in order
@@ -282,6 +291,7 @@ class _Writes:
 
     def add(self, job: Job, nquads: bytes | Spooled) -> None:
         self.pending.append((job.key, job.path, job.sha256, nquads))
+        self.added += 1
         self.size += nquads.length if isinstance(nquads, Spooled) else len(nquads)
         if self.size >= BATCH_BYTES:
             self._send()
@@ -307,6 +317,9 @@ class _Writes:
         with self.lock:
             self.written[number] = [str(path) for _, path, _ in documents]
             self.report.seconds["store"] += time.perf_counter() - started
+            self.stored += len(documents)
+            if self.loading is not None:
+                self.loading.advance(len(documents))
 
     def _write(self) -> None:
         while (item := self.batches.get()) is not None:
@@ -346,8 +359,15 @@ class _Writes:
     def __enter__(self) -> "_Writes":
         return self
 
+    def _start_loading(self) -> None:
+        """The loading phase, counting from what a small build wrote while extraction went on."""
+        with self.lock:
+            self.loading = self.progress.phase("loading into the RDF store", self.added, "files").start()
+            self.loading.advance(self.stored)
+
     def __exit__(self, kind, *exc) -> None:
         try:
+            self._start_loading()
             if kind is None:
                 self._send()                    # what is left, unless the build itself failed
             else:
@@ -359,6 +379,7 @@ class _Writes:
                 self._check()
                 self._load_spooled()
         finally:
+            self.loading.finish(stopped=kind is not None)
             if self.spool is not None:
                 shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):

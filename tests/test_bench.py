@@ -1,21 +1,28 @@
-"""The benchmark runs end to end at a tiny N; its figures are printed, not checked here."""
+"""The benchmark (bench/, run from the checkout) runs end to end at a tiny N; its figures are
+printed, not checked here."""
 from __future__ import annotations
 
+import doctest
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from kg import bench
+from bench import corpus, report
 from loaders.extract import load
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def synthesizer():
-    return bench.Synthesizer(seed=7)
+    return corpus.Synthesizer(seed=7)
 
 
 def test_synthetic_plans_are_real_text_under_the_issuer_and_year_they_name(synthesizer, tmp_path):
-    paths = bench.synthesize(6, tmp_path / "corpus", synthesizer=synthesizer)
+    paths = corpus.synthesize(6, tmp_path / "corpus", synthesizer=synthesizer)
     texts = [p.read_text("utf-8") for p in paths]
     assert len(set(texts)) == 6                            # recombined, not copied
     for path in paths:
@@ -27,33 +34,69 @@ def test_synthetic_plans_are_real_text_under_the_issuer_and_year_they_name(synth
 
 
 def test_the_same_seed_makes_the_same_corpus(synthesizer):
-    again = bench.Synthesizer(seed=7)
+    again = corpus.Synthesizer(seed=7)
     assert [synthesizer.plan(i) for i in range(3)] == [again.plan(i) for i in range(3)]
 
 
-def test_the_benchmark_runs_at_a_tiny_n_and_prints_the_table(tmp_path, capsys):
-    assert bench.main(["--sizes", "3", "--dir", str(tmp_path / "bench"), "--json", str(tmp_path / "b.json")]) == 0
-    out = capsys.readouterr().out
-    for line in ("kg build, RDF (wall)", "ceiling total", "kg build RDF / ceiling", "query pursues sparql",
-                 "rebuild, nothing changed", "incremental rebuild, one plan changed",
-                 "peak memory, kg build (PSS, process tree)", "rows of pursues",
-                 "kg build, with projection (CPU s, every process)", "ceiling: bulk load (CPU s)",
-                 "floor: as many rows from one pattern"):
+def test_the_corpus_module_examples_hold():
+    assert doctest.testmod(corpus).failed == 0
+
+
+def test_the_benchmark_runs_from_the_checkout_at_a_tiny_n_and_writes_every_figure(tmp_path):
+    figures_file = tmp_path / "b.json"
+    done = subprocess.run([sys.executable, "bench", "--sizes", "2", "--dir", str(tmp_path / "bench"),
+                           "--json", str(figures_file)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    for line in ("load average (1 min), at the start", "kg build, RDF (wall)", "ceiling total (read + both bulk loads)",
+                 "ceiling: Ladybug COPY of the same rows", "kg build with projection / ceiling total",
+                 "query pursues sparql", "floor: as many rows from one pattern", "  --program", "  --organization",
+                 "  --year", "rows of pursues", "kg start-up (kg --version)", "kg validate (wall, start-up included)",
+                 "kg viz --view ego", "kg export --format neo4j-csv", "kg push sparql", "rebuild, nothing changed",
+                 "incremental rebuild, one plan changed", "peak memory, kg build (PSS, process tree)"):
         assert line in out, line
-    assert "N = 3" in out
-    assert "return different rows" not in out and "changed between runs" not in out
-    figures = json.loads((tmp_path / "b.json").read_text("utf-8"))
-    run = figures[0]
-    assert run["build_cpu_s"] > 0 and run["ceiling_load_cpu_s"] > 0
+    assert "N = 2" in out
+    assert "error:" not in out, out[out.index("error:"):]
+    [run] = json.loads(figures_file.read_text("utf-8"))
+    for key in ("n", "load_average", "corpus_mb", "build_s", "build_cpu_s", "build_peak_mb", "stages", "quads",
+                "ceiling_read_s", "ceiling_load_s", "ceiling_load_cpu_s", "ceiling_cypher_s", "ceiling_total_s",
+                "queries", "floors", "filtered", "startup_s", "commands", "unchanged_s", "incremental_s"):
+        assert key in run, key
+    assert run["ceiling_total_s"] == pytest.approx(run["ceiling_read_s"] + run["ceiling_load_s"]
+                                                   + run["ceiling_cypher_s"])
+    assert set(run["stages"]) >= {"read", "extract", "graph", "store", "project"}
     for q, timed in run["queries"].items():     # each floor reads as many rows as its query returns
         assert run["floors"][q]["rows"] == timed["rows"] > 0, q
+    assert [label.split(" ", 1)[0] for label in run["filtered"]] == ["--program", "--organization", "--year"]
+    for label, timed in run["filtered"].items():
+        assert set(timed) == set(run["queries"]), label
+        assert timed["pursues sparql"]["rows"] <= run["queries"]["pursues sparql"]["rows"], label
+    from kg.exports import EXPORTERS
+    expected = {"kg validate", "kg stats", "kg compare", "kg push sparql"}
+    expected |= {f"kg viz --view {v}" for v in ("bodies-programs", "full", "ego")}
+    expected |= {f"kg export --format {f}" for f in EXPORTERS}
+    assert set(run["commands"]) == expected
+    for label, timed in run["commands"].items():
+        assert timed["exit"] == 0 or label == "kg validate" and timed["exit"] == 1, (label, timed)
 
 
 def test_the_table_names_queries_whose_answers_differ():
     same = {"s": 0.1, "rows": 2, "same": True, "digest": "a"}
     results = [{"n": 10, "queries": {"pursues sparql": same, "pursues cypher": {**same, "digest": "b"},
-                                     "programs sparql": same, "programs cypher": {**same, "same": False}}}]
-    assert bench.disagreements(results) == [
+                                     "programs sparql": same, "programs cypher": {**same, "same": False}},
+                "filtered": {"--year 2021": {"pursues sparql": same, "pursues cypher": {**same, "digest": "c"}}}}]
+    assert report.disagreements(results) == [
         "query programs cypher at N = 10: the rows changed between runs",
         "query pursues at N = 10: SPARQL and Cypher return different rows",
+        "query pursues --year 2021 at N = 10: SPARQL and Cypher return different rows",
     ]
+
+
+def test_the_table_names_what_grew_faster_than_the_plans():
+    def run(n: int, build: float, validate: float) -> dict:
+        return {"n": n, "build_s": build, "commands": {"kg validate": {"s": validate, "peak_mb": 100, "exit": 0}}}
+
+    printed = report.table([run(100, 10.0, 2.0), run(1000, 90.0, 40.0)])
+    assert "10× N" in printed
+    assert "kg validate (wall, start-up included): ×20.0 for ×10 the plans" in printed
+    assert "kg build, with projection (wall): " not in printed.split("grew faster")[1]

@@ -47,6 +47,7 @@ class Store:
     """
 
     name: ClassVar[str] = ""
+    title: ClassVar[str] = "store"      # what the build's progress calls the phase that feeds it
 
     def open(self, workspace: "Workspace") -> None:
         """Start a round of changes from the workspace."""

@@ -46,7 +46,7 @@ def buffer_pool_for(rows: int = 0, database: Path | None = None) -> int:
     The database holds every row it writes in its pool until the next checkpoint, and that
     checkpoint needs room to rewrite the tables: a pool of a fixed size overflows on a large
     workspace ("the buffer pool is full"). The pool is a ceiling, not an allocation, but pages
-    once used stay resident; what a load really takes is measured by ``python -m kg.bench``.
+    once used stay resident; what a load really takes is measured by ``python bench`` (bench/).
 
     >>> buffer_pool_for(1_000) == MIN_BUFFER_POOL
     True

@@ -29,6 +29,7 @@ class LadybugStore(Store):
     """The workspace's embedded Cypher database, in the workspace folder."""
 
     name = "ladybug"
+    title = "Cypher projection"
 
     def __init__(self) -> None:
         self.cache: Path | None = None

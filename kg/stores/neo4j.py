@@ -125,6 +125,7 @@ class Neo4jStore(RemoteStore):
     """Neo4j as a store (``neo4j``): the workspace's projection pushed with the driver."""
 
     name = "neo4j"
+    title = "Neo4j"
 
     def __init__(self, uri: str, user: str, password: str, *, database: str | None = None,
                  batch_size: int = BATCH_SIZE, progress: Callable[[Statement], None] | None = None):

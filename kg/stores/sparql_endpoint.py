@@ -190,6 +190,7 @@ class SparqlStore(RemoteStore):
     """A SPARQL 1.1 server as a store (``sparql``): one named graph per plan, see :func:`push`."""
 
     name = "sparql"
+    title = "SPARQL endpoint"
 
     def __init__(self, endpoint: str, protocol: str = "gsp", query_endpoint: str | None = None,
                  user: str | None = None, password: str | None = None,

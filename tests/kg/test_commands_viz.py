@@ -147,8 +147,8 @@ def test_graphml_export_for_gephi_is_byte_identical(corpus_db, tmp_path):
 
 @pytest.fixture(scope="module")
 def national_db(tmp_path_factory):
-    """Forty plans of as many bodies, made from the sample plans (kg.bench), built for real."""
-    from kg.bench import synthesize
+    """Forty plans of as many bodies, made from the sample plans (bench/corpus.py), built for real."""
+    from bench.corpus import synthesize
 
     root = tmp_path_factory.mktemp("national")
     synthesize(40, root / "plans")

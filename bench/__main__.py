@@ -1,0 +1,105 @@
+"""``python bench``: how every command grows with the corpus, against what the hardware allows.
+
+A national study reads every province, city and county committee's plans over several years:
+ten thousand plans and more. This benchmark makes such a corpus from the five real sample plans
+(their sections and work items recombined under issuers drawn from the GB/T 2260 table, over
+several years; see bench/corpus.py), then times, for each corpus size N:
+
+- ``kg build`` into a fresh workspace, with where the time goes: reading, extraction and graph
+  building (CPU seconds summed over the worker processes), store writes (the main process) and
+  the projection into the embedded Cypher database;
+- every canned query in both engines, unfiltered and filtered by a program, a body and a year,
+  median of 3 in a warm process (through the functions ``kg query`` calls), checking that each
+  returns the same rows on every run and in both engines, and beside it the engine's floor for
+  an answer that long (bench/query_times.py);
+- ``kg validate``, ``kg viz`` (each view), ``kg stats``, ``kg compare``, ``kg export`` in every
+  format and ``kg push sparql`` to a loopback Oxigraph server, each run as a user runs it (a
+  process of the ``kg`` command, stopped past --command-timeout or --memory-limit), with the
+  start-up of such a process (``kg --version``) apart (bench/commands.py);
+- a rebuild with nothing changed, then an incremental rebuild after one plan changed;
+- the peak memory of the build's process tree (its main process and workers, by PSS);
+
+and in the same run *the ceiling* (bench/ceiling.py): reading every file with one regex pass,
+a bulk load of the very same quads into a fresh Oxigraph store, and Ladybug's ``COPY`` of the
+very same rows into a fresh Cypher database. The build is printed as a ratio of the ceiling,
+every line with how it grew from one size to the next, the load average beside the figures (the
+machine may be shared), and at the end the lines that grew faster than the corpus.
+
+From the project's root::
+
+    .venv/bin/python bench                          # N = 100, 1,000 and 10,000 (10,000 takes an hour)
+    .venv/bin/python bench --sizes 100,1000 --json bench.json
+    .venv/bin/python -m bench --sizes 20 --keep --dir /tmp/kg-bench
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)         # run as `python bench`: import its modules as the package they are
+
+from bench.corpus import Synthesizer  # noqa: E402
+from bench.measure import measure  # noqa: E402
+from bench.report import table  # noqa: E402
+
+DEFAULT_SIZES = (100, 1_000, 10_000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="corpus sizes, comma-separated (default: %(default)s)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: as kg build)")
+    parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the corpora and workspaces")
+    parser.add_argument("--seed", type=int, default=2021, help="seed of the synthetic corpus")
+    parser.add_argument("--query-timeout", type=float, default=120,
+                        help="stop a query after this many seconds (default: %(default)s)")
+    parser.add_argument("--command-timeout", type=float, default=600,
+                        help="stop a command after this many seconds (default: %(default)s)")
+    parser.add_argument("--memory-limit", type=float, default=4000, metavar="MB",
+                        help="stop a command whose processes hold more than this (default: %(default)s)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes takes numbers separated by commas, not {args.sizes!r}")
+    if not sizes or min(sizes) < 2:
+        parser.error("--sizes needs at least one size of 2 or more (kg compare takes two plans)")
+    root = args.dir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    log(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; work folder {root}")
+    synthesizer = Synthesizer(args.seed)
+    results = []
+    try:
+        for n in sizes:
+            results.append(measure(n, root / f"n{n}", jobs=args.jobs, seed=args.seed, synthesizer=synthesizer,
+                                   query_timeout=args.query_timeout, command_timeout=args.command_timeout,
+                                   memory_mb=args.memory_limit, log=log))
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
+            if not args.keep:
+                shutil.rmtree(root / f"n{n}", ignore_errors=True)
+    finally:
+        if not args.keep and args.dir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    print(f"{os.cpu_count()} cores; load average (1 min) at each size's start and end in the table\n")
+    print(table(results), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
