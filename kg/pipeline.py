@@ -224,7 +224,7 @@ def _feed(stores: list[Store], workspace: Workspace, built: set[str], report: Bu
                for key in sorted(built) if key in documents]
     for s in stores:
         started = time.perf_counter()
-        with progress.phase(s.title, len(changed), "plans") as phase:
+        with progress.phase(s.title, len(changed), "files") as phase:
             s.replace(changed)
             s.remove([])            # a build removes no plan
             s.close()
@@ -272,15 +272,17 @@ class _Writes:
         self.workspace, self.report, self.bulk = workspace, report, bulk
         self.progress, self.loading = progress, None       # the loading phase, once extraction is done
         self.added = self.stored = 0                       # documents handed in, and written to the store
-        self.pending: list[tuple[str, Path, str, bytes | Spooled]] = []      # key, path, sha256, N-Quads
+        self.pending: list[tuple[Job, bytes | Spooled]] = []
         self.size = 0
         self.written: dict[int, list[str]] = {}  # batch number -> its files, reported in order
         self.count = 0
         self.error: BaseException | None = None
         self.stopping = False                   # the build was interrupted: no batch starts any more
         self.lock = threading.Lock()
+        self.rdf = store("oxigraph", bulk=bulk)        # the workspace's RDF store
+        self.rdf.open(workspace)
         self.spool: Path | None = workspace.path / SPOOL if bulk else None
-        self.spooled: list[tuple[int, list[tuple[str, Path, str]], list[Spooled]]] = []
+        self.spooled: list[tuple[int, list[Job], list[Spooled]]] = []
         shutil.rmtree(workspace.path / SPOOL, ignore_errors=True)   # a killed build's; the lock is ours now
         if self.spool is not None:
             self.spool.mkdir()
@@ -290,7 +292,7 @@ class _Writes:
             thread.start()
 
     def add(self, job: Job, nquads: bytes | Spooled) -> None:
-        self.pending.append((job.key, job.path, job.sha256, nquads))
+        self.pending.append((job, nquads))
         self.added += 1
         self.size += nquads.length if isinstance(nquads, Spooled) else len(nquads)
         if self.size >= BATCH_BYTES:
@@ -299,11 +301,10 @@ class _Writes:
     def _send(self) -> None:
         self._check()
         if self.pending:
-            documents = [(key, path, sha256) for key, path, sha256, _ in self.pending]
             if self.spool is not None:
-                self.spooled.append((self.count, documents, [nquads for *_, nquads in self.pending]))
+                self.spooled.append((self.count, [job for job, _ in self.pending], [n for _, n in self.pending]))
             else:
-                self.batches.put((self.count, documents, b"".join(nquads for *_, nquads in self.pending)))
+                self.batches.put((self.count, [_plan_graph(job, nquads) for job, nquads in self.pending]))
             self.count += 1
         self.pending, self.size = [], 0
 
@@ -311,15 +312,15 @@ class _Writes:
         if self.error is not None:
             raise self.error
 
-    def _store(self, number: int, documents: list[tuple[str, Path, str]], nquads: bytes) -> None:
+    def _store(self, number: int, plans: list[PlanGraph]) -> None:
         started = time.perf_counter()
-        self.workspace.replace_documents(documents, nquads, bulk=self.bulk)
+        self.rdf.replace(plans)
         with self.lock:
-            self.written[number] = [str(path) for _, path, _ in documents]
+            self.written[number] = [str(plan.path) for plan in plans]
             self.report.seconds["store"] += time.perf_counter() - started
-            self.stored += len(documents)
+            self.stored += len(plans)
             if self.loading is not None:
-                self.loading.advance(len(documents))
+                self.loading.advance(len(plans))
 
     def _write(self) -> None:
         while (item := self.batches.get()) is not None:
@@ -341,11 +342,11 @@ class _Writes:
         def load() -> None:
             while self.error is None and not self.stopping:
                 try:
-                    number, documents, parts = work.get_nowait()
+                    number, jobs, parts = work.get_nowait()
                 except queue.Empty:
                     return
                 try:
-                    self._store(number, documents, _read_spooled(parts))
+                    self._store(number, [_plan_graph(job, nquads) for job, nquads in zip(jobs, _read_spooled(parts))])
                 except BaseException as err:        # raised in the building thread
                     self.error = err
 
@@ -401,21 +402,31 @@ def _join(threads: list[threading.Thread], writes: _Writes) -> None:
         raise interrupted
 
 
-def _read_spooled(parts: list[Spooled]) -> bytes:
-    """The N-Quads of spooled documents, one read for each run of them in a file."""
-    runs: list[list] = []
+def _plan_graph(job: Job, nquads: bytes | memoryview) -> PlanGraph:
+    return PlanGraph(job.key, iri.graph(job.key), None, manifest_entry(job.key, job.path, job.sha256),
+                     nquads=nquads, path=job.path)
+
+
+def _read_spooled(parts: list[Spooled]) -> list[memoryview]:
+    """The N-Quads of spooled documents, each a view of one read for each run of them in a file."""
+    runs: list[list] = []           # file, offset, length, the lengths of its parts
     for part in parts:
         last = runs[-1] if runs else None
         if last and last[0] == part.file and last[1] + last[2] == part.offset:
             last[2] += part.length
+            last[3].append(part.length)
         else:
-            runs.append([part.file, part.offset, part.length])
+            runs.append([part.file, part.offset, part.length, [part.length]])
     out = []
-    for file, offset, length in runs:
+    for file, offset, length, lengths in runs:
         with open(file, "rb") as f:
             f.seek(offset)
-            out.append(f.read(length))
-    return b"".join(out)
+            data = memoryview(f.read(length))
+        start = 0
+        for size in lengths:
+            out.append(data[start:start + size])
+            start += size
+    return out
 
 
 def _run_chunk(jobs: list[Job], spool: Path | None = None, keepers: Sequence[Store] = ()

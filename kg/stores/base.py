@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
 
 if TYPE_CHECKING:
@@ -21,14 +22,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PlanGraph:
-    """One file's named graph, as a build made it: ``triples`` (N-Triples terms) while the
-    build holds them, in its extraction workers; :meth:`quads` reads it back from the workspace."""
+    """One file's named graph, as a build made it: ``triples`` (N-Triples terms) in the
+    extraction workers, ``nquads`` on its way into the workspace; :meth:`quads` reads it back
+    from the workspace."""
 
     key: str                    # the file's key in the workspace
     graph: str                  # the named graph's IRI
-    plan: str | None            # the IRI of the plan the file holds
+    plan: str | None            # the IRI of the plan the file holds, when known
     entry: dict[str, str]       # its manifest entry (path, sha256)
     triples: Sequence[tuple[str, str, str]] = field(default=(), repr=False, compare=False)
+    nquads: bytes | memoryview = field(default=b"", repr=False, compare=False)
+    path: Path | None = None    # the file as the build was given it (``entry`` has its real path)
 
     def quads(self, workspace: "Workspace") -> Iterator["ox.Quad"]:
         return workspace.quads(self.graph)
@@ -91,12 +95,13 @@ class RemoteStore(Store):
 
 
 _REGISTRY: dict[str, tuple[str, str] | type[Store]] = {
+    "oxigraph": ("kg.stores.oxigraph", "OxigraphStore"),
     "ladybug": ("kg.stores.ladybug_store", "LadybugStore"),
     "neo4j": ("kg.stores.neo4j", "Neo4jStore"),
     "sparql": ("kg.stores.sparql_endpoint", "SparqlStore"),
 }
 
-BUILD_STORES = ("ladybug",)     # the stores ``kg build`` feeds beside the workspace itself
+BUILD_STORES = ("ladybug",)     # the stores ``kg build`` feeds from the workspace once it is written
 
 
 def register(name: str, store: type[Store] | str) -> None:

@@ -274,47 +274,56 @@ def _write_slice(stream: Stream, folder: Path, start: int, stop: int, rows: int,
 
 
 def _in_workers(stream: Stream, folder: Path, workers: int) -> list[dict]:
-    """Each of ``workers`` forked processes writes the parts of a slice of the plans. They are
-    started by fork, with the stream given as they start (not sent: it holds the mapping and
-    closures), and send back only what they wrote."""
+    """Each of ``workers`` forked processes writes the parts of a slice of the plans, and sends
+    back only what it wrote."""
     import gc
+
+    bounds = [stream.part_count * i // workers for i in range(workers + 1)]
+    writers = []
+    gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
+    try:
+        for i in range(workers):
+            writers.append(_start_writer(stream, folder / f"plans-{i}", bounds[i], bounds[i + 1], ROWS // workers))
+        written = [_answer(*writer) for writer in writers]
+        for process, _ in writers:
+            process.join()
+        return written
+    except BaseException:       # interrupted, or a writer failed: the others are not waited for
+        _stop([process for process, _ in writers])
+        raise
+    finally:
+        for _, receive in writers:
+            receive.close()
+        gc.unfreeze()
+
+
+def _start_writer(stream: Stream, folder: Path, start: int, stop: int, rows: int):
+    """A part writer for plans start..stop, forked with the stream (not sent: it holds the mapping
+    and closures), and the end of the pipe its answer comes by.
+
+    A writer ends with the build that forked it, however the build ends, and holds none of its
+    locks: a killed build leaves no writer behind in the scratch folder the next one removes."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    bounds = [stream.part_count * i // workers for i in range(workers + 1)]
-    writers, answers = [], []
-    gc.freeze()             # the stream, shared with the workers: the collector leaves its pages alone
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_write_slice, name=f"kg-cypher-parts-{start}", daemon=True,
+                              args=(stream, folder, start, stop, rows, os.getpid(), send))
+    process.start()
+    send.close()            # the writer's end: the pipe ends when the writer does
+    return process, receive
+
+
+def _answer(process, receive) -> dict:
+    """What a part writer wrote; the error that stopped it raised here."""
     try:
-        # A writer ends with the build that forked it, however the build ends, and holds none of
-        # its locks: a killed build leaves no writer behind in the scratch folder the next one removes.
-        for i in range(workers):
-            receive, send = context.Pipe(duplex=False)
-            writer = context.Process(target=_write_slice, name=f"kg-cypher-parts-{i}", daemon=True,
-                                     args=(stream, folder / f"plans-{i}", bounds[i], bounds[i + 1], ROWS // workers,
-                                           os.getpid(), send))
-            writer.start()
-            send.close()
-            writers.append(writer)
-            answers.append(receive)
-        written = []
-        for writer, receive in zip(writers, answers):
-            try:
-                error, result = receive.recv()
-            except EOFError:
-                raise CypherStoreError(f"a part writer ended before it was done (exit code {writer.exitcode})") from None
-            if error is not None:
-                raise error
-            written.append(result)
-        for writer in writers:
-            writer.join()
-        return written
-    except BaseException:       # interrupted, or a writer failed: the others are not waited for
-        _stop(writers)
-        raise
-    finally:
-        for receive in answers:
-            receive.close()
-        gc.unfreeze()
+        error, written = receive.recv()
+    except EOFError:
+        process.join(5)
+        raise CypherStoreError(f"a part writer ended before it was done (exit code {process.exitcode})") from None
+    if error is not None:
+        raise error
+    return written
 
 
 def _stop(writers: list) -> None:
