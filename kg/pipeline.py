@@ -360,6 +360,7 @@ class _Writes:
                 self._check()
                 self._load_spooled()
         finally:
+            self.rdf.close()
             if self.spool is not None:
                 shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):
