@@ -381,6 +381,7 @@ class _Writes:
                 self._load_spooled()
         finally:
             self.loading.finish(stopped=kind is not None)
+            self.rdf.close()
             if self.spool is not None:
                 shutil.rmtree(self.spool, ignore_errors=True)
             for number in sorted(self.written):
