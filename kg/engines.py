@@ -257,13 +257,14 @@ class Reader:
         """``stream_canned`` on the open database."""
         if self.engine in _REGISTERED or self.engine not in ("sparql", "cypher"):
             return stream_canned(name, self.engine, self.db, params, typed=typed, graphs=graphs, text=text)
+        text = _canned_text(name, self.engine) if text is None else text
         if self._open is None:
             self._open = _workspace(self.db) if self.engine == "sparql" else _cypher_database(self.db)
         if self.engine == "sparql":
-            opened = _opened(_sparql_rows_in(self._open, text or _canned_text(name, "sparql"), typed, graphs))
+            opened = _opened(_sparql_rows_in(self._open, text, typed, graphs))
         else:
-            opened = _opened(_cypher_rows_in(self._open[1], text or _canned_text(name, "cypher"), params or {}, typed))
-        return _in_set_order(text or _canned_text(name, self.engine), *opened, typed)
+            opened = _opened(_cypher_rows_in(self._open[1], text, params or {}, typed))
+        return _in_set_order(text, *opened, typed)
 
     def close(self) -> None:
         if self._open is None:
