@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,9 +30,9 @@ def kg_command() -> str:
 def run_kg(args: list, *, timeout: float, memory_mb: float, out: Path | None = None) -> dict:
     """Run ``kg ARGS``, its standard output to ``out`` (or nowhere): seconds, peak MB and exit
     status; ``{"timeout": seconds}`` or ``{"memory": MB}`` when it was stopped for going past one."""
-    with open(out or os.devnull, "wb") as stdout:
+    with open(out or os.devnull, "wb") as stdout, tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
-        child = subprocess.Popen([kg_command(), *map(str, args)], stdout=stdout, stderr=subprocess.PIPE,
+        child = subprocess.Popen([kg_command(), *map(str, args)], stdout=stdout, stderr=stderr,
                                  stdin=subprocess.DEVNULL)
         stopped: dict | None = None
         with PeakMemory(child.pid) as memory:
@@ -45,13 +46,14 @@ def run_kg(args: list, *, timeout: float, memory_mb: float, out: Path | None = N
                     break
                 time.sleep(0.1)
         seconds = time.perf_counter() - start
-        stderr = child.stderr.read().decode("utf-8", "replace")
-        child.stderr.close()
+        stderr.seek(0)
+        said = stderr.read().decode("utf-8", "replace").strip().splitlines()
     if stopped:
         return stopped
     result = {"s": seconds, "peak_mb": memory.peak / 1e6, "exit": child.returncode}
     if child.returncode not in (0, 1):
-        result["error"] = (stderr.strip().splitlines() or ["exit status %d" % child.returncode])[-1]
+        errors = [line for line in said if line.lower().startswith("error")]
+        result["error"] = (errors or said or [f"exit status {child.returncode}"])[0]
     return result
 
 
