@@ -1,0 +1,144 @@
+"""What a page of ``kg viz`` draws, read from the workspace by queries that count in the store.
+
+A national workspace's default page shows the leading programs and the groups of bodies pursuing
+each. Reading every pursuit into Python to rank the programs costs what the whole graph costs;
+here the store ranks them (bodies and plans per program, one row per program), and only the
+pursuits of the programs the page draws are read, into a graph of the shape of
+:func:`kg.network.pursuit_graph` that :func:`kg.viz.leading_programs` draws.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, NamedTuple
+
+import networkx as nx
+
+from . import iri
+from .build import CYL, SKOS
+from .network import _attribute_name, _label, _one, _rows, _vocabulary_names, local_name
+
+
+class Ranked(NamedTuple):
+    """A program and how many bodies and plans pursue it."""
+
+    program: str
+    label: str
+    bodies: int
+    plans: int
+
+
+def _values(name: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(f'<{t}>' for t in sorted(terms))} }}"
+
+
+def _plans(ws, years: set[str] | None) -> list[list]:
+    """Each plan: graph, document, source, year, title, issuing body (as kg.network reads them)."""
+    return [r for r in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
+        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
+            if years is None or (r[3] or "") in years]
+
+
+def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
+    """Every program the issuing bodies of the plans (of the given years) pursue, ranked as a page
+    ranks them: by bodies pursuing it, then plans, then name. Counted in the store, a row a program."""
+    year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
+                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
+    counts = _rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
+        GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
+        }} GROUP BY ?p""")
+    labels: dict[str, str] = {}
+    for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} }}"):
+        if s not in labels or v < labels[s]:
+            labels[s] = v
+    ranked = [Ranked(p, labels.get(p) or local_name(p), int(b), int(n)) for p, b, n in counts]
+    return sorted(ranked, key=lambda r: (-r.bodies, -r.plans, r.label, r.program))
+
+
+def leading_pursuits(ws, years: Iterable[str | int] | None, top: int | None, max_nodes: int,
+                     readable_nodes: int, readable_bodies: int, leading: int) -> nx.MultiDiGraph | None:
+    """The pursuit graph of the programs a leading-programs page draws, with ``ranking`` (every
+    program, :func:`program_ranking`) in its graph attributes; None when the page would draw the
+    bodies × programs graph whole (then :func:`kg.network.pursuit_graph` reads it all, which is
+    small)."""
+    wanted = None if years is None else {str(y) for y in years}
+    plans = _plans(ws, wanted)
+    bodies = {org for *_, org in plans}
+    ranking = program_ranking(ws, wanted)
+    if not (top or len(bodies) > readable_bodies or len(bodies) + len(ranking) > min(readable_nodes, max_nodes)):
+        return None
+    shown = ranking[:max(1, min(top or leading, max_nodes - min(len(bodies), readable_bodies + 10)))]
+    G = pursuit_graph(ws, plans, {r.program for r in shown})
+    G.graph["ranking"] = ranking
+    G.graph["bodies_programs_nodes"] = len(bodies) + len(ranking)
+    return G
+
+
+def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
+    """:func:`kg.network.pursuit_graph` of the given plans, with the pursuits of the given
+    programs only: the same node ids, classes and attributes."""
+    source_of = {g: source for g, _, source, *_ in plans}
+    G = nx.MultiDiGraph()
+    for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2]):
+        G.add_node(doc, cls="WorkPlan", label=title or source, source=source, planYear=year or "", evidence=[],
+                   sources=[source])
+        G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
+    pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if programs:
+        for g, org, program in _rows(ws, f"SELECT ?g ?org ?p WHERE {{ {_values('p', programs)} "
+                                         "GRAPH ?g { ?org cyl:pursues ?p } }"):
+            if g in source_of:
+                pursued[(org, program)].add(source_of[g])
+    bodies = {org for *_, org in plans}
+    programs = {p for o, p in pursued if o in bodies}
+    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if programs:
+        for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
+            GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
+            literals[s][p].add(v)
+    for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
+        for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+            if s in bodies or (s in programs and predicate == SKOS + "prefLabel"):
+                literals[s][predicate].add(v)
+    regions: dict[str, tuple[str, str | None]] = {}
+    for r, label, up in _rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
+        { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
+        ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
+        regions.setdefault(r, (label, up))
+    region_of = dict(_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for (org, program), sources in pursued.items():
+        sources_of[org] |= sources
+        sources_of[program] |= sources
+    for *_, source, _, _, org in plans:
+        sources_of[org].add(source)
+    for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
+        attrs = {"cls": cls, "label": _label(literals[s], s)}
+        for p in sorted(literals[s]):
+            values = sorted(literals[s][p])
+            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+        G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
+    for org in sorted(bodies):
+        here = region_of.get(org)
+        if here in regions:
+            G.add_edge(org, here, key="region", evidence=[], sources=sorted(sources_of[org]))
+        seen = set()
+        while here in regions and here not in seen:
+            seen.add(here)
+            label, up = regions[here]
+            if here not in G or "cls" not in G.nodes[here]:
+                G.add_node(here, cls="Region", label=label, evidence=[], sources=[])
+            if up in regions and not G.has_edge(here, up, "containedInPlace"):
+                G.add_node(up, cls="Region", label=regions[up][0], evidence=[], sources=[])
+                G.add_edge(here, up, key="containedInPlace", evidence=[], sources=[])
+            here = up
+    for (org, program), sources in sorted(pursued.items()):
+        if org in bodies:
+            G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
+    G.graph["documents"] = {source: {
+        "document": doc, "title": title or "", "year": year or "", "graph": g,
+        "issuer": _one(literals[org].get(SKOS + "prefLabel")), "level": _one(literals[org].get(CYL + "level")),
+        "region": regions.get(region_of.get(org), ("", None))[0]}
+        for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
+    G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
+    return G
