@@ -142,3 +142,79 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
         for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
     G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
     return G
+
+
+# -- the full and ego pages of a large workspace -------------------------------------------------
+# Their pages are drawn from whole plan graphs (every item, target and sentence), which cost what
+# the plans cost to read; beyond PLANS_DRAWN plans a page draws the graphs of that many plans,
+# those of the highest-level bodies first, and says how many it left out.
+
+PLANS_DRAWN = 50
+LEVEL_ORDER = ("central", "province", "prefecture", "county")
+
+
+def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(graph, source) of the plans (of the given years; naming one of the given IRIs when any
+    are given): those the named bodies issue first, then those of the highest-level bodies, then
+    by file name."""
+    plans = _plans(ws, None if years is None else {str(y) for y in years})
+    naming = sorted(set(naming))
+    if naming:
+        named = {g for (g,) in _rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
+                                         "GRAPH ?g { { ?s ?p ?x } UNION { ?x ?p ?o } } }")}
+        plans = [r for r in plans if r[0] in named]
+    level = dict(_rows(ws, f"SELECT DISTINCT ?s ?level WHERE {{ GRAPH ?g {{ ?s <{CYL}level> ?level }} }}"))
+
+    def rank(r: list) -> tuple:
+        lv = level.get(r[5])
+        return (r[5] not in naming, LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else len(LEVEL_ORDER), r[2], r[0])
+
+    chosen, seen = [], set()
+    for r in sorted(plans, key=rank):
+        if r[0] not in seen:
+            seen.add(r[0])
+            chosen.append((r[0], r[2]))
+    return chosen
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+NAME_PROPERTIES = "VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel rdfs:label }"
+
+
+def named(ws, names: Iterable[str], cls: str) -> set[str]:
+    """The nodes of a class (Program, Organization) that a name stands for, as kg.viz.find reads
+    names: those having it as a name or alias, else those whose names contain it (spaces and case
+    aside). Looked up in the store's indexes, not read whole."""
+    found: set[str] = set()
+    for name in names:
+        hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?v {{ {_literal(name)} {_literal(name)}@zh }}
+            {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }} GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
+        if not hits:
+            folded = _literal(name.replace(" ", "").lower())
+            hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }}
+                FILTER(CONTAINS(LCASE(REPLACE(STR(?v), " ", "")), {folded})) GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
+        found |= hits
+    return found
+
+
+def drawn_plans(ws, years: Iterable[str | int] | None, naming: Iterable[str] = (),
+                limit: int = PLANS_DRAWN) -> tuple[nx.MultiDiGraph, str] | None:
+    """The graph of the first ``limit`` plans of :func:`plans_by_level`, and a note saying how many
+    were left out (empty when none were); None when the workspace holds no more than limit plans
+    (of the given years), which are then drawn whole."""
+    from .network import from_quads
+
+    if len(_plans(ws, None if years is None else {str(y) for y in years})) <= limit:
+        return None
+    plans = plans_by_level(ws, years, naming)
+    chosen = sorted(g for g, _ in plans[:limit])
+    G = from_quads((ws.quads(g) for g in chosen), reference=ws.quads(iri.SCHEME_GRAPH),
+                   vocabulary=ws.quads(iri.ONTOLOGY_GRAPH))
+    what = "naming what was asked for " if naming else ""
+    note = ("" if len(plans) <= limit else
+            f"the graphs of {limit} of the {len(plans):,} plans {what}(the highest-level bodies' first); "
+            "narrow the page with --organization or --year")
+    return G, note

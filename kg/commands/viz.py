@@ -76,6 +76,7 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
     """
     from kg.network import from_workspace, pursuit_evidence, pursuit_graph
     from kg.viz import SelectionError, leading_pursuits, write_page
+    from kg.views import drawn_plans, named
 
     output = output or db / f"{view}.html"
     notes = [f"plans of {', '.join(map(str, years))}"] if years else []
@@ -86,8 +87,11 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
             G = None if programs or organizations else leading_pursuits(ws, years or None, top, max_nodes)
             G = G if G is not None else pursuit_graph(ws, years=years or None)
             evidence = functools.partial(pursuit_evidence, ws, G)
-        else:
-            G, evidence = from_workspace(ws, years=years or None), None
+        else:                               # beyond PLANS_DRAWN plans, the graphs of that many
+            naming = named(ws, programs, "Program") | named(ws, organizations, "Organization")
+            drawn, evidence = drawn_plans(ws, years or None, naming), None
+            G = from_workspace(ws, years=years or None) if drawn is None else drawn[0]
+            notes += [drawn[1]] if drawn and drawn[1] else []
         if years and not G.graph["documents"]:
             raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace; it holds plans of "
                                    + ", ".join(_years(db)))
