@@ -60,10 +60,13 @@ def time_views(db: Path, views: list[tuple[str, list[str]]] = VIEWS) -> list[dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, action="append", required=True, help="a workspace; repeat for more")
+    parser.add_argument("--view", action="append", choices=[name for name, _ in VIEWS],
+                        help="only this view; repeat for more (default: all)")
     args = parser.parse_args(argv)
+    views = [v for v in VIEWS if not args.view or v[0] in args.view]
     print(f"{'workspace':<28} {'view':<16} {'seconds':>8} {'CPU s':>8} {'peak MB':>8}  page")
     for db in args.db:
-        for r in time_views(db):
+        for r in time_views(db, views):
             print(f"{str(db)[-28:]:<28} {r['view']:<16} {r['seconds']:>8.2f} {r['cpu_s']:>8.2f} {r['peak_mb']:>8.1f}  {r['said']}",
                   flush=True)
     return 0

@@ -153,17 +153,20 @@ PLANS_DRAWN = 50
 LEVEL_ORDER = ("central", "province", "prefecture", "county")
 
 
-def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterable[str] = ()) -> list[tuple[str, str]]:
+def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterable[str] = (),
+                   plans: list[list] | None = None) -> list[tuple[str, str]]:
     """(graph, source) of the plans (of the given years; naming one of the given IRIs when any
-    are given): those the named bodies issue first, then those of the highest-level bodies, then
+    are given; plans: their rows, when already read): those the named bodies issue first, then those of the highest-level bodies, then
     by file name."""
-    plans = _plans(ws, None if years is None else {str(y) for y in years})
+    plans = _plans(ws, None if years is None else {str(y) for y in years}) if plans is None else plans
     naming = sorted(set(naming))
     if naming:
         named = {g for (g,) in _rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
                                          "GRAPH ?g { { ?s ?p ?x } UNION { ?x ?p ?o } } }")}
         plans = [r for r in plans if r[0] in named]
-    level = dict(_rows(ws, f"SELECT DISTINCT ?s ?level WHERE {{ GRAPH ?g {{ ?s <{CYL}level> ?level }} }}"))
+    # the level a plan gives its own issuer, as kg.network's documents read it
+    level = dict(_rows(ws, "SELECT DISTINCT ?org ?level WHERE { GRAPH ?g { ?d a cyl:WorkPlan ; cyl:issuedBy ?org . "
+                           "?org cyl:level ?level } }"))
 
     def rank(r: list) -> tuple:
         lv = level.get(r[5])
@@ -207,9 +210,10 @@ def drawn_plans(ws, years: Iterable[str | int] | None, naming: Iterable[str] = (
     (of the given years), which are then drawn whole."""
     from .network import from_quads
 
-    if len(_plans(ws, None if years is None else {str(y) for y in years})) <= limit:
+    every = _plans(ws, None if years is None else {str(y) for y in years})
+    if len({g for g, *_ in every}) <= limit:
         return None
-    plans = plans_by_level(ws, years, naming)
+    plans = plans_by_level(ws, years, naming, every)
     chosen = sorted(g for g, _ in plans[:limit])
     G = from_quads((ws.quads(g) for g in chosen), reference=ws.quads(iri.SCHEME_GRAPH),
                    vocabulary=ws.quads(iri.ONTOLOGY_GRAPH))
