@@ -48,7 +48,8 @@ def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
         GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
         }} GROUP BY ?p""")
     labels: dict[str, str] = {}
-    for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} }}"):
+    for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
+                          f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} }}"):
         if s not in labels or v < labels[s]:
             labels[s] = v
     ranked = [Ranked(p, labels.get(p) or local_name(p), int(b), int(n)) for p, b, n in counts]
@@ -96,16 +97,21 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
         for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
             GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
             literals[s][p].add(v)
+    # looked up node by node in the store's indexes: what the bodies and programs drawn are called
     for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
-        for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
-            if s in bodies or (s in programs and predicate == SKOS + "prefLabel"):
-                literals[s][predicate].add(v)
+        nodes = bodies | programs if predicate == SKOS + "prefLabel" else bodies
+        for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', nodes)} GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+            literals[s][predicate].add(v)
+    region_of = dict(_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {_values('o', bodies)} ?o cyl:region ?r }}"))
     regions: dict[str, tuple[str, str | None]] = {}
-    for r, label, up in _rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
-        { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
-        ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
-        regions.setdefault(r, (label, up))
-    region_of = dict(_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    asked = set(region_of.values())
+    seen = set(asked)
+    while asked:        # the bodies' regions, then the regions containing them, up to the top
+        for r, label, up in _rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {_values('r', asked)}
+                ?r rdfs:label ?label . OPTIONAL {{ ?r schema:containedInPlace ?up }} }}"""):
+            regions.setdefault(r, (label, up))
+        asked = {up for _, up in regions.values() if up and up not in seen}
+        seen |= asked
     sources_of: dict[str, set[str]] = defaultdict(set)
     for (org, program), sources in pursued.items():
         sources_of[org] |= sources
