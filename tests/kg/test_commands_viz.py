@@ -252,3 +252,16 @@ def test_a_large_workspace_draws_its_full_and_ego_pages_from_some_plans_and_says
         assert {source for _, source in naming} == stating and 5 < len(stating) < 40
         G, note = drawn_plans(ws, None, centre, limit=5)
         assert len(G.graph["documents"]) == 5 and f"of the {len(naming)} plans naming what was asked for" in note
+
+
+def test_the_viz_benchmark_times_a_view_as_kg_viz_writes_it(corpus_db):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "viz.py"
+    spec = importlib.util.spec_from_file_location("bench_viz", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    [timed] = bench.time_views(corpus_db, [("ego", ["--view", "ego", "--program", "青马工程"])])
+    assert timed["status"] == 0 and timed["said"].startswith("wrote ") and "(ego view)" in timed["said"]
+    assert timed["seconds"] > 0 and timed["cpu_s"] > 0 and timed["peak_mb"] > 10
