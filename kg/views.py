@@ -75,6 +75,16 @@ def leading_pursuits(ws, years: Iterable[str | int] | None, top: int | None, max
     return G
 
 
+def pursuits_of(ws, years: Iterable[str | int] | None, programs: Iterable[str]) -> nx.MultiDiGraph | None:
+    """The pursuit graph of the programs named (names or aliases, as ``--program`` takes them),
+    all that a bodies × programs page of those programs draws; None when no name stands for a
+    program (then the whole graph is read, for the error naming the nearest)."""
+    wanted = named(ws, programs, "Program")
+    if not wanted:
+        return None
+    return pursuit_graph(ws, _plans(ws, None if years is None else {str(y) for y in years}), wanted)
+
+
 def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
     """:func:`kg.network.pursuit_graph` of the given plans, with the pursuits of the given
     programs only: the same node ids, classes and attributes."""

@@ -76,7 +76,7 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
     """
     from kg.network import from_workspace, pursuit_evidence, pursuit_graph
     from kg.viz import SelectionError, leading_pursuits, write_page
-    from kg.views import drawn_plans, named
+    from kg.views import drawn_plans, named, pursuits_of
 
     output = output or db / f"{view}.html"
     notes = [f"plans of {', '.join(map(str, years))}"] if years else []
@@ -84,7 +84,8 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
         if not ws.documents:
             raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
         if view == "bodies-programs":       # who pursues what, read alone: fast at national scale
-            G = None if programs or organizations else leading_pursuits(ws, years or None, top, max_nodes)
+            G = (None if organizations else pursuits_of(ws, years or None, programs) if programs
+                 else leading_pursuits(ws, years or None, top, max_nodes))
             G = G if G is not None else pursuit_graph(ws, years=years or None)
             evidence = functools.partial(pursuit_evidence, ws, G)
         else:                               # beyond PLANS_DRAWN plans, the graphs of that many

@@ -265,3 +265,19 @@ def test_the_viz_benchmark_times_a_view_as_kg_viz_writes_it(corpus_db):
     [timed] = bench.time_views(corpus_db, [("ego", ["--view", "ego", "--program", "青马工程"])])
     assert timed["status"] == 0 and timed["said"].startswith("wrote ") and "(ego view)" in timed["said"]
     assert timed["seconds"] > 0 and timed["cpu_s"] > 0 and timed["peak_mb"] > 10
+
+
+def test_a_page_of_named_programs_reads_their_pursuits_alone_and_draws_the_same(national_db, tmp_path):
+    from kg.network import pursuit_evidence, pursuit_graph
+    from kg.views import pursuits_of
+    from kg.viz import write_page
+
+    with Workspace(national_db, read_only=True) as ws:
+        for programs in (["青年大学习"], ["挑战杯", "青马工程"], ["大学习"]):
+            pages = []
+            for G in (pursuit_graph(ws), pursuits_of(ws, None, programs)):
+                out = tmp_path / f"{len(pages)}.html"
+                write_page(G, out, programs=programs, evidence=lambda pairs, G=G: pursuit_evidence(ws, G, pairs))
+                pages.append(out.read_bytes())
+            assert pages[0] == pages[1], programs
+        assert pursuits_of(ws, None, ["没有这个品牌"]) is None
