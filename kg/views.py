@@ -4,7 +4,12 @@ A national workspace's default page shows the leading programs and the groups of
 each. Reading every pursuit into Python to rank the programs costs what the whole graph costs;
 here the store ranks them (bodies and plans per program, one row per program), and only the
 pursuits of the programs the page draws are read, into a graph of the shape of
-:func:`kg.network.pursuit_graph` that :func:`kg.viz.leading_programs` draws.
+:func:`kg.network.pursuit_graph` that :func:`kg.viz.leading_programs` draws; a page of the
+programs named by ``--program`` reads their pursuits alone.
+
+The full and ego pages carry every sentence of what they draw, so they are drawn from whole plan
+graphs; beyond PLANS_DRAWN plans, from that many (:func:`drawn_plans`). Names are looked up in
+the store's indexes (:func:`named`).
 """
 from __future__ import annotations
 
@@ -49,8 +54,9 @@ def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
         }} GROUP BY ?p""")
     labels: dict[str, str] = {}
     for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
-                          f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} }}"):
-        if s not in labels or v < labels[s]:
+                          f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
+                          f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
+        if s not in labels or v < labels[s]:     # the name kg.network gives a program
             labels[s] = v
     ranked = [Ranked(p, labels.get(p) or local_name(p), int(b), int(n)) for p, b, n in counts]
     return sorted(ranked, key=lambda r: (-r.bodies, -r.plans, r.label, r.program))
