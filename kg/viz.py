@@ -284,7 +284,11 @@ def leading_programs(H: nx.MultiDiGraph, G: nx.MultiDiGraph, top: int, group_by:
     plans = {p: {s for u, _, k, d in H.in_edges(p, keys=True, data=True) if k == "pursues" for s in d["sources"]}
              for p in programs}
     ranked = sorted(programs, key=lambda p: (-len(pursuers[p]), -len(plans[p]), H.nodes[p]["label"], p))
-    shown, rest = ranked[:top], ranked[top:]
+    shown, rest = ranked[:top], [(H.nodes[p]["label"], len(pursuers[p])) for p in ranked[top:]]
+    if "ranking" in H.graph:        # H holds the leading programs only; the store ranked them all
+        ranking = H.graph["ranking"]
+        programs = ranking
+        shown, rest = [r.program for r in ranking[:top]], [(r.label, r.bodies) for r in ranking[top:]]
     province = {b: _province(G, b) for b in bodies}
     if len(bodies) <= READABLE_BODIES:
         group = {b: b for b in bodies}
@@ -329,7 +333,7 @@ def leading_programs(H: nx.MultiDiGraph, G: nx.MultiDiGraph, top: int, group_by:
         else:
             A.add_edge(g, v, key="pursues", **H.edges[g, v, "pursues"])
     view = View(A, "主要工作品牌  Leading programs", layout="columns")
-    view.rest = [(H.nodes[p]["label"], len(pursuers[p])) for p in rest]
+    view.rest = rest
     grouped = ("" if len(bodies) <= READABLE_BODIES
                else f", {len(bodies):,} bodies grouped by {'province' if group_by == 'province' else 'level'}")
     view.notes.append(f"the {len(shown)} programs most bodies pursue, of {len(programs):,}{grouped}; "
@@ -382,9 +386,9 @@ def reduce(view: View, G: nx.MultiDiGraph, view_name: str, max_nodes: int, top: 
     was grouped, folded or left out. A bodies × programs graph larger than READABLE_NODES nodes
     or READABLE_BODIES bodies, or any when top is given, becomes its leading programs."""
     H = view.graph
-    view.total_nodes = H.number_of_nodes()
+    view.total_nodes = H.graph.get("bodies_programs_nodes") or H.number_of_nodes()
     bodies = sum(1 for n in H if H.nodes[n]["cls"] == "Organization")
-    if view_name == "bodies-programs" and (top or bodies > READABLE_BODIES
+    if view_name == "bodies-programs" and (top or bodies > READABLE_BODIES or "ranking" in H.graph
                                            or H.number_of_nodes() > min(READABLE_NODES, max_nodes)):
         summary = leading_programs(H, G, max(1, min(top or LEADING, max_nodes - min(bodies, READABLE_BODIES + 10))),
                                    group_by)
@@ -640,6 +644,15 @@ def render(view: View, view_name: str) -> str:
         title=data["title"], notes=data["notes"], hints=view.hints, font=FONT_STACK,
         data_json=_script_safe_json(data), library=library, app=app,
         csp_scripts=f"{_csp_hash(library)} {_csp_hash(app)}")
+
+
+def leading_pursuits(ws, years: Iterable[str | int] | None, top: int | None, max_nodes: int = MAX_NODES
+                     ) -> nx.MultiDiGraph | None:
+    """The pursuits a leading-programs page draws, ranked in the store (:mod:`kg.views`); None
+    when the bodies × programs page would be drawn whole."""
+    from .views import leading_pursuits as read
+
+    return read(ws, years, top, max_nodes, READABLE_NODES, READABLE_BODIES, LEADING)
 
 
 def write_page(G: nx.MultiDiGraph, output: Path, *, view: str = "bodies-programs", programs: Iterable[str] = (),

@@ -75,7 +75,8 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
       kg viz --view ego --program 青马工程 --radius 2 --year 2021 --db kg-db -o qingma-2.html
     """
     from kg.network import from_workspace, pursuit_evidence, pursuit_graph
-    from kg.viz import SelectionError, write_page
+    from kg.viz import SelectionError, leading_pursuits, write_page
+    from kg.views import drawn_plans, named, pursuits_of
 
     output = output or db / f"{view}.html"
     notes = [f"plans of {', '.join(map(str, years))}"] if years else []
@@ -83,10 +84,15 @@ def viz(view: str, programs: tuple[str, ...], organizations: tuple[str, ...], ye
         if not ws.documents:
             raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
         if view == "bodies-programs":       # who pursues what, read alone: fast at national scale
-            G = pursuit_graph(ws, years=years or None)
+            G = (None if organizations else pursuits_of(ws, years or None, programs) if programs
+                 else leading_pursuits(ws, years or None, top, max_nodes))
+            G = G if G is not None else pursuit_graph(ws, years=years or None)
             evidence = functools.partial(pursuit_evidence, ws, G)
-        else:
-            G, evidence = from_workspace(ws, years=years or None), None
+        else:                               # beyond PLANS_DRAWN plans, the graphs of that many
+            naming = named(ws, programs, "Program") | named(ws, organizations, "Organization")
+            drawn, evidence = drawn_plans(ws, years or None, naming), None
+            G = from_workspace(ws, years=years or None) if drawn is None else drawn[0]
+            notes += [drawn[1]] if drawn and drawn[1] else []
         if years and not G.graph["documents"]:
             raise click.UsageError(f"no plan of {', '.join(map(str, years))} in the workspace; it holds plans of "
                                    + ", ".join(_years(db)))

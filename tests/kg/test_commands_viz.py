@@ -208,3 +208,76 @@ def test_the_default_page_of_many_bodies_shows_the_leading_programs_by_level(nat
     result = run("viz", "--program", "青年大学习", "--db", national_db, "-o", tmp_path / "r.html")
     few = len(bodies_of["青年大学习"])      # few enough bodies to draw each of them
     assert few <= 30 and f": {few + 1} nodes, {few} edges" in result.output
+
+
+def test_a_leading_programs_page_ranked_in_the_store_is_the_page_of_every_pursuit(national_db, tmp_path):
+    from kg.network import pursuit_evidence, pursuit_graph
+    from kg.viz import leading_pursuits, write_page
+
+    with Workspace(national_db, read_only=True) as ws:
+        for options in ({}, {"top": 5, "group_by": "province"}, {"top": 3}):
+            pages = []
+            for G in (pursuit_graph(ws), leading_pursuits(ws, None, options.get("top"))):
+                out = tmp_path / f"{len(pages)}.html"
+                write_page(G, out, evidence=lambda pairs, G=G: pursuit_evidence(ws, G, pairs), **options)
+                pages.append(out.read_bytes())
+            assert pages[0] == pages[1], options
+        ranking = leading_pursuits(ws, None, None).graph["ranking"]
+        G = pursuit_graph(ws)
+        bodies = {p: len({u for u, _, k in G.in_edges(p, keys=True) if k == "pursues"}) for p in G
+                  if G.nodes[p]["cls"] == "Program"}
+        assert {r.program: r.bodies for r in ranking} == bodies
+
+
+def test_a_large_workspace_draws_its_full_and_ego_pages_from_some_plans_and_says_so(national_db):
+    from kg.views import drawn_plans, named, plans_by_level
+    from kg.viz import find
+
+    with Workspace(national_db, read_only=True) as ws:
+        whole = from_workspace(ws)
+        assert drawn_plans(ws, None, limit=40) is None
+        G, note = drawn_plans(ws, None, limit=10)
+        assert len(G.graph["documents"]) == 10 and "the graphs of 10 of the 40 plans" in note
+        levels = ["central", "province", "prefecture", "county", ""]
+        ranks = [levels.index(d["level"] if d["level"] in levels else "") for d in whole.graph["documents"].values()]
+        drawn = [levels.index(d["level"] if d["level"] in levels else "") for d in G.graph["documents"].values()]
+        assert sorted(drawn) == sorted(ranks)[:10]
+        for name, cls in (("青年大学习", "Program"), ("大学习", "Program"), ("挑战杯", "Program")):
+            assert named(ws, [name], cls) == set(find(whole, name, [cls]))
+        body = next(iter(whole.graph["documents"].values()))["issuer"]
+        assert named(ws, [body], "Organization") == set(find(whole, body, ["Organization"]))
+        centre = named(ws, ["青年大学习"], "Program")
+        naming = plans_by_level(ws, None, centre)
+        stating = {s for _, v, d in whole.edges(data=True) if v in centre for s in d["sources"]}
+        assert {source for _, source in naming} == stating and 5 < len(stating) < 40
+        G, note = drawn_plans(ws, None, centre, limit=5)
+        assert len(G.graph["documents"]) == 5 and f"of the {len(naming)} plans naming what was asked for" in note
+
+
+def test_the_viz_benchmark_times_a_view_as_kg_viz_writes_it(corpus_db):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "viz.py"
+    spec = importlib.util.spec_from_file_location("bench_viz", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    [timed] = bench.time_views(corpus_db, [("ego", ["--view", "ego", "--program", "青马工程"])])
+    assert timed["status"] == 0 and timed["said"].startswith("wrote ") and "(ego view)" in timed["said"]
+    assert timed["seconds"] > 0 and timed["cpu_s"] > 0 and timed["peak_mb"] > 10
+
+
+def test_a_page_of_named_programs_reads_their_pursuits_alone_and_draws_the_same(national_db, tmp_path):
+    from kg.network import pursuit_evidence, pursuit_graph
+    from kg.views import pursuits_of
+    from kg.viz import write_page
+
+    with Workspace(national_db, read_only=True) as ws:
+        for programs in (["青年大学习"], ["挑战杯", "青马工程"], ["大学习"]):
+            pages = []
+            for G in (pursuit_graph(ws), pursuits_of(ws, None, programs)):
+                out = tmp_path / f"{len(pages)}.html"
+                write_page(G, out, programs=programs, evidence=lambda pairs, G=G: pursuit_evidence(ws, G, pairs))
+                pages.append(out.read_bytes())
+            assert pages[0] == pages[1], programs
+        assert pursuits_of(ws, None, ["没有这个品牌"]) is None

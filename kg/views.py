@@ -1,0 +1,246 @@
+"""What a page of ``kg viz`` draws, read from the workspace by queries that count in the store.
+
+A national workspace's default page shows the leading programs and the groups of bodies pursuing
+each. Reading every pursuit into Python to rank the programs costs what the whole graph costs;
+here the store ranks them (bodies and plans per program, one row per program), and only the
+pursuits of the programs the page draws are read, into a graph of the shape of
+:func:`kg.network.pursuit_graph` that :func:`kg.viz.leading_programs` draws; a page of the
+programs named by ``--program`` reads their pursuits alone.
+
+The full and ego pages carry every sentence of what they draw, so they are drawn from whole plan
+graphs; beyond PLANS_DRAWN plans, from that many (:func:`drawn_plans`). Names are looked up in
+the store's indexes (:func:`named`).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable, NamedTuple
+
+import networkx as nx
+
+from . import iri
+from .build import CYL, SKOS
+from .network import _attribute_name, _label, _one, _rows, _vocabulary_names, local_name
+
+
+class Ranked(NamedTuple):
+    """A program and how many bodies and plans pursue it."""
+
+    program: str
+    label: str
+    bodies: int
+    plans: int
+
+
+def _values(name: str, terms: Iterable[str]) -> str:
+    return f"VALUES ?{name} {{ {' '.join(f'<{t}>' for t in sorted(terms))} }}"
+
+
+def _plans(ws, years: set[str] | None) -> list[list]:
+    """Each plan: graph, document, source, year, title, issuing body (as kg.network reads them)."""
+    return [r for r in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
+        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
+            if years is None or (r[3] or "") in years]
+
+
+def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
+    """Every program the issuing bodies of the plans (of the given years) pursue, ranked as a page
+    ranks them: by bodies pursuing it, then plans, then name. Counted in the store, a row a program."""
+    year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
+                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
+    counts = _rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
+        GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
+        }} GROUP BY ?p""")
+    labels: dict[str, str] = {}
+    for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
+                          f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
+                          f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
+        if s not in labels or v < labels[s]:     # the name kg.network gives a program
+            labels[s] = v
+    ranked = [Ranked(p, labels.get(p) or local_name(p), int(b), int(n)) for p, b, n in counts]
+    return sorted(ranked, key=lambda r: (-r.bodies, -r.plans, r.label, r.program))
+
+
+def leading_pursuits(ws, years: Iterable[str | int] | None, top: int | None, max_nodes: int,
+                     readable_nodes: int, readable_bodies: int, leading: int) -> nx.MultiDiGraph | None:
+    """The pursuit graph of the programs a leading-programs page draws, with ``ranking`` (every
+    program, :func:`program_ranking`) in its graph attributes; None when the page would draw the
+    bodies × programs graph whole (then :func:`kg.network.pursuit_graph` reads it all, which is
+    small)."""
+    wanted = None if years is None else {str(y) for y in years}
+    plans = _plans(ws, wanted)
+    bodies = {org for *_, org in plans}
+    ranking = program_ranking(ws, wanted)
+    if not (top or len(bodies) > readable_bodies or len(bodies) + len(ranking) > min(readable_nodes, max_nodes)):
+        return None
+    shown = ranking[:max(1, min(top or leading, max_nodes - min(len(bodies), readable_bodies + 10)))]
+    G = pursuit_graph(ws, plans, {r.program for r in shown})
+    G.graph["ranking"] = ranking
+    G.graph["bodies_programs_nodes"] = len(bodies) + len(ranking)
+    return G
+
+
+def pursuits_of(ws, years: Iterable[str | int] | None, programs: Iterable[str]) -> nx.MultiDiGraph | None:
+    """The pursuit graph of the programs named (names or aliases, as ``--program`` takes them),
+    all that a bodies × programs page of those programs draws; None when no name stands for a
+    program (then the whole graph is read, for the error naming the nearest)."""
+    wanted = named(ws, programs, "Program")
+    if not wanted:
+        return None
+    return pursuit_graph(ws, _plans(ws, None if years is None else {str(y) for y in years}), wanted)
+
+
+def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
+    """:func:`kg.network.pursuit_graph` of the given plans, with the pursuits of the given
+    programs only: the same node ids, classes and attributes."""
+    source_of = {g: source for g, _, source, *_ in plans}
+    G = nx.MultiDiGraph()
+    for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2]):
+        G.add_node(doc, cls="WorkPlan", label=title or source, source=source, planYear=year or "", evidence=[],
+                   sources=[source])
+        G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
+    pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if programs:
+        for g, org, program in _rows(ws, f"SELECT ?g ?org ?p WHERE {{ {_values('p', programs)} "
+                                         "GRAPH ?g { ?org cyl:pursues ?p } }"):
+            if g in source_of:
+                pursued[(org, program)].add(source_of[g])
+    bodies = {org for *_, org in plans}
+    programs = {p for o, p in pursued if o in bodies}
+    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if programs:
+        for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
+            GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
+            literals[s][p].add(v)
+    # looked up node by node in the store's indexes: what the bodies and programs drawn are called
+    for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
+        nodes = bodies | programs if predicate == SKOS + "prefLabel" else bodies
+        for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', nodes)} GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+            literals[s][predicate].add(v)
+    region_of = dict(_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {_values('o', bodies)} ?o cyl:region ?r }}"))
+    regions: dict[str, tuple[str, str | None]] = {}
+    asked = set(region_of.values())
+    seen = set(asked)
+    while asked:        # the bodies' regions, then the regions containing them, up to the top
+        for r, label, up in _rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {_values('r', asked)}
+                ?r rdfs:label ?label . OPTIONAL {{ ?r schema:containedInPlace ?up }} }}"""):
+            regions.setdefault(r, (label, up))
+        asked = {up for _, up in regions.values() if up and up not in seen}
+        seen |= asked
+    sources_of: dict[str, set[str]] = defaultdict(set)
+    for (org, program), sources in pursued.items():
+        sources_of[org] |= sources
+        sources_of[program] |= sources
+    for *_, source, _, _, org in plans:
+        sources_of[org].add(source)
+    for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
+        attrs = {"cls": cls, "label": _label(literals[s], s)}
+        for p in sorted(literals[s]):
+            values = sorted(literals[s][p])
+            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+        G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
+    for org in sorted(bodies):
+        here = region_of.get(org)
+        if here in regions:
+            G.add_edge(org, here, key="region", evidence=[], sources=sorted(sources_of[org]))
+        seen = set()
+        while here in regions and here not in seen:
+            seen.add(here)
+            label, up = regions[here]
+            if here not in G or "cls" not in G.nodes[here]:
+                G.add_node(here, cls="Region", label=label, evidence=[], sources=[])
+            if up in regions and not G.has_edge(here, up, "containedInPlace"):
+                G.add_node(up, cls="Region", label=regions[up][0], evidence=[], sources=[])
+                G.add_edge(here, up, key="containedInPlace", evidence=[], sources=[])
+            here = up
+    for (org, program), sources in sorted(pursued.items()):
+        if org in bodies:
+            G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
+    G.graph["documents"] = {source: {
+        "document": doc, "title": title or "", "year": year or "", "graph": g,
+        "issuer": _one(literals[org].get(SKOS + "prefLabel")), "level": _one(literals[org].get(CYL + "level")),
+        "region": regions.get(region_of.get(org), ("", None))[0]}
+        for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
+    G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
+    return G
+
+
+# -- the full and ego pages of a large workspace -------------------------------------------------
+# Their pages are drawn from whole plan graphs (every item, target and sentence), which cost what
+# the plans cost to read; beyond PLANS_DRAWN plans a page draws the graphs of that many plans,
+# those of the highest-level bodies first, and says how many it left out.
+
+PLANS_DRAWN = 50
+LEVEL_ORDER = ("central", "province", "prefecture", "county")
+
+
+def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterable[str] = (),
+                   plans: list[list] | None = None) -> list[tuple[str, str]]:
+    """(graph, source) of the plans (of the given years; naming one of the given IRIs when any
+    are given; plans: their rows, when already read): those the named bodies issue first, then those of the highest-level bodies, then
+    by file name."""
+    plans = _plans(ws, None if years is None else {str(y) for y in years}) if plans is None else plans
+    naming = sorted(set(naming))
+    if naming:
+        named = {g for (g,) in _rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
+                                         "GRAPH ?g { { ?s ?p ?x } UNION { ?x ?p ?o } } }")}
+        plans = [r for r in plans if r[0] in named]
+    # the level a plan gives its own issuer, as kg.network's documents read it
+    level = dict(_rows(ws, "SELECT DISTINCT ?org ?level WHERE { GRAPH ?g { ?d a cyl:WorkPlan ; cyl:issuedBy ?org . "
+                           "?org cyl:level ?level } }"))
+
+    def rank(r: list) -> tuple:
+        lv = level.get(r[5])
+        return (r[5] not in naming, LEVEL_ORDER.index(lv) if lv in LEVEL_ORDER else len(LEVEL_ORDER), r[2], r[0])
+
+    chosen, seen = [], set()
+    for r in sorted(plans, key=rank):
+        if r[0] not in seen:
+            seen.add(r[0])
+            chosen.append((r[0], r[2]))
+    return chosen
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+NAME_PROPERTIES = "VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel rdfs:label }"
+
+
+def named(ws, names: Iterable[str], cls: str) -> set[str]:
+    """The nodes of a class (Program, Organization) that a name stands for, as kg.viz.find reads
+    names: those having it as a name or alias, else those whose names contain it (spaces and case
+    aside). Looked up in the store's indexes, not read whole."""
+    found: set[str] = set()
+    for name in names:
+        hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?v {{ {_literal(name)} {_literal(name)}@zh }}
+            {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }} GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
+        if not hits:
+            folded = _literal(name.replace(" ", "").lower())
+            hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }}
+                FILTER(CONTAINS(LCASE(REPLACE(STR(?v), " ", "")), {folded})) GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
+        found |= hits
+    return found
+
+
+def drawn_plans(ws, years: Iterable[str | int] | None, naming: Iterable[str] = (),
+                limit: int = PLANS_DRAWN) -> tuple[nx.MultiDiGraph, str] | None:
+    """The graph of the first ``limit`` plans of :func:`plans_by_level`, and a note saying how many
+    were left out (empty when none were); None when the workspace holds no more than limit plans
+    (of the given years), which are then drawn whole."""
+    from .network import from_quads
+
+    every = _plans(ws, None if years is None else {str(y) for y in years})
+    if len({g for g, *_ in every}) <= limit:
+        return None
+    plans = plans_by_level(ws, years, naming, every)
+    chosen = sorted(g for g, _ in plans[:limit])
+    G = from_quads((ws.quads(g) for g in chosen), reference=ws.quads(iri.SCHEME_GRAPH),
+                   vocabulary=ws.quads(iri.ONTOLOGY_GRAPH))
+    what = "naming what was asked for " if naming else ""
+    note = ("" if len(plans) <= limit else
+            f"the graphs of {limit} of the {len(plans):,} plans {what}(the highest-level bodies' first); "
+            "narrow the page with --organization or --year")
+    return G, note
