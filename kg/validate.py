@@ -23,7 +23,7 @@ import collections
 import concurrent.futures as cf
 import os
 import sys
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -34,6 +34,9 @@ from ontology.namespaces import DCT
 from . import iri, processes
 from .datatypes import declared, restored
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .progress import Progress
 
 SH = namespaces.SH
 RDF_TYPE = ox.NamedNode(namespaces.RDF.type)
@@ -346,19 +349,24 @@ def _start_worker(parent: int | None, opening: tuple) -> None:
     _OPENING = opening
 
 
-def run(ws: Workspace, jobs: int | None) -> int:
+def run(ws: Workspace, jobs: int | None, progress: "Progress | None" = None) -> int:
     """``kg validate``: print the report, with progress on stderr at a terminal; the exit
     status (0 conforms, 1 violations, 130 interrupted by Ctrl-C or SIGTERM)."""
-    from .validate_progress import Progress
+    from .progress import Progress
 
-    bar = Progress("validating", sys.stderr)
+    validating = (progress or Progress.on_stderr()).phase("validating", None, "units").start()
+
+    def update(done: int, total: int | None) -> None:
+        validating.total = total
+        validating.advance(done - validating.done)
+
     try:
         with processes.sigterm_interrupts():
-            conforms, report = validate(ws, jobs=jobs, progress=bar.update)
+            conforms, report = validate(ws, jobs=jobs, progress=update)
     except KeyboardInterrupt:
-        bar.close()
+        validating.finish(stopped=True)
         print("interrupted: validation stopped before its end", file=sys.stderr)
         return EXIT_INTERRUPTED
-    bar.close()
+    validating.finish()
     print("conforms" if conforms else report)
     return 0 if conforms else 1
