@@ -54,7 +54,7 @@ class Evidence(NamedTuple):
         return f"{self.source}, char {self.begin}–{self.end}"
 
 
-def _attribute_name(predicate: str) -> str:
+def attribute_name(predicate: str) -> str:
     """A literal's attribute: its property name in the projection, with its prefix when that
     name is one the graph reserves (``rdfs_label``)."""
     name = property_name(predicate)
@@ -92,8 +92,8 @@ class _DocumentGraph:
                 self.evidence_of[s].append(o)
         plans = sorted(s for s, t in self.types.items() if CYL.WorkPlan in t)
         self.plan = plan = plans[0] if plans else ""
-        self.source = _one(self.literals[plan].get(DCT.source)) if plan else ""
-        self.year = _one(self.literals[plan].get(CYL.planYear)) if plan else ""
+        self.source = one_of(self.literals[plan].get(DCT.source)) if plan else ""
+        self.year = one_of(self.literals[plan].get(CYL.planYear)) if plan else ""
         self.spans: dict[str, tuple[Evidence, str]] = {}
         self.mentions: dict[str, list[Evidence]] = defaultdict(list)
         self._read_spans(edges)
@@ -104,7 +104,7 @@ class _DocumentGraph:
         for s, by_predicate in self.literals.items():
             for p, values in by_predicate.items():
                 if p.startswith(NIF) or p == CYL.sentence:
-                    spans[s][local_name(p)] = _one(values)
+                    spans[s][local_name(p)] = one_of(values)
         for s, p, o in edges:
             if p == ITSRDF.taIdentRef:
                 spans[s]["ref"] = o
@@ -148,36 +148,36 @@ class _DocumentGraph:
         level and region."""
         issuer = next((o for s, p, o in self.links if s == self.plan and p == CYL.issuedBy), "")
         region = next((o for s, p, o in self.links if s == issuer and p == CYL.region), "")
-        return {"document": self.plan, "title": _one(self.literals[self.plan].get(DCT.title)), "year": self.year,
-                "issuer": _one(self.literals[issuer].get(SKOS.prefLabel)) if issuer else "",
-                "level": _one(self.literals[issuer].get(CYL.level)) if issuer else "",
-                "region": _one(self.literals[region].get(RDFS.label)) if region else ""}
+        return {"document": self.plan, "title": one_of(self.literals[self.plan].get(DCT.title)), "year": self.year,
+                "issuer": one_of(self.literals[issuer].get(SKOS.prefLabel)) if issuer else "",
+                "level": one_of(self.literals[issuer].get(CYL.level)) if issuer else "",
+                "region": one_of(self.literals[region].get(RDFS.label)) if region else ""}
 
 
-def _one(values: set[str] | None) -> str:
+def one_of(values: set[str] | None) -> str:
     return min(values) if values else ""
 
 
-def _label(literals: dict[str, set[str]], fallback: str) -> str:
+def node_label(literals: dict[str, set[str]], fallback: str) -> str:
     for p in LABEL_PROPERTIES:
         if literals.get(p):
-            label = _one(literals[p])
+            label = one_of(literals[p])
             break
     else:
         return local_name(fallback)
     if literals.get(CYL.valueText):   # a target: its metric and the value it sets
-        cmp = _one(literals.get(CYL.comparator))
-        unit = _one(literals.get(SCHEMA.unitText))
-        label = f"{label} {cmp if cmp not in ('=', '') else ''}{_one(literals[CYL.valueText])}{unit}".strip()
+        cmp = one_of(literals.get(CYL.comparator))
+        unit = one_of(literals.get(SCHEMA.unitText))
+        label = f"{label} {cmp if cmp not in ('=', '') else ''}{one_of(literals[CYL.valueText])}{unit}".strip()
     return label
 
 
 def _attributes(cls: str, literals: dict[str, set[str]], uri: str) -> dict:
     """A node's class, the name to show and its literals (a list when there are several)."""
-    attrs = {"cls": cls, "label": _label(literals, uri)}
+    attrs = {"cls": cls, "label": node_label(literals, uri)}
     for p in sorted(literals):
         values = sorted(literals[p])
-        attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+        attrs[attribute_name(p)] = values[0] if len(values) == 1 else values
     return attrs
 
 
@@ -251,7 +251,7 @@ def from_quads(graphs: Iterable[Iterable[ox.Quad]], reference: Iterable[ox.Quad]
     entities.add_reference_literals(_lexical_forms(reference_statements, ("zh", None)))
     ontology_statements = gather(vocabulary, {}, config)
     G = entities.graph(_own_ancestors(ontology_statements))
-    G.graph.update(_vocabulary_names(ontology_statements))
+    G.graph.update(vocabulary_names_in(ontology_statements))
     return G
 
 
@@ -262,7 +262,7 @@ def _own_ancestors(ontology_statements: Statements) -> dict[str, set[str]]:
                      if p == RDFS.subClassOf and c.startswith(CYL) and not d.startswith("bnode://"))
 
 
-def _vocabulary_names(ontology_statements: Statements) -> dict[str, dict[str, dict[str, str]]]:
+def vocabulary_names_in(ontology_statements: Statements) -> dict[str, dict[str, dict[str, str]]]:
     """The names of the ontology's own classes, relations and fields, by language."""
     out: dict[str, dict[str, dict[str, str]]] = {"classes": {}, "relations": {}, "fields": {}}
     for term in sorted(ontology_statements.types, key=local_name):
@@ -322,7 +322,14 @@ def issuers(G: nx.MultiDiGraph) -> list[str]:
 _PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "nif", "schema")
 
 
-def _rows(ws: Workspace, query: str) -> list[list]:
+def vocabulary_names(ws: Workspace) -> dict[str, dict[str, dict[str, str]]]:
+    """The names of the ontology's own classes, relations and fields, by language, as the
+    workspace's ontology graph gives them."""
+    return vocabulary_names_in(gather(ws.quads(iri.ONTOLOGY_GRAPH), {}, Config.load()))
+
+
+def select_rows(ws: Workspace, query: str) -> list[list]:
+    """A SELECT query's rows over the union of the workspace's graphs, as plain values."""
     return [[None if t is None else t.value for t in row] for row in ws.store.query(_PREFIXES + query, use_default_graph_as_union=True)]
 
 
@@ -361,9 +368,9 @@ def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None) -> nx
             G.add_edge(body, program, key=local_name(CYL.pursues), evidence=[], sources=sorted(sources))
     G.graph["documents"] = {plan.source: {
         "document": plan.document, "title": plan.title or "", "year": plan.year or "", "graph": plan.graph,
-        "issuer": _one(literals[plan.issuer].get(SKOS.prefLabel)), "level": _one(literals[plan.issuer].get(CYL.level)),
+        "issuer": one_of(literals[plan.issuer].get(SKOS.prefLabel)), "level": one_of(literals[plan.issuer].get(CYL.level)),
         "region": regions.get(region_of.get(plan.issuer), ("", None))[0]} for plan in plans}
-    G.graph.update(_vocabulary_names(gather(ws.quads(iri.ONTOLOGY_GRAPH), {}, Config.load())))
+    G.graph.update(vocabulary_names(ws))
     return G
 
 
@@ -374,7 +381,7 @@ CONTAINED_IN = local_name(SCHEMA.containedInPlace)
 
 def _plans(ws: Workspace, years: set[str] | None) -> list[_Plan]:
     """The plans (of the years given, else all), by their files' names."""
-    plans = [_Plan(*row) for row in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+    plans = [_Plan(*row) for row in select_rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
         ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
         OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")]
     return sorted((p for p in plans if years is None or (p.year or "") in years), key=lambda p: p.source)
@@ -383,7 +390,7 @@ def _plans(ws: Workspace, years: set[str] | None) -> list[_Plan]:
 def _pursuits(ws: Workspace, source_of: dict[str, str]) -> dict[tuple[str, str], set[str]]:
     """(body, program) -> the files of the plans (of those given, by graph) stating the pursuit."""
     pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for g, org, program in _rows(ws, "SELECT ?g ?org ?p WHERE { GRAPH ?g { ?org cyl:pursues ?p } }"):
+    for g, org, program in select_rows(ws, "SELECT ?g ?org ?p WHERE { GRAPH ?g { ?org cyl:pursues ?p } }"):
         if g in source_of:
             pursued[(org, program)].add(source_of[g])
     return pursued
@@ -394,12 +401,12 @@ def _names(ws: Workspace, bodies: set[str], programs: set[str]) -> dict[str, dic
     give the bodies (a pass per predicate over all plans is much cheaper than every literal of
     every node)."""
     literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }}
+    for s, p, v in select_rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }}
         FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
         if s in programs:
             literals[s][p].add(v)
     for predicate in (SKOS.prefLabel, CYL.level, SKOS.altLabel):
-        for s, v in _rows(ws, f"SELECT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+        for s, v in select_rows(ws, f"SELECT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
             if s in bodies or (s in programs and predicate == SKOS.prefLabel):
                 literals[s][predicate].add(v)
     return literals
@@ -409,11 +416,11 @@ def _regions(ws: Workspace) -> tuple[dict[str, tuple[str, str | None]], dict[str
     """(region -> its name and the region containing it, for the regions bodies are in and those
     containing them; body -> its region)."""
     regions: dict[str, tuple[str, str | None]] = {}
-    for r, label, up in _rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
+    for r, label, up in select_rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
         { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
         ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
         regions.setdefault(r, (label, up))
-    region_of = dict(_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    region_of = dict(select_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
     return regions, region_of
 
 

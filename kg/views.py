@@ -18,9 +18,10 @@ from typing import Iterable, NamedTuple
 
 import networkx as nx
 
+from ontology.namespaces import CYL, SKOS
+
 from . import iri
-from .build import CYL, SKOS
-from .network import _attribute_name, _label, _one, _rows, _vocabulary_names, local_name
+from .network import attribute_name, local_name, node_label, one_of, select_rows, vocabulary_names
 
 
 class Ranked(NamedTuple):
@@ -38,7 +39,7 @@ def _values(name: str, terms: Iterable[str]) -> str:
 
 def _plans(ws, years: set[str] | None) -> list[list]:
     """Each plan: graph, document, source, year, title, issuing body (as kg.network reads them)."""
-    return [r for r in _rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+    return [r for r in select_rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
         ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
         OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
             if years is None or (r[3] or "") in years]
@@ -49,11 +50,11 @@ def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
     ranks them: by bodies pursuing it, then plans, then name. Counted in the store, a row a program."""
     year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
                                      + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
-    counts = _rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
+    counts = select_rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
         GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
         }} GROUP BY ?p""")
     labels: dict[str, str] = {}
-    for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
+    for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
                           f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
                           f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
         if s not in labels or v < labels[s]:     # the name kg.network gives a program
@@ -102,7 +103,7 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
         G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
     pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
     if programs:
-        for g, org, program in _rows(ws, f"SELECT ?g ?org ?p WHERE {{ {_values('p', programs)} "
+        for g, org, program in select_rows(ws, f"SELECT ?g ?org ?p WHERE {{ {_values('p', programs)} "
                                          "GRAPH ?g { ?org cyl:pursues ?p } }"):
             if g in source_of:
                 pursued[(org, program)].add(source_of[g])
@@ -110,20 +111,20 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
     programs = {p for o, p in pursued if o in bodies}
     literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     if programs:
-        for s, p, v in _rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
+        for s, p, v in select_rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
             GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
             literals[s][p].add(v)
     # looked up node by node in the store's indexes: what the bodies and programs drawn are called
     for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
         nodes = bodies | programs if predicate == SKOS + "prefLabel" else bodies
-        for s, v in _rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', nodes)} GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+        for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', nodes)} GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
             literals[s][predicate].add(v)
-    region_of = dict(_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {_values('o', bodies)} ?o cyl:region ?r }}"))
+    region_of = dict(select_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {_values('o', bodies)} ?o cyl:region ?r }}"))
     regions: dict[str, tuple[str, str | None]] = {}
     asked = set(region_of.values())
     seen = set(asked)
     while asked:        # the bodies' regions, then the regions containing them, up to the top
-        for r, label, up in _rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {_values('r', asked)}
+        for r, label, up in select_rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {_values('r', asked)}
                 ?r rdfs:label ?label . OPTIONAL {{ ?r schema:containedInPlace ?up }} }}"""):
             regions.setdefault(r, (label, up))
         asked = {up for _, up in regions.values() if up and up not in seen}
@@ -135,10 +136,10 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
     for *_, source, _, _, org in plans:
         sources_of[org].add(source)
     for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
-        attrs = {"cls": cls, "label": _label(literals[s], s)}
+        attrs = {"cls": cls, "label": node_label(literals[s], s)}
         for p in sorted(literals[s]):
             values = sorted(literals[s][p])
-            attrs[_attribute_name(p)] = values[0] if len(values) == 1 else values
+            attrs[attribute_name(p)] = values[0] if len(values) == 1 else values
         G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
     for org in sorted(bodies):
         here = region_of.get(org)
@@ -159,10 +160,10 @@ def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
             G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
     G.graph["documents"] = {source: {
         "document": doc, "title": title or "", "year": year or "", "graph": g,
-        "issuer": _one(literals[org].get(SKOS + "prefLabel")), "level": _one(literals[org].get(CYL + "level")),
+        "issuer": one_of(literals[org].get(SKOS + "prefLabel")), "level": one_of(literals[org].get(CYL + "level")),
         "region": regions.get(region_of.get(org), ("", None))[0]}
         for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
-    G.graph.update(_vocabulary_names(ws.quads(iri.ONTOLOGY_GRAPH)))
+    G.graph.update(vocabulary_names(ws))
     return G
 
 
@@ -183,11 +184,11 @@ def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterabl
     plans = _plans(ws, None if years is None else {str(y) for y in years}) if plans is None else plans
     naming = sorted(set(naming))
     if naming:
-        named = {g for (g,) in _rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
+        named = {g for (g,) in select_rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
                                          "GRAPH ?g { { ?s ?p ?x } UNION { ?x ?p ?o } } }")}
         plans = [r for r in plans if r[0] in named]
     # the level a plan gives its own issuer, as kg.network's documents read it
-    level = dict(_rows(ws, "SELECT DISTINCT ?org ?level WHERE { GRAPH ?g { ?d a cyl:WorkPlan ; cyl:issuedBy ?org . "
+    level = dict(select_rows(ws, "SELECT DISTINCT ?org ?level WHERE { GRAPH ?g { ?d a cyl:WorkPlan ; cyl:issuedBy ?org . "
                            "?org cyl:level ?level } }"))
 
     def rank(r: list) -> tuple:
@@ -215,11 +216,11 @@ def named(ws, names: Iterable[str], cls: str) -> set[str]:
     aside). Looked up in the store's indexes, not read whole."""
     found: set[str] = set()
     for name in names:
-        hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?v {{ {_literal(name)} {_literal(name)}@zh }}
+        hits = {s for (s,) in select_rows(ws, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?v {{ {_literal(name)} {_literal(name)}@zh }}
             {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }} GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
         if not hits:
             folded = _literal(name.replace(" ", "").lower())
-            hits = {s for (s,) in _rows(ws, f"""SELECT DISTINCT ?s WHERE {{ {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }}
+            hits = {s for (s,) in select_rows(ws, f"""SELECT DISTINCT ?s WHERE {{ {NAME_PROPERTIES} GRAPH ?g {{ ?s ?p ?v }}
                 FILTER(CONTAINS(LCASE(REPLACE(STR(?v), " ", "")), {folded})) GRAPH ?h {{ ?s a cyl:{cls} }} }}""")}
         found |= hits
     return found
