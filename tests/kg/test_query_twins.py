@@ -89,6 +89,20 @@ def test_filtered_twins_print_the_same_rows(corpus_db, name, given):
     assert (cypher[0], list(cypher[1])) == sparql
 
 
+@pytest.mark.parametrize("name", queries.names())
+@pytest.mark.parametrize("given", FILTERS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_sparql_read_in_the_selected_graphs_alone_prints_the_same_rows(corpus_db, name, given, monkeypatch):
+    """However many plans are selected, SPARQL reads them in their own graphs (filtered/NAME.rq)."""
+    from kg import filters
+    from kg.filters import Filters, stream
+
+    monkeypatch.setattr(filters, "WHOLE_SHARE", 1.0)
+    sparql = stream(name, "sparql", corpus_db, Filters(**given))
+    sparql = sparql[0], list(sparql[1])
+    cypher = stream(name, "cypher", corpus_db, Filters(**given))
+    assert (cypher[0], list(cypher[1])) == sparql
+
+
 @pytest.mark.parametrize("engine", ["sparql", "cypher"])
 @pytest.mark.parametrize("name", queries.names())
 def test_read_plan_by_plan_the_answer_is_the_whole_querys(corpus_db, name, engine):
