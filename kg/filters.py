@@ -391,9 +391,7 @@ def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[s
     from .engines import stream_canned
 
     graphs, params, text = None, None, None
-    if query in OVER_ALL_PLANS and (programs is None or engine == "sparql"):
-        # Oxigraph evaluates programs.rq on a dataset of many named graphs far slower than on all
-        # of them (46 s against 1.5 s for a program of 800 plans in 1,000): it reads every plan
+    if query in OVER_ALL_PLANS and programs is None:
         plans = None
     if plans is not None:
         import queries
