@@ -289,26 +289,44 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
     and no more than a batch is held at once: every such query in Cypher, ``pursues`` in SPARQL
     (:data:`SPARQL_BATCHED`). The others are read whole, their rows then passed on as they come.
     """
+    from contextlib import nullcontext
+
+    from .engines import Reader
     from .workspace import Workspace, WorkspaceError
 
     batched = query in BY_SOURCE and (engine != "sparql" or query in SPARQL_BATCHED)
+    # in SPARQL the store opened for the filters also runs the query (opening it takes ~0.06 s)
+    reader = Reader(engine, db) if engine == "sparql" else None
     try:
-        with Workspace(db, read_only=True) as ws:
+        with nullcontext(reader.workspace()) if reader else Workspace(db, read_only=True) as ws:
             selection = resolve(ws, query, filters)
             plans = selection.plans
             if engine == "sparql" and not batched and plans is not None and _most(plans, ws):
                 plans = None        # every plan read, the selected plans' rows kept (by the row test)
             if plans is None and batched:
                 plans = every_plan(ws)
-    except WorkspaceError as err:
-        raise LookupError(str(err)) from err
-    if batched:
-        sizes = {} if first_batch is None else {"first": first_batch}
-        columns, found = in_batches(query, engine, db, batches(plans, **sizes), typed=typed)
-    else:
-        columns, found = read(query, engine, db, plans, selection.programs, typed=typed)
+        if batched:
+            sizes = {} if first_batch is None else {"first": first_batch}
+            columns, found = in_batches(query, engine, db, batches(plans, **sizes), typed=typed, reader=reader)
+        else:
+            columns, found = read(query, engine, db, plans, selection.programs, typed=typed, reader=reader)
+            found = _closing(found, reader)
+    except BaseException as err:
+        if reader is not None:
+            reader.close()
+        if isinstance(err, WorkspaceError):
+            raise LookupError(str(err)) from err
+        raise
     return columns, rows(query, columns, found, filters, selection)
 
+
+def _closing(found: Iterator[list], reader) -> Iterator[list]:
+    """The rows, the reader (if any) closed once they are read."""
+    try:
+        yield from found
+    finally:
+        if reader is not None:
+            reader.close()
 
 # In SPARQL, a selection of more than this share of the plans is read from every plan at once:
 # Oxigraph matches a pattern in each selected graph in turn, which for most of the plans costs more
@@ -350,13 +368,14 @@ def batches(plans: Plans, first: int = FIRST_BATCH, most: int = MOST_BATCH) -> I
 
 
 def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozenset[str]]], *,
-               typed: bool = False) -> tuple[list[str], Iterator[list]]:
-    """A canned query ordered by file name, read batch by batch on one open database: each batch's
+               typed: bool = False, reader=None) -> tuple[list[str], Iterator[list]]:
+    """A canned query ordered by file name, read batch by batch on one open database (``reader``,
+    a ``kg.engines.Reader``, closed once the rows are read; else one opened for it): each batch's
     rows, those of its file names, as the batch is taken; a batch is read only when the rows
     before it are taken."""
     from .engines import Reader
 
-    plans, reader = iter(plans), Reader(engine, db)
+    plans, reader = iter(plans), reader or Reader(engine, db)
     head, head_sources = next(plans, ({}, frozenset()))
     try:
         columns, found = read(query, engine, db, head, typed=typed, reader=reader)
