@@ -1,7 +1,10 @@
 """Canned queries: ``NAME.rq`` (SPARQL) and ``NAME.cypher`` twins returning the same columns.
 
 ``filtered/NAME.cypher`` is the Cypher twin a filtered query runs: the same rows, found from the
-plans or programs the filters select, given as parameters.
+plans or programs the filters select, given as parameters. ``filtered/NAME.rq`` is the SPARQL
+query a filtered query runs on the selected plans' graphs, where ``NAME.rq`` reads the union of
+all graphs (which Oxigraph scans whole, whichever graphs the dataset holds): the same rows, every
+pattern matched inside a graph.
 
 A query whose columns hold lists that are sets (the bodies pursuing a program, its aliases) says
 so in a header line, ``# sets: organizations source`` (``//`` in Cypher): neither GROUP_CONCAT
