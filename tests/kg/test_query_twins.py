@@ -59,6 +59,7 @@ def test_the_filtered_twins_take_their_values_as_parameters(name):
 
     assert parameters_named("cypher", queries.filtered_text(name)) == (["programs"] if name == "programs" else ["plans"])
     assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
+    assert queries.sets_declared(queries.filtered_text(name, "sparql")) == queries.set_columns(name, "sparql")
 
 
 def test_the_linter_does_reject_what_neo4j_would():
