@@ -266,6 +266,12 @@ class Reader:
             opened = _opened(_cypher_rows_in(self._open[1], text, params or {}, typed))
         return _in_set_order(text, *opened, typed)
 
+    def workspace(self):
+        """The SPARQL workspace, opened on first use (filters resolve on it before the query runs)."""
+        if self._open is None:
+            self._open = _workspace(self.db)
+        return self._open
+
     def close(self) -> None:
         if self._open is None:
             return

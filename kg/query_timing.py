@@ -112,9 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kg.query_timing", description=main.__doc__)
     parser.add_argument("db", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--engine", action="append", choices=("sparql", "cypher"), help="(repeatable) default: both")
+    parser.add_argument("--query", action="append", help="(repeatable) a canned query; default: every one")
     args = parser.parse_args(argv)
     print(HEADER, flush=True)
-    time_queries(args.db, repeat=args.repeat, progress=lambda r: print(line(r), flush=True))
+    time_queries(args.db, repeat=args.repeat, engines=tuple(args.engine or ("sparql", "cypher")),
+                 queries=args.query, progress=lambda r: print(line(r), flush=True))
     return 0
 
 

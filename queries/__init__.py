@@ -1,7 +1,10 @@
 """Canned queries: ``NAME.rq`` (SPARQL) and ``NAME.cypher`` twins returning the same columns.
 
 ``filtered/NAME.cypher`` is the Cypher twin a filtered query runs: the same rows, found from the
-plans or programs the filters select, given as parameters.
+plans or programs the filters select, given as parameters. ``filtered/NAME.rq`` is the SPARQL
+query a filtered query runs on the selected plans' graphs, where ``NAME.rq`` reads the union of
+all graphs (which Oxigraph scans whole, whichever graphs the dataset holds): the same rows, every
+pattern matched inside a graph.
 
 A query whose columns hold lists that are sets (the bodies pursuing a program, its aliases) says
 so in a header line, ``# sets: organizations source`` (``//`` in Cypher): neither GROUP_CONCAT
@@ -27,13 +30,16 @@ def text(name: str, engine: str = "sparql") -> str:
     return _read(HERE / f"{name}{ENGINES[engine]}", name, engine)
 
 
-def filtered_text(name: str) -> str:
-    """The Cypher twin of a canned query that starts from the plans (``$plans``, their IRIs) or, for
-    ``programs``, from the programs (``$programs``, their preferred labels) a filter selects.
-
-    SPARQL needs no such twin: the canned query runs on the selected plans' graphs alone.
+def filtered_text(name: str, engine: str = "cypher") -> str:
+    """The query a filter runs: for Cypher, the twin that starts from the plans (``$plans``, their
+    IRIs) or, for ``programs``, from the programs (``$programs``, their preferred labels) a filter
+    selects; for SPARQL, the query matched inside each plan's graph, run on the selected plans'
+    graphs alone (``filtered/NAME.rq``, or the canned query where that one already is).
     """
-    return _read(HERE / "filtered" / f"{name}.cypher", name, "cypher")
+    path = HERE / "filtered" / f"{name}{ENGINES[engine]}"
+    if engine == "sparql" and not path.is_file():
+        return text(name, engine)
+    return _read(path, name, engine)
 
 
 def _read(path: pathlib.Path, name: str, engine: str) -> str:

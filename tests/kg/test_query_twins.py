@@ -59,6 +59,7 @@ def test_the_filtered_twins_take_their_values_as_parameters(name):
 
     assert parameters_named("cypher", queries.filtered_text(name)) == (["programs"] if name == "programs" else ["plans"])
     assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
+    assert queries.sets_declared(queries.filtered_text(name, "sparql")) == queries.set_columns(name, "sparql")
 
 
 def test_the_linter_does_reject_what_neo4j_would():
@@ -83,6 +84,20 @@ FILTERS = [
 def test_filtered_twins_print_the_same_rows(corpus_db, name, given):
     from kg.filters import Filters, stream
 
+    sparql = stream(name, "sparql", corpus_db, Filters(**given))
+    sparql = sparql[0], list(sparql[1])
+    cypher = stream(name, "cypher", corpus_db, Filters(**given))
+    assert (cypher[0], list(cypher[1])) == sparql
+
+
+@pytest.mark.parametrize("name", queries.names())
+@pytest.mark.parametrize("given", FILTERS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_sparql_read_in_the_selected_graphs_alone_prints_the_same_rows(corpus_db, name, given, monkeypatch):
+    """However many plans are selected, SPARQL reads them in their own graphs (filtered/NAME.rq)."""
+    from kg import filters
+    from kg.filters import Filters, stream
+
+    monkeypatch.setattr(filters, "WHOLE_SHARE", 1.0)
     sparql = stream(name, "sparql", corpus_db, Filters(**given))
     sparql = sparql[0], list(sparql[1])
     cypher = stream(name, "cypher", corpus_db, Filters(**given))
