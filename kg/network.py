@@ -333,7 +333,9 @@ def select_rows(ws: Workspace, query: str) -> list[list]:
     return [[None if t is None else t.value for t in row] for row in ws.store.query(_PREFIXES + query, use_default_graph_as_union=True)]
 
 
-class _Plan(NamedTuple):
+class Plan(NamedTuple):
+    """A plan as the pages read it: its graph, node, file, year, title and issuing body."""
+
     graph: str
     document: str
     source: str
@@ -342,17 +344,25 @@ class _Plan(NamedTuple):
     issuer: str
 
 
-def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None) -> nx.MultiDiGraph:
+def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None, *,
+                  plans: list[Plan] | None = None, programs: set[str] | None = None) -> nx.MultiDiGraph:
     """The plans, the bodies issuing them, the programs those pursue and the bodies' regions (with
     the regions containing them), with the node ids, classes and attributes of
     :func:`from_workspace`; the ``pursues`` edges carry their plans but no evidence yet
-    (:func:`pursuit_evidence` reads it for the edges a page draws)."""
-    plans = _plans(ws, None if years is None else {str(y) for y in years})
-    pursued = _pursuits(ws, {plan.graph: plan.source for plan in plans})
+    (:func:`pursuit_evidence` reads it for the edges a page draws).
+
+    ``plans`` (as :func:`plans_of` reads them) in place of those of ``years``; ``programs``: only
+    the pursuits of these, each node's names then looked up in the store's indexes rather than
+    read in a pass over every plan (what a page of a few programs of a large workspace needs)."""
+    if plans is None:
+        plans = plans_of(ws, None if years is None else {str(y) for y in years})
+    plans = sorted(plans, key=lambda plan: plan.source)
+    few = programs is not None
+    pursued = _pursuits(ws, {plan.graph: plan.source for plan in plans}, programs)
     bodies = {plan.issuer for plan in plans}
     programs = {p for o, p in pursued if o in bodies}
-    literals = _names(ws, bodies, programs)
-    regions, region_of = _regions(ws)
+    literals = _names_of(ws, bodies, programs) if few else _names(ws, bodies, programs)
+    regions, region_of = _regions(ws, bodies if few else None)
     sources_of = _sources(plans, pursued)
     G = nx.MultiDiGraph()
     for plan in plans:
@@ -379,21 +389,43 @@ PLAN, ORGANIZATION, PROGRAM, REGION = (label_name(c) for c in (CYL.WorkPlan, CYL
 CONTAINED_IN = local_name(SCHEMA.containedInPlace)
 
 
-def _plans(ws: Workspace, years: set[str] | None) -> list[_Plan]:
+def plans_of(ws: Workspace, years: set[str] | None = None) -> list[Plan]:
     """The plans (of the years given, else all), by their files' names."""
-    plans = [_Plan(*row) for row in select_rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
+    plans = [Plan(*row) for row in select_rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
         ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
         OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")]
     return sorted((p for p in plans if years is None or (p.year or "") in years), key=lambda p: p.source)
 
 
-def _pursuits(ws: Workspace, source_of: dict[str, str]) -> dict[tuple[str, str], set[str]]:
-    """(body, program) -> the files of the plans (of those given, by graph) stating the pursuit."""
+def values(name: str, terms: Iterable[str]) -> str:
+    """A SPARQL VALUES clause binding ``?name`` to the IRIs given, in order."""
+    return f"VALUES ?{name} {{ {' '.join(f'<{t}>' for t in sorted(terms))} }}"
+
+
+def _pursuits(ws: Workspace, source_of: dict[str, str],
+              programs: set[str] | None = None) -> dict[tuple[str, str], set[str]]:
+    """(body, program) -> the files of the plans (of those given, by graph) stating the pursuit
+    (of the programs given, else of any)."""
     pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for g, org, program in select_rows(ws, "SELECT ?g ?org ?p WHERE { GRAPH ?g { ?org cyl:pursues ?p } }"):
+    if programs is not None and not programs:
+        return pursued
+    these = "" if programs is None else values("p", programs)
+    for g, org, program in select_rows(ws, f"SELECT ?g ?org ?p WHERE {{ {these} GRAPH ?g {{ ?org cyl:pursues ?p }} }}"):
         if g in source_of:
             pursued[(org, program)].add(source_of[g])
     return pursued
+
+
+NAMES = (SKOS.prefLabel, CYL.level, SKOS.altLabel)      # what a body is called, and its level
+
+
+def _scheme_literals(ws: Workspace, programs: set[str], literals: dict[str, dict[str, set[str]]]) -> None:
+    """The program scheme's names and types of the programs."""
+    if not programs:
+        return
+    for s, p, v in select_rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {values('s', programs)}
+        GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
+        literals[s][p].add(v)
 
 
 def _names(ws: Workspace, bodies: set[str], programs: set[str]) -> dict[str, dict[str, set[str]]]:
@@ -405,26 +437,53 @@ def _names(ws: Workspace, bodies: set[str], programs: set[str]) -> dict[str, dic
         FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
         if s in programs:
             literals[s][p].add(v)
-    for predicate in (SKOS.prefLabel, CYL.level, SKOS.altLabel):
+    for predicate in NAMES:
         for s, v in select_rows(ws, f"SELECT ?s ?v WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
             if s in bodies or (s in programs and predicate == SKOS.prefLabel):
                 literals[s][predicate].add(v)
     return literals
 
 
-def _regions(ws: Workspace) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+def _names_of(ws: Workspace, bodies: set[str], programs: set[str]) -> dict[str, dict[str, set[str]]]:
+    """What :func:`_names` reads, looked up node by node in the store's indexes: cheaper for the
+    few bodies and programs a page of some programs draws."""
+    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    _scheme_literals(ws, programs, literals)
+    for predicate in NAMES:
+        nodes = bodies | programs if predicate == SKOS.prefLabel else bodies
+        if nodes:
+            for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {values('s', nodes)} "
+                                        f"GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
+                literals[s][predicate].add(v)
+    return literals
+
+
+def _regions(ws: Workspace, bodies: set[str] | None = None) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
     """(region -> its name and the region containing it, for the regions bodies are in and those
-    containing them; body -> its region)."""
-    regions: dict[str, tuple[str, str | None]] = {}
-    for r, label, up in select_rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
-        { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
-        ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
-        regions.setdefault(r, (label, up))
-    region_of = dict(select_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    containing them; body -> its region), of every body, or of those given (then walked up from
+    their regions in the store's indexes)."""
+    if bodies is None:
+        regions: dict[str, tuple[str, str | None]] = {}
+        for r, label, up in select_rows(ws, """SELECT DISTINCT ?r ?label ?up WHERE {
+            { SELECT DISTINCT ?r WHERE { { ?o cyl:region ?r } UNION { ?x schema:containedInPlace ?r } } }
+            ?r rdfs:label ?label . OPTIONAL { ?r schema:containedInPlace ?up } }"""):
+            regions.setdefault(r, (label, up))
+        return regions, dict(select_rows(ws, "SELECT DISTINCT ?o ?r WHERE { ?o cyl:region ?r }"))
+    region_of = dict(select_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {values('o', bodies)} ?o cyl:region ?r }}")) \
+        if bodies else {}
+    regions = {}
+    asked = set(region_of.values())
+    seen = set(asked)
+    while asked:        # the bodies' regions, then the regions containing them, up to the top
+        for r, label, up in select_rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {values('r', asked)}
+                ?r rdfs:label ?label . OPTIONAL {{ ?r schema:containedInPlace ?up }} }}"""):
+            regions.setdefault(r, (label, up))
+        asked = {up for _, up in regions.values() if up and up not in seen}
+        seen |= asked
     return regions, region_of
 
 
-def _sources(plans: list[_Plan], pursued: dict[tuple[str, str], set[str]]) -> dict[str, set[str]]:
+def _sources(plans: list[Plan], pursued: dict[tuple[str, str], set[str]]) -> dict[str, set[str]]:
     """Each body and program -> the files of the plans naming it."""
     sources_of: dict[str, set[str]] = defaultdict(set)
     for (org, program), sources in pursued.items():

@@ -13,15 +13,14 @@ the store's indexes (:func:`named`).
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterable, NamedTuple
 
 import networkx as nx
 
-from ontology.namespaces import CYL, SKOS
+from ontology.namespaces import SKOS
 
 from . import iri
-from .network import attribute_name, local_name, node_label, one_of, select_rows, vocabulary_names
+from .network import local_name, plans_of, pursuit_graph, select_rows, values
 
 
 class Ranked(NamedTuple):
@@ -33,18 +32,6 @@ class Ranked(NamedTuple):
     plans: int
 
 
-def _values(name: str, terms: Iterable[str]) -> str:
-    return f"VALUES ?{name} {{ {' '.join(f'<{t}>' for t in sorted(terms))} }}"
-
-
-def _plans(ws, years: set[str] | None) -> list[list]:
-    """Each plan: graph, document, source, year, title, issuing body (as kg.network reads them)."""
-    return [r for r in select_rows(ws, """SELECT ?g ?doc ?source ?year ?title ?org WHERE { GRAPH ?g {
-        ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org .
-        OPTIONAL { ?doc cyl:planYear ?year } OPTIONAL { ?doc dct:title ?title } } }""")
-            if years is None or (r[3] or "") in years]
-
-
 def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
     """Every program the issuing bodies of the plans (of the given years) pursue, ranked as a page
     ranks them: by bodies pursuing it, then plans, then name. Counted in the store, a row a program."""
@@ -54,7 +41,7 @@ def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
         GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
         }} GROUP BY ?p""")
     labels: dict[str, str] = {}
-    for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', (p for p, *_ in counts))} "
+    for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {values('s', (p for p, *_ in counts))} "
                           f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
                           f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
         if s not in labels or v < labels[s]:     # the name kg.network gives a program
@@ -70,13 +57,13 @@ def leading_pursuits(ws, years: Iterable[str | int] | None, top: int | None, max
     bodies × programs graph whole (then :func:`kg.network.pursuit_graph` reads it all, which is
     small)."""
     wanted = None if years is None else {str(y) for y in years}
-    plans = _plans(ws, wanted)
+    plans = plans_of(ws, wanted)
     bodies = {org for *_, org in plans}
     ranking = program_ranking(ws, wanted)
     if not (top or len(bodies) > readable_bodies or len(bodies) + len(ranking) > min(readable_nodes, max_nodes)):
         return None
     shown = ranking[:max(1, min(top or leading, max_nodes - min(len(bodies), readable_bodies + 10)))]
-    G = pursuit_graph(ws, plans, {r.program for r in shown})
+    G = pursuit_graph(ws, plans=plans, programs={r.program for r in shown})
     G.graph["ranking"] = ranking
     G.graph["bodies_programs_nodes"] = len(bodies) + len(ranking)
     return G
@@ -89,82 +76,7 @@ def pursuits_of(ws, years: Iterable[str | int] | None, programs: Iterable[str]) 
     wanted = named(ws, programs, "Program")
     if not wanted:
         return None
-    return pursuit_graph(ws, _plans(ws, None if years is None else {str(y) for y in years}), wanted)
-
-
-def pursuit_graph(ws, plans: list[list], programs: set[str]) -> nx.MultiDiGraph:
-    """:func:`kg.network.pursuit_graph` of the given plans, with the pursuits of the given
-    programs only: the same node ids, classes and attributes."""
-    source_of = {g: source for g, _, source, *_ in plans}
-    G = nx.MultiDiGraph()
-    for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2]):
-        G.add_node(doc, cls="WorkPlan", label=title or source, source=source, planYear=year or "", evidence=[],
-                   sources=[source])
-        G.add_edge(doc, org, key="issuedBy", evidence=[], sources=[source])
-    pursued: dict[tuple[str, str], set[str]] = defaultdict(set)
-    if programs:
-        for g, org, program in select_rows(ws, f"SELECT ?g ?org ?p WHERE {{ {_values('p', programs)} "
-                                         "GRAPH ?g { ?org cyl:pursues ?p } }"):
-            if g in source_of:
-                pursued[(org, program)].add(source_of[g])
-    bodies = {org for *_, org in plans}
-    programs = {p for o, p in pursued if o in bodies}
-    literals: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    if programs:
-        for s, p, v in select_rows(ws, f"""SELECT ?s ?pred ?v WHERE {{ {_values('s', programs)}
-            GRAPH <{iri.SCHEME_GRAPH}> {{ ?s ?pred ?v }} FILTER(isLiteral(?v) && (LANG(?v) = "" || LANG(?v) = "zh")) }}"""):
-            literals[s][p].add(v)
-    # looked up node by node in the store's indexes: what the bodies and programs drawn are called
-    for predicate in (SKOS + "prefLabel", CYL + "level", SKOS + "altLabel"):
-        nodes = bodies | programs if predicate == SKOS + "prefLabel" else bodies
-        for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {_values('s', nodes)} GRAPH ?g {{ ?s <{predicate}> ?v }} }}"):
-            literals[s][predicate].add(v)
-    region_of = dict(select_rows(ws, f"SELECT DISTINCT ?o ?r WHERE {{ {_values('o', bodies)} ?o cyl:region ?r }}"))
-    regions: dict[str, tuple[str, str | None]] = {}
-    asked = set(region_of.values())
-    seen = set(asked)
-    while asked:        # the bodies' regions, then the regions containing them, up to the top
-        for r, label, up in select_rows(ws, f"""SELECT DISTINCT ?r ?label ?up WHERE {{ {_values('r', asked)}
-                ?r rdfs:label ?label . OPTIONAL {{ ?r schema:containedInPlace ?up }} }}"""):
-            regions.setdefault(r, (label, up))
-        asked = {up for _, up in regions.values() if up and up not in seen}
-        seen |= asked
-    sources_of: dict[str, set[str]] = defaultdict(set)
-    for (org, program), sources in pursued.items():
-        sources_of[org] |= sources
-        sources_of[program] |= sources
-    for *_, source, _, _, org in plans:
-        sources_of[org].add(source)
-    for s, cls in [(b, "Organization") for b in sorted(bodies)] + [(p, "Program") for p in sorted(programs)]:
-        attrs = {"cls": cls, "label": node_label(literals[s], s)}
-        for p in sorted(literals[s]):
-            values = sorted(literals[s][p])
-            attrs[attribute_name(p)] = values[0] if len(values) == 1 else values
-        G.add_node(s, **attrs, evidence=[], sources=sorted(sources_of[s]))
-    for org in sorted(bodies):
-        here = region_of.get(org)
-        if here in regions:
-            G.add_edge(org, here, key="region", evidence=[], sources=sorted(sources_of[org]))
-        seen = set()
-        while here in regions and here not in seen:
-            seen.add(here)
-            label, up = regions[here]
-            if here not in G or "cls" not in G.nodes[here]:
-                G.add_node(here, cls="Region", label=label, evidence=[], sources=[])
-            if up in regions and not G.has_edge(here, up, "containedInPlace"):
-                G.add_node(up, cls="Region", label=regions[up][0], evidence=[], sources=[])
-                G.add_edge(here, up, key="containedInPlace", evidence=[], sources=[])
-            here = up
-    for (org, program), sources in sorted(pursued.items()):
-        if org in bodies:
-            G.add_edge(org, program, key="pursues", evidence=[], sources=sorted(sources))
-    G.graph["documents"] = {source: {
-        "document": doc, "title": title or "", "year": year or "", "graph": g,
-        "issuer": one_of(literals[org].get(SKOS + "prefLabel")), "level": one_of(literals[org].get(CYL + "level")),
-        "region": regions.get(region_of.get(org), ("", None))[0]}
-        for g, doc, source, year, title, org in sorted(plans, key=lambda r: r[2])}
-    G.graph.update(vocabulary_names(ws))
-    return G
+    return pursuit_graph(ws, plans=plans_of(ws, None if years is None else {str(y) for y in years}), programs=wanted)
 
 
 # -- the full and ego pages of a large workspace -------------------------------------------------
@@ -181,10 +93,10 @@ def plans_by_level(ws, years: Iterable[str | int] | None = None, naming: Iterabl
     """(graph, source) of the plans (of the given years; naming one of the given IRIs when any
     are given; plans: their rows, when already read): those the named bodies issue first, then those of the highest-level bodies, then
     by file name."""
-    plans = _plans(ws, None if years is None else {str(y) for y in years}) if plans is None else plans
+    plans = plans_of(ws, None if years is None else {str(y) for y in years}) if plans is None else plans
     naming = sorted(set(naming))
     if naming:
-        named = {g for (g,) in select_rows(ws, f"SELECT DISTINCT ?g WHERE {{ {_values('x', naming)} "
+        named = {g for (g,) in select_rows(ws, f"SELECT DISTINCT ?g WHERE {{ {values('x', naming)} "
                                          "GRAPH ?g { { ?s ?p ?x } UNION { ?x ?p ?o } } }")}
         plans = [r for r in plans if r[0] in named]
     # the level a plan gives its own issuer, as kg.network's documents read it
@@ -233,7 +145,7 @@ def drawn_plans(ws, years: Iterable[str | int] | None, naming: Iterable[str] = (
     (of the given years), which are then drawn whole."""
     from .network import from_quads
 
-    every = _plans(ws, None if years is None else {str(y) for y in years})
+    every = plans_of(ws, None if years is None else {str(y) for y in years})
     if len({g for g, *_ in every}) <= limit:
         return None
     plans = plans_by_level(ws, years, naming, every)
