@@ -8,6 +8,8 @@ in sorted order, so the same workspace always gives the same bytes.
 """
 from __future__ import annotations
 
+from typing import BinaryIO
+
 import networkx as nx
 
 from ..network import from_workspace
@@ -45,7 +47,8 @@ def to_graphml_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def graphml(ws: Workspace) -> bytes:
+def graphml(ws: Workspace, out: BinaryIO) -> None:
     """The workspace as GraphML (UTF-8)."""
     G = to_graphml_graph(from_workspace(ws))
-    return ("\n".join(nx.generate_graphml(G, prettyprint=True)) + "\n").encode("utf-8")
+    for line in nx.generate_graphml(G, prettyprint=True):
+        out.write((line + "\n").encode("utf-8"))

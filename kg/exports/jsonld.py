@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 from itertools import groupby
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -216,9 +216,10 @@ def serialize(quads: list[ox.Quad]) -> bytes:
     return "".join(chunks(quads)).encode("utf-8")
 
 
-def export(ws: Workspace) -> bytes:
+def export(ws: Workspace, out: BinaryIO) -> None:
     """The exporter registered as ``jsonld`` (:mod:`kg.exports`): the RDF exports' quads."""
-    return serialize(sorted_quads(ws))
+    for chunk in chunks(sorted_quads(ws)):
+        out.write(chunk.encode("utf-8"))
 
 
 if __name__ == "__main__":
