@@ -196,12 +196,6 @@ class Spool:
                 last = line
 
 
-def sorted_quads(ws: Workspace) -> list[ox.Quad]:
-    """The data and the description of the dataset (:mod:`kg.dataset`), sorted."""
-    with Spool(ws) as spool:
-        return [q for quads in spool.graph_quads() for q in quads]
-
-
 def turtle(ws: Workspace, out: BinaryIO) -> None:
     """Every graph merged into one, as Turtle with the exports' prefixes."""
     with Spool(ws) as spool, tempfile.TemporaryFile(prefix="kg-export-") as merged:
