@@ -186,7 +186,7 @@ class Spool:
             for line in lines:
                 yield line[:-cut] + b" .\n"
 
-        description = iter(self.description_nquads.splitlines(keepends=True))
+        description = (line + b"\n" for line in self.description_nquads.split(b"\n")[:-1])
         runs = [run(description if s is None else self.lines(s[1], s[2]),
                     self.description_graph if s is None else s[0]) for s in self.graphs()]
         last = None
