@@ -66,11 +66,21 @@ def test_rdf_exports_written_graph_by_graph_are_those_of_one_global_sort(plans20
     assert expected.count(b"graph/doc/") >= 20
 
 
+def networkx_graphml(G: nx.MultiDiGraph) -> str:
+    return "\n".join(nx.generate_graphml(G, prettyprint=True)) + "\n"
+
+
+def streamed_graphml(G: nx.MultiDiGraph) -> str:
+    return "".join(graphml_text(lambda: G.nodes(data=True), lambda: G.edges(keys=True, data=True),
+                                G.is_directed()))
+
+
 def test_graphml_written_element_by_element_is_networkx_s_document(corpus_db):
     with Workspace(corpus_db, read_only=True) as ws:
         G = to_graphml_graph(from_workspace(ws))
+        exported = export(ws, "graphml", None)
     assert G.number_of_nodes() > 50
-    assert "".join(graphml_text(G)) == "\n".join(nx.generate_graphml(G, prettyprint=True)) + "\n"
+    assert exported == networkx_graphml(G).encode("utf-8")
 
 
 def test_graphml_keeps_networkx_s_escapes_and_line_breaks():
@@ -79,9 +89,12 @@ def test_graphml_keeps_networkx_s_escapes_and_line_breaks():
     G.add_node("plain")
     G.add_edge("a&<b>", "plain", key="rel", label="\t<&>", weight=1)
     G.add_edge("plain", "a&<b>", key="rel", weight=2.0)
-    assert "".join(graphml_text(G)) == "\n".join(nx.generate_graphml(G, prettyprint=True)) + "\n"
+    assert streamed_graphml(G) == networkx_graphml(G)
     empty = nx.MultiDiGraph()
-    assert "".join(graphml_text(empty)) == "\n".join(nx.generate_graphml(empty, prettyprint=True)) + "\n"
+    assert streamed_graphml(empty) == networkx_graphml(empty)
+    lone = nx.MultiDiGraph()
+    lone.add_node("only")
+    assert streamed_graphml(lone) == networkx_graphml(lone)
 
 
 def test_a_failed_export_leaves_the_old_file_and_no_temporary_one(corpus_db, tmp_path):
