@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from typing import Sequence
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -50,14 +50,50 @@ def _short(term: str) -> str:
     return f"{prefix}-{term[len(ns):]}"
 
 
-def checksum(data: Sequence[ox.Quad]) -> str:
+def checksum(data: Iterable[ox.Quad]) -> str:
     """The SHA-256 of the quads written as N-Quads in the given order."""
-    return hashlib.sha256(ox.serialize(data, format=ox.RdfFormat.N_QUADS)).hexdigest()
+    tally = Tally()
+    tally.add(data)
+    return tally.sha256.hexdigest()
 
 
-def describe(data: Sequence[ox.Quad]) -> list[ox.Quad]:
+class Tally:
+    """What the description counts, taken graph by graph from quads sorted as the N-Quads export
+    sorts them, so that no export holds every quad at once."""
+
+    def __init__(self) -> None:
+        self.sha256 = hashlib.sha256()
+        self.triples = 0
+        self.per_graph: Counter[str] = Counter()
+        self.classes: dict[str, set] = defaultdict(set)
+        self.vocabularies: set[str] = set()
+        self.software: set[str] = set()
+
+    def add(self, quads: Iterable[ox.Quad], nquads: bytes | None = None) -> None:
+        """Count the quads (the next in order); ``nquads``: the same quads already written."""
+        quads = list(quads)
+        self.sha256.update(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if nquads is None else nquads)
+        self.triples += len(quads)
+        for q in quads:
+            self.per_graph[q.graph_name.value] += 1
+            self.vocabularies.add(namespace(q.predicate.value))
+            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                self.vocabularies.add(namespace(q.object.value))
+                if q.graph_name.value != iri.ONTOLOGY_GRAPH:
+                    self.classes[q.object.value].add(str(q.subject))
+            elif q.predicate.value == PROV + "wasAttributedTo":
+                self.software.add(q.object.value)
+
+
+def describe(data: Iterable[ox.Quad] | Tally) -> list[ox.Quad]:
     """The description graph of the dataset whose quads (sorted as the N-Quads export sorts them)
-    are ``data``."""
+    are ``data``, or that ``data`` tallied."""
+    if isinstance(data, Tally):
+        tally = data
+    else:
+        tally = Tally()
+        tally.add(data)
+    per_graph, classes, vocabularies, software = tally.per_graph, tally.classes, tally.vocabularies, tally.software
     g = _n(iri.DATASET_GRAPH)
     dataset = _n(iri.DATASET)
     out: list[ox.Quad] = [ox.Quad(q.subject, q.predicate, q.object, g)
@@ -66,21 +102,7 @@ def describe(data: Sequence[ox.Quad]) -> list[ox.Quad]:
     def add(s: ox.NamedNode, p: str, o) -> None:
         out.append(ox.Quad(s, _n(p), o, g))
 
-    per_graph: Counter[str] = Counter()
-    classes: dict[str, set] = defaultdict(set)
-    vocabularies: set[str] = set()
-    software: set[str] = set()
-    for q in data:
-        per_graph[q.graph_name.value] += 1
-        vocabularies.add(namespace(q.predicate.value))
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            vocabularies.add(namespace(q.object.value))
-            if q.graph_name.value != iri.ONTOLOGY_GRAPH:
-                classes[q.object.value].add(q.subject)
-        elif q.predicate.value == PROV + "wasAttributedTo":
-            software.add(q.object.value)
-
-    add(dataset, VOID + "triples", _count(len(data)))
+    add(dataset, VOID + "triples", _count(tally.triples))
     for cls in sorted(classes):
         part = _n(f"{iri.DATASET}/class/{_short(cls)}")
         add(dataset, VOID + "classPartition", part)
@@ -111,5 +133,5 @@ def describe(data: Sequence[ox.Quad]) -> list[ox.Quad]:
     add(dist, SPDX + "checksum", digest)
     add(digest, RDF_TYPE, _n(SPDX + "Checksum"))
     add(digest, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
-    add(digest, SPDX + "checksumValue", ox.Literal(checksum(data), datatype=_n(XSD + "hexBinary")))
+    add(digest, SPDX + "checksumValue", ox.Literal(tally.sha256.hexdigest(), datatype=_n(XSD + "hexBinary")))
     return out

@@ -3,8 +3,10 @@
 Like rdflib's plugin registry (and :mod:`loaders.readers`), a format maps to an implementation
 named ``"module:function"`` that is imported only when that format is asked for, so a Turtle
 export never imports networkx or builds the property-graph projection. A writer takes the
-workspace and returns a file's bytes, or for a folder export (neo4j-csv) file name -> bytes;
-every writer sorts what it writes, so the same workspace always gives byte-identical files.
+workspace and the binary file to write to, a piece at a time (so an export need not be held in
+memory whole), or for a folder export (neo4j-csv, its suffix empty) takes the workspace and
+returns file name -> bytes; every writer sorts what it writes, so the same workspace always
+gives byte-identical files.
 
 The modules: ``rdf`` (Turtle, N-Triples, TriG, N-Quads and the quads every RDF export holds),
 ``jsonld`` (the JSON-LD writer and its context), ``graphml`` (for Gephi, yEd, Cytoscape),
@@ -25,13 +27,17 @@ ValueError: unknown export format 'csv' (choose from: cypher, graphml, jsonld, n
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
+import os
+import tempfile
 from pathlib import Path
-from typing import Callable, Union
+from typing import BinaryIO, Callable, Iterator, Union
 
-from ..workspace import Workspace, write_atomically
+from ..workspace import Workspace, umask, write_atomically
 
-Writer = Callable[[Workspace], Union[bytes, dict[str, bytes]]]
+Writer = Callable[..., Union[None, dict[str, bytes]]]
 
 EXPORTERS: dict[str, Union[Writer, str]] = {
     "ttl": "kg.exports.rdf:turtle",
@@ -49,7 +55,8 @@ SUFFIXES = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig", "n
 
 
 def register(name: str, writer: Union[Writer, str], suffix: str) -> None:
-    """Add an export format: ``writer`` is a callable or ``"module:function"``."""
+    """Add an export format: ``writer`` is a callable or ``"module:function"``; an empty
+    ``suffix`` makes it a folder export."""
     EXPORTERS[name] = writer
     SUFFIXES[name] = suffix
 
@@ -79,17 +86,46 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
             old.unlink()
 
 
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``path``, renamed over it when the block ends without an error
+    and removed when it does not, so no half-written export is ever left at ``path``.
+
+    The file gets the mode a plain write would give it, as with
+    :func:`~kg.workspace.write_atomically`.
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~umask()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
     """Write the export to output (atomically), or return it when output is None."""
-    data = exporter(fmt)(ws)
-    if isinstance(data, dict):
+    writer = exporter(fmt)
+    if SUFFIXES.get(fmt) == "":
         if output is None:
             from click import UsageError        # the one export that cannot go to standard output
             raise UsageError(f"the {fmt} export is a folder of files: give it one with -o DIR")
-        write_folder(output, data)
+        write_folder(output, writer(ws))
         return None
     if output is None:
-        return data
+        buffer = io.BytesIO()
+        writer(ws, buffer)
+        return buffer.getvalue()
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(output, data)
+    with atomic_file(output) as f:
+        writer(ws, f)
     return None

@@ -10,7 +10,7 @@ earlier push, leaves the same graph::
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, Iterator
 
 from .. import __version__
 from ..mapping import Projection
@@ -32,14 +32,21 @@ def render(statement: Statement) -> str:
     return _PARAMETER.sub(value, statement.text)
 
 
-def script(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> str:
-    """The whole script; a :class:`~kg.stores.cypher_stream.Stream` is rendered one plan at a time."""
+def script_lines(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> Iterator[str]:
+    """The script a statement at a time; a :class:`~kg.stores.cypher_stream.Stream` is rendered
+    one plan at a time."""
     documents = len(projection.documents)
-    head = [f"// cyl-kg {__version__}: {documents} plans.",
-            "// Run with: cypher-shell -a bolt://HOST:7687 -u USER -f THIS_FILE", ""]
-    return "\n".join(head) + "".join(render(s) + ";\n" for s in plan(projection, None, batch_size))
+    yield f"// cyl-kg {__version__}: {documents} plans.\n// Run with: cypher-shell -a bolt://HOST:7687 -u USER -f THIS_FILE\n"
+    for s in plan(projection, None, batch_size):
+        yield render(s) + ";\n"
 
 
-def export(ws: "Workspace") -> bytes:
+def script(projection: Projection | Stream, batch_size: int = BATCH_SIZE) -> str:
+    """The whole script."""
+    return "".join(script_lines(projection, batch_size))
+
+
+def export(ws: "Workspace", out: BinaryIO) -> None:
     """The exporter registered as ``cypher`` (:mod:`kg.exports`)."""
-    return script(stream(ws)).encode("utf-8")
+    for text in script_lines(stream(ws)):
+        out.write(text.encode("utf-8"))

@@ -17,6 +17,9 @@ import math
 from decimal import Decimal
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# What string() writes for each character it escapes: the escapes above, else \uXXXX.
+_STRING_ESCAPES = {**{c: f"\\u{c:04x}" for c in [*range(0x20), 0x2028, 0x2029, 0x7f]},
+                   **{ord(ch): escaped for ch, escaped in _ESCAPES.items()}}
 
 
 def identifier(name: str) -> str:
@@ -26,15 +29,7 @@ def identifier(name: str) -> str:
 
 def string(text: str) -> str:
     """A Cypher string literal in double quotes; control characters as \\uXXXX escapes."""
-    out = []
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029\x7f":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + text.translate(_STRING_ESCAPES) + '"'
 
 
 def number(value: float) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 from itertools import groupby
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -29,7 +29,7 @@ from ontology.namespaces import CYL, RDF, XSD
 
 from .. import iri
 from ..workspace import Workspace
-from .rdf import sorted_quads
+from .rdf import Spool
 
 CONTEXT_FILE = ontology.path("context.jsonld")
 RDF_TYPE = RDF.type
@@ -191,15 +191,16 @@ def _graph_nodes(c: Compactor, quads: Iterable[ox.Quad]) -> Iterator[dict]:
         yield _node(c, subject, group)
 
 
-def chunks(quads: list[ox.Quad], context: dict | None = None) -> Iterator[str]:
-    """The export's text, graph by graph; quads sorted by graph, subject, predicate, object."""
+def chunks(named: Iterable[ox.Quad], context: dict | None = None, default: Iterable[ox.Quad] = ()) -> Iterator[str]:
+    """The export's text, graph by graph: the quads of the named graphs sorted by graph, subject,
+    predicate, object (read once, in that order), then the nodes of the default graph, each
+    merged into the head of the named graph it describes."""
     context = shipped_context() if context is None else context
     c = Compactor(context)
     entries = ",\n".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
                           for k, v in context.items())
     yield '{\n"@context": {\n' + entries + '\n},\n"@graph":['
-    default = {n["@id"]: n for n in _graph_nodes(c, (q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)))}
-    named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+    default = {n["@id"]: n for n in _graph_nodes(c, default)}
     first = True
     for graph, group in groupby(named, key=lambda q: q.graph_name):
         head = default.pop(c.node_ref(graph), {"@id": c.node_ref(graph)})
@@ -213,12 +214,17 @@ def chunks(quads: list[ox.Quad], context: dict | None = None) -> Iterator[str]:
 
 
 def serialize(quads: list[ox.Quad]) -> bytes:
-    return "".join(chunks(quads)).encode("utf-8")
+    """The quads, sorted, as the export writes them."""
+    default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    named = (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+    return "".join(chunks(named, default=default)).encode("utf-8")
 
 
-def export(ws: Workspace) -> bytes:
+def export(ws: Workspace, out: BinaryIO) -> None:
     """The exporter registered as ``jsonld`` (:mod:`kg.exports`): the RDF exports' quads."""
-    return serialize(sorted_quads(ws))
+    with Spool(ws) as spool:
+        for chunk in chunks(q for quads in spool.graph_quads() for q in quads):
+            out.write(chunk.encode("utf-8"))
 
 
 if __name__ == "__main__":

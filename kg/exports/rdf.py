@@ -1,14 +1,26 @@
 """The RDF exports (Turtle, N-Triples, TriG, N-Quads): the plans' graphs, the reference graphs
 and the description of the dataset, sorted, so the same workspace always gives the same bytes.
+
+The order is that of a sort of every quad by graph, subject, predicate and object, but no export
+holds every quad at once: the graphs are sorted by name and each is sorted on its own, written
+once as N-Quads to a spool file (what the description of the dataset counts and hashes is taken
+on the way), then copied out (N-Quads), read back graph by graph (TriG), or merged (N-Triples,
+Turtle: every graph's triples in one sorted set, so the spooled graphs, each a sorted run of
+lines, are merged line by line, the way an external sort merges its runs).
 """
 from __future__ import annotations
+
+import heapq
+import os
+import tempfile
+from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 
 from ontology.namespaces import PREFIXES, XSD
 
 from .. import iri
-from ..dataset import describe
+from ..dataset import Tally, describe
 from ..datatypes import declared, restored
 from ..workspace import Workspace
 
@@ -21,19 +33,31 @@ def reference_graphs() -> list[str]:
     return [iri.ONTOLOGY_GRAPH, iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
 
 
-def data_quads(ws: Workspace) -> list[ox.Quad]:
-    """The plans' graphs and the reference graphs, with the datatypes the ontology declares,
-    sorted by graph, subject, predicate and object as N-Quads write them.
+def quad_order(q: ox.Quad) -> tuple[str, str, str, str]:
+    """The order of every RDF export: graph, subject, predicate, object, as N-Quads write them."""
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
+def data_graphs(ws: Workspace) -> list[str]:
+    """The plans' graphs and the reference graphs, in the order the exports write them."""
+    return sorted(ws.document_graphs() + reference_graphs(), key=lambda g: str(ox.NamedNode(g)))
+
+
+def graph_quads(ws: Workspace, graph: str, datatypes: dict[str, ox.NamedNode]) -> list[ox.Quad]:
+    """One graph's quads, with the datatypes the ontology declares, sorted.
 
     Each node is typed with its own class only, as the store holds it: the ontology in the export
     states the standard classes each specialises, for a reasoner to add (see the README's
     design notes), the same way for every node.
     """
+    return sorted(canonical_blank_nodes(set(restored(ws.quads(graph), datatypes))), key=quad_order)
+
+
+def data_quads(ws: Workspace) -> Iterator[list[ox.Quad]]:
+    """The plans' graphs and the reference graphs, one sorted list of quads per graph, in order."""
     datatypes = declared(ws)
-    graphs = ws.document_graphs() + reference_graphs()
-    quads = {q for g in graphs for q in restored(ws.quads(g), datatypes)}
-    return sorted(canonical_blank_nodes(quads),
-                  key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    for graph in data_graphs(ws):
+        yield graph_quads(ws, graph, datatypes)
 
 
 def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
@@ -73,34 +97,130 @@ def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
     return out
 
 
-def sorted_quads(ws: Workspace) -> list[ox.Quad]:
-    """The data and the description of the dataset (:mod:`kg.dataset`), sorted."""
-    data = data_quads(ws)
-    quads = data + describe(data)
-    return sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+class Spool:
+    """Every graph of the export written once as N-Quads to a temporary file: where each graph's
+    lines are, and the description of the dataset they make."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.file = tempfile.TemporaryFile(prefix="kg-export-")
+        self.segments: list[tuple[str, int, int]] = []      # graph, offset, length
+        tally = Tally()
+        offset = 0
+        for quads in data_quads(ws):
+            if not quads:
+                continue
+            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+            tally.add(quads, data)
+            self.file.write(data)
+            self.segments.append((str(quads[0].graph_name), offset, len(data)))
+            offset += len(data)
+        self.file.flush()
+        self.description = sorted(describe(tally), key=quad_order)
+        self.description_nquads = ox.serialize(self.description, format=ox.RdfFormat.N_QUADS)
+        self.description_graph = str(ox.NamedNode(iri.DATASET_GRAPH))
+
+    def __enter__(self) -> "Spool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def graphs(self) -> Iterator[tuple[str, int, int] | None]:
+        """Each graph's segment in order, None where the description's graph goes."""
+        described = False
+        for segment in self.segments:
+            if not described and self.description_graph < segment[0]:
+                described = True
+                yield None
+            yield segment
+        if not described:
+            yield None
+
+    def chunks(self, offset: int, length: int, size: int = 1 << 16) -> Iterator[bytes]:
+        """The bytes of a segment, a piece at a time."""
+        end = offset + length
+        while offset < end:
+            data = os.pread(self.file.fileno(), min(size, end - offset), offset)
+            if not data:
+                raise OSError("the export's spool file ended early")
+            offset += len(data)
+            yield data
+
+    def lines(self, offset: int, length: int) -> Iterator[bytes]:
+        """The N-Quads lines of a segment, one at a time."""
+        rest = b""
+        for data in self.chunks(offset, length, 1 << 14):
+            lines = (rest + data).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                yield line + b"\n"
+        if rest:
+            yield rest
+
+    def nquads(self, out: BinaryIO) -> None:
+        """Every graph in order, as N-Quads."""
+        for segment in self.graphs():
+            if segment is None:
+                out.write(self.description_nquads)
+            else:
+                for data in self.chunks(segment[1], segment[2]):
+                    out.write(data)
+
+    def graph_quads(self) -> Iterator[list[ox.Quad]]:
+        """Every graph in order, read back one at a time."""
+        for segment in self.graphs():
+            if segment is None:
+                yield self.description
+            else:
+                yield list(ox.parse(b"".join(self.chunks(segment[1], segment[2])),
+                                    format=ox.RdfFormat.N_QUADS))
+
+    def triple_lines(self) -> Iterator[bytes]:
+        """Every graph's triples merged into one set, as sorted N-Triples lines.
+
+        A line sorts as its terms do, for no term's text is the start of another's followed by a
+        character that sorts before the space between terms; the same triple gives the same line.
+        """
+        def run(lines: Iterator[bytes], graph: str) -> Iterator[bytes]:
+            cut = len(graph) + 4                        # " <graph> .\n" -> " .\n"
+            for line in lines:
+                yield line[:-cut] + b" .\n"
+
+        description = (line + b"\n" for line in self.description_nquads.split(b"\n")[:-1])
+        runs = [run(description if s is None else self.lines(s[1], s[2]),
+                    self.description_graph if s is None else s[0]) for s in self.graphs()]
+        last = None
+        for line in heapq.merge(*runs):
+            if line != last:
+                yield line
+                last = line
 
 
-def sorted_triples(ws: Workspace) -> list[ox.Triple]:
-    """Every graph of :func:`sorted_quads` merged into one set of triples, sorted."""
-    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in sorted_quads(ws)}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
-def turtle(ws: Workspace) -> bytes:
+def turtle(ws: Workspace, out: BinaryIO) -> None:
     """Every graph merged into one, as Turtle with the exports' prefixes."""
-    return ox.serialize(sorted_triples(ws), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    with Spool(ws) as spool, tempfile.TemporaryFile(prefix="kg-export-") as merged:
+        for line in spool.triple_lines():
+            merged.write(line)
+        merged.seek(0)
+        ox.serialize(ox.parse(merged, format=ox.RdfFormat.N_TRIPLES), out,
+                     format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def ntriples(ws: Workspace) -> bytes:
+def ntriples(ws: Workspace, out: BinaryIO) -> None:
     """Every graph merged into one, as N-Triples."""
-    return ox.serialize(sorted_triples(ws), format=ox.RdfFormat.N_TRIPLES)
+    with Spool(ws) as spool:
+        for line in spool.triple_lines():
+            out.write(line)
 
 
-def trig(ws: Workspace) -> bytes:
+def trig(ws: Workspace, out: BinaryIO) -> None:
     """One named graph per plan, as TriG with the exports' prefixes."""
-    return ox.serialize(sorted_quads(ws), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    with Spool(ws) as spool:
+        ox.serialize((q for quads in spool.graph_quads() for q in quads), out,
+                     format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
-def nquads(ws: Workspace) -> bytes:
+def nquads(ws: Workspace, out: BinaryIO) -> None:
     """One named graph per plan, as N-Quads."""
-    return ox.serialize(sorted_quads(ws), format=ox.RdfFormat.N_QUADS)
+    with Spool(ws) as spool:
+        spool.nquads(out)
