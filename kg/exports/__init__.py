@@ -27,15 +27,12 @@ ValueError: unknown export format 'csv' (choose from: cypher, graphml, jsonld, n
 """
 from __future__ import annotations
 
-import contextlib
 import importlib
 import io
-import os
-import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Union
+from typing import Callable, Union
 
-from ..workspace import Workspace, umask, write_atomically
+from ..workspace import Workspace, atomic_file, write_atomically
 
 Writer = Callable[..., Union[None, dict[str, bytes]]]
 
@@ -84,32 +81,6 @@ def write_folder(folder: Path, files: dict[str, bytes]) -> None:
         if (old.name not in files and old.is_file() and old.suffix in suffixes
                 and any(old.name.startswith(p) for p in prefixes)):
             old.unlink()
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A temporary file beside ``path``, renamed over it when the block ends without an error
-    and removed when it does not, so no half-written export is ever left at ``path``.
-
-    The file gets the mode a plain write would give it, as with
-    :func:`~kg.workspace.write_atomically`.
-    """
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), mode)
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
