@@ -6,10 +6,11 @@ when used; a function takes (workspace folder, query text, parameters, typed=Fal
 """
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 from typing import Callable, Iterator
+
+from .plugins import load
 
 Engine = Callable[[Path, str, dict], tuple[list[str], list[list[str]]]]
 
@@ -55,9 +56,8 @@ def engine(name: str) -> Engine:
     if target is None:
         raise LookupError(f"no query engine {name!r} (choose from: {', '.join(sorted(ENGINES))})")
     if isinstance(target, str):
-        module, _, func = target.partition(":")
         try:
-            target = getattr(importlib.import_module(module), func)
+            target = load(target)
         except (ImportError, AttributeError) as err:
             raise LookupError(f"the {name} engine is not available ({err})") from err
         ENGINES[name] = target

@@ -27,11 +27,11 @@ ValueError: unknown export format 'csv' (choose from: cypher, graphml, jsonld, n
 """
 from __future__ import annotations
 
-import importlib
 import io
 from pathlib import Path
 from typing import Callable, Union
 
+from ..plugins import load
 from ..workspace import Workspace, atomic_file, write_atomically
 
 Writer = Callable[..., Union[None, dict[str, bytes]]]
@@ -64,8 +64,7 @@ def exporter(name: str) -> Writer:
     if entry is None:
         raise ValueError(f"unknown export format {name!r} (choose from: {', '.join(sorted(EXPORTERS))})")
     if isinstance(entry, str):
-        module, _, function = entry.partition(":")
-        entry = EXPORTERS[name] = getattr(importlib.import_module(module), function)
+        entry = EXPORTERS[name] = load(entry)
     return entry
 
 

@@ -9,10 +9,11 @@ and one :func:`register` line.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Sequence
+
+from ..plugins import load
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -94,11 +95,11 @@ class RemoteStore(Store):
         return {**vars(self), "workspace": None}
 
 
-_REGISTRY: dict[str, tuple[str, str] | type[Store]] = {
-    "oxigraph": ("kg.stores.oxigraph", "OxigraphStore"),
-    "ladybug": ("kg.stores.ladybug_store", "LadybugStore"),
-    "neo4j": ("kg.stores.neo4j", "Neo4jStore"),
-    "sparql": ("kg.stores.sparql_endpoint", "SparqlStore"),
+_REGISTRY: dict[str, str | type[Store]] = {
+    "oxigraph": "kg.stores.oxigraph:OxigraphStore",
+    "ladybug": "kg.stores.ladybug_store:LadybugStore",
+    "neo4j": "kg.stores.neo4j:Neo4jStore",
+    "sparql": "kg.stores.sparql_endpoint:SparqlStore",
 }
 
 BUILD_STORES = ("ladybug",)     # the stores ``kg build`` feeds from the workspace once it is written
@@ -106,11 +107,7 @@ BUILD_STORES = ("ladybug",)     # the stores ``kg build`` feeds from the workspa
 
 def register(name: str, store: type[Store] | str) -> None:
     """Make a store known by name: its class, or ``"module:Class"`` to import when first opened."""
-    if isinstance(store, str):
-        module, _, cls = store.partition(":")
-        _REGISTRY[name] = (module, cls)
-    else:
-        _REGISTRY[name] = store
+    _REGISTRY[name] = store
 
 
 def store_names() -> list[str]:
@@ -123,9 +120,8 @@ def store_class(name: str) -> type[Store]:
         found = _REGISTRY[name]
     except KeyError:
         raise LookupError(f"no store named {name!r} (known: {', '.join(store_names())})") from None
-    if isinstance(found, tuple):
-        module, cls = found
-        found = _REGISTRY[name] = getattr(importlib.import_module(module), cls)
+    if isinstance(found, str):
+        found = _REGISTRY[name] = load(found)
     return found
 
 

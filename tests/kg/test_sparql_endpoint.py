@@ -3,11 +3,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,36 +15,19 @@ from kg.workspace import Workspace
 from samples import JILIN, NINGBO
 
 
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        pytest.skip("the Oxigraph server is not installed (pip install -e '.[test]' brings the oxigraph package)")
-    return found
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
-    """An Oxigraph server on 127.0.0.1 with a fresh store; its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph")
-    server = subprocess.Popen([_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the Oxigraph server did not start: {server.stderr.read().decode()[:500]}")
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    """An Oxigraph server on 127.0.0.1 with a fresh store (the benchmark's, as it pushes to one);
+    its base URL. Skipped when the server is not installed."""
+    from bench.commands import oxigraph_server
+
+    try:
+        with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+            yield base
+    except LookupError as err:
+        if "not installed" in str(err):
+            pytest.skip(str(err))
+        pytest.fail(str(err))
 
 
 def _workspace_triples(db) -> dict[str, int]:
