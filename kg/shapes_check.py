@@ -18,13 +18,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF + "type"
+from ontology.namespaces import RDF, RDFS, SH, XSD
+
+RDF_TYPE = RDF.type
 RDF_FIRST, RDF_REST, RDF_NIL = RDF + "first", RDF + "rest", RDF + "nil"
-LANG_STRING = RDF + "langString"
-SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+LANG_STRING = RDF.langString
+SUBCLASS_OF = RDFS.subClassOf
 
 # Lexical forms surely valid for their datatype (a form outside these is left to pyshacl).
 LEXICAL = {XSD + name: re.compile(pattern) for name, pattern in (

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ontology.namespaces import CYL
+
 from kg.commands.common import DB_OPTION, open_workspace
 
 CHANGES = ("added", "dropped", "kept", "target-changed", "target-same")
@@ -23,8 +25,7 @@ def _graph(db: Path, years: tuple[int, ...] = ()):
 def _years(db: Path) -> list[str]:
     """The plan years the workspace holds, in order."""
     with open_workspace(db, read_only=True) as ws:
-        _, rows = ws.query("SELECT DISTINCT ?y WHERE { ?d a <https://w3id.org/cyl-kg/def#WorkPlan> ; "
-                           "<https://w3id.org/cyl-kg/def#planYear> ?y }")
+        _, rows = ws.query(f"SELECT DISTINCT ?y WHERE {{ ?d a <{CYL.WorkPlan}> ; <{CYL.planYear}> ?y }}")
     return sorted(str(y) for (y,) in rows) or ["no year"]
 
 
