@@ -9,9 +9,9 @@ several years; see bench/corpus.py), then times, for each corpus size N:
   building (CPU seconds summed over the worker processes), store writes (the main process) and
   the projection into the embedded Cypher database;
 - every canned query in both engines, unfiltered and filtered by a program, a body and a year,
-  median of 3 in a warm process (through the functions ``kg query`` calls), checking that each
-  returns the same rows on every run and in both engines, and beside it the engine's floor for
-  an answer that long (bench/query_times.py);
+  median of 5 in a warm process (through the functions ``kg query`` calls), to the last row and,
+  unfiltered, to the first, checking that each returns the same rows on every run and in both
+  engines, and beside it the engine's floor for an answer that long (bench/query_times.py);
 - ``kg validate``, ``kg viz`` (each view), ``kg stats``, ``kg compare``, ``kg export`` in every
   format and ``kg push sparql`` to a loopback Oxigraph server, each run as a user runs it (a
   process of the ``kg`` command, stopped past --command-timeout or --memory-limit), with the
@@ -23,7 +23,8 @@ and in the same run *the ceiling* (bench/ceiling.py): reading every file with on
 a bulk load of the very same quads into a fresh Oxigraph store, and Ladybug's ``COPY`` of the
 very same rows into a fresh Cypher database. The build is printed as a ratio of the ceiling,
 every line with how it grew from one size to the next, the load average beside the figures (the
-machine may be shared), and at the end the lines that grew faster than the corpus.
+machine may be shared), and at the end the lines that grew faster than the corpus and the speed
+goals with the figures that miss them (bench/goals.py).
 
 From the project's root::
 
@@ -47,6 +48,7 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
     sys.path[0] = str(ROOT)         # run as `python bench`: import its modules as the package they are
 
 from bench.corpus import Synthesizer  # noqa: E402
+from bench.goals import goals  # noqa: E402
 from bench.measure import measure  # noqa: E402
 from bench.report import table  # noqa: E402
 
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print(f"{os.cpu_count()} cores; load average (1 min) at each size's start and end in the table\n")
     print(table(results), end="")
+    print("\nthe speed goals:")
+    print(goals(results), end="")
     return 0
 
 

@@ -71,6 +71,7 @@ def rows(results: list[dict]) -> list[Line]:
     labels = list(dict.fromkeys(f for r in results for f in r.get("filtered", {})))
     for q in names:
         lines.append((f"query {q}", col(lambda r, q=q: _seconds(r["queries"][q])), "s"))
+        lines.append(("  to its first row", col(lambda r, q=q: r["queries"][q]["first_s"]), "s"))
         lines.append(("  floor: as many rows from one pattern", col(lambda r, q=q: _seconds(r["floors"][q])), "s"))
         for label in labels:
             lines.append((f"  {label.split(' ', 1)[0]}", col(lambda r, q=q, f=label: _seconds(r["filtered"][f][q])), "s"))

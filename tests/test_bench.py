@@ -50,12 +50,15 @@ def test_the_benchmark_runs_from_the_checkout_at_a_tiny_n_and_writes_every_figur
     out = done.stdout
     for line in ("load average (1 min), at the start", "kg build, RDF (wall)", "ceiling total (read + both bulk loads)",
                  "ceiling: Ladybug COPY of the same rows", "kg build with projection / ceiling total",
-                 "query pursues sparql", "floor: as many rows from one pattern", "  --program", "  --organization",
+                 "query pursues sparql", "to its first row", "floor: as many rows from one pattern", "  --program", "  --organization",
                  "  --year", "rows of pursues", "kg start-up (kg --version)", "kg validate (wall, start-up included)",
                  "kg viz --view ego", "kg export --format neo4j-csv", "kg push sparql", "rebuild, nothing changed",
                  "incremental rebuild, one plan changed", "peak memory, kg build (PSS, process tree)"):
         assert line in out, line
     assert "N = 2" in out
+    goals = out[out.index("the speed goals:"):]
+    assert "kg build with its projection ≤ 1.6× the ceiling total" in goals
+    assert "not measured" not in goals, goals
     assert "error:" not in out, out[out.index("error:"):]
     [run] = json.loads(figures_file.read_text("utf-8"))
     for key in ("n", "load_average", "corpus_mb", "build_s", "build_cpu_s", "build_peak_mb", "stages", "quads",
@@ -67,6 +70,7 @@ def test_the_benchmark_runs_from_the_checkout_at_a_tiny_n_and_writes_every_figur
     assert set(run["stages"]) >= {"read", "extract", "graph", "store", "project"}
     for q, timed in run["queries"].items():     # each floor reads as many rows as its query returns
         assert run["floors"][q]["rows"] == timed["rows"] > 0, q
+        assert 0 < timed["first_s"] <= timed["s"], q
     assert [label.split(" ", 1)[0] for label in run["filtered"]] == ["--program", "--organization", "--year"]
     for label, timed in run["filtered"].items():
         assert set(timed) == set(run["queries"]), label
@@ -100,3 +104,26 @@ def test_the_table_names_what_grew_faster_than_the_plans():
     assert "10× N" in printed
     assert "kg validate (wall, start-up included): ×20.0 for ×10 the plans" in printed
     assert "kg build, with projection (wall): " not in printed.split("grew faster")[1]
+
+
+def test_the_goals_name_each_figure_that_misses_one():
+    from bench.goals import goals
+
+    def run(n: int, filtered: float, validate: float) -> dict:
+        query = {"s": 0.3, "first_s": 0.1, "rows": 5}
+        return {"n": n, "build_s": 10.0 * n / 100, "ceiling_total_s": 7.0 * n / 100,
+                "queries": {"pursues sparql": query}, "floors": {"pursues sparql": {"s": 0.25, "rows": 5}},
+                "filtered": {"--year 2021": {"pursues sparql": {"s": filtered, "rows": 1}}},
+                "commands": {"kg validate": {"s": validate, "peak_mb": 100, "exit": 0},
+                             "kg viz --view full": {"timeout": 600}}}
+
+    printed = goals([run(100, 0.05, 3.0), run(1000, 0.5, 40.0)]).splitlines()
+    assert "met     a filtered query answers in ≤ 0.2 s in both engines" not in printed
+    assert "          pursues sparql --year: 0.500 s at N = 1,000" in printed
+    assert "met     a full answer is within 1.5× its engine's floor" in printed
+    assert "met     a full answer prints its first row within 0.5 s" in printed
+    assert "          kg validate 40.0 s, the build 100.0 s at N = 1,000" not in printed
+    assert "          kg viz --view full: > 600 s at N = 100" in printed
+    assert "met     kg build with its projection ≤ 1.6× the ceiling total" in printed
+    assert "missed  no command grows faster than the plans" in printed
+    assert "          kg validate (wall, start-up included): ×13.3 for ×10 the plans" in printed
