@@ -30,6 +30,7 @@ From the project's root::
 
     .venv/bin/python bench                          # N = 100, 1,000 and 10,000 (10,000 takes an hour)
     .venv/bin/python bench --sizes 100,1000 --json bench.json
+    .venv/bin/python bench --table bench.json       # the table again, or of a run stopped early
     .venv/bin/python -m bench --sizes 20 --keep --dir /tmp/kg-bench
 """
 from __future__ import annotations
@@ -70,8 +71,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop a command after this many seconds (default: %(default)s)")
     parser.add_argument("--memory-limit", type=float, default=4000, metavar="MB",
                         help="stop a command whose processes hold more than this (default: %(default)s)")
-    parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="also write the figures as JSON here, as each step ends")
+    parser.add_argument("--table", type=Path, default=None, metavar="JSON",
+                        help="measure nothing: print the table and goals of figures written by --json")
     args = parser.parse_args(argv)
+    if args.table is not None:
+        try:
+            _print(json.loads(args.table.read_text("utf-8")))
+        except (OSError, ValueError) as err:
+            parser.error(f"--table {args.table}: {err}")
+        return 0
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
@@ -85,24 +95,34 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; work folder {root}")
     synthesizer = Synthesizer(args.seed)
-    results = []
+    results: list[dict] = []
+
+    def save(partial: dict | None = None) -> None:
+        """The figures so far to --json: each size done, and the one being measured."""
+        if args.json:
+            done = results + ([partial] if partial is not None else [])
+            args.json.write_text(json.dumps(done, indent=1, ensure_ascii=False), "utf-8")
+
     try:
         for n in sizes:
             results.append(measure(n, root / f"n{n}", jobs=args.jobs, seed=args.seed, synthesizer=synthesizer,
                                    query_timeout=args.query_timeout, command_timeout=args.command_timeout,
-                                   memory_mb=args.memory_limit, log=log))
-            if args.json:
-                args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), "utf-8")
+                                   memory_mb=args.memory_limit, log=log, save=save))
+            save()
             if not args.keep:
                 shutil.rmtree(root / f"n{n}", ignore_errors=True)
     finally:
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
+    _print(results)
+    return 0
+
+
+def _print(results: list[dict]) -> None:
     print(f"{os.cpu_count()} cores; load average (1 min) at each size's start and end in the table\n")
     print(table(results), end="")
     print("\nthe speed goals:")
     print(goals(results), end="")
-    return 0
 
 
 if __name__ == "__main__":

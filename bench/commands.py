@@ -133,14 +133,17 @@ def user_commands(db: Path, out: Path, plans: tuple[str, str], program: str) -> 
 
 
 def time_commands(db: Path, out: Path, plans: tuple[str, str], program: str, *, timeout: float,
-                  memory_mb: float, log=lambda s: None) -> dict[str, dict]:
+                  memory_mb: float, log=lambda s: None, timed: dict | None = None,
+                  saved=lambda: None) -> dict[str, dict]:
     """Each of :func:`user_commands` run once, then ``kg push sparql`` to a fresh loopback
-    Oxigraph server; label -> what :func:`run_kg` measured."""
+    Oxigraph server; label -> what :func:`run_kg` measured, put in ``timed`` (a new dict if
+    None) as each ends, ``saved`` called after each."""
     out.mkdir(parents=True, exist_ok=True)
-    timed = {}
+    timed = {} if timed is None else timed
     for label, (args, stdout) in user_commands(db, out, plans, program).items():
         log(label)
         timed[label] = run_kg(args, timeout=timeout, memory_mb=memory_mb, out=stdout)
+        saved()
     log("kg push sparql")
     try:
         with oxigraph_server(out / "oxigraph") as base:

@@ -55,8 +55,10 @@ def query_filters(files: list[Path]) -> dict[str, dict]:
 
 def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
             synthesizer: Synthesizer | None = None, query_timeout: float = 120, command_timeout: float = 600,
-            memory_mb: float = 4000, log: Callable[[str], None] = lambda s: None) -> dict:
-    """Every figure of the benchmark for a corpus of n plans, in folder (made afresh)."""
+            memory_mb: float = 4000, log: Callable[[str], None] = lambda s: None,
+            save: Callable[[dict], None] = lambda r: None) -> dict:
+    """Every figure of the benchmark for a corpus of n plans, in folder (made afresh); ``save`` is
+    given the figures so far after each step, so that a run stopped early keeps them."""
     import queries as canned
 
     from kg import engines
@@ -80,6 +82,7 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
     if failed:
         log(f"N={n}: {len(failed)} files failed, e.g. {failed[0]}")
 
+    save(r)
     log(f"N={n}: the ceiling")
     nquads = folder / "all.nq"
     r["quads"] = dump(db, nquads)
@@ -98,6 +101,7 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
     shutil.rmtree(folder / "ceiling.lbug", ignore_errors=True)
     r["ceiling_total_s"] = r["ceiling_read_s"] + r["ceiling_load_s"] + r["ceiling_cypher_s"]
 
+    save(r)
     log(f"N={n}: queries")
     r["queries"], r["floors"], r["filtered"] = {}, {}, {}
     filters = query_filters(files)
@@ -114,11 +118,13 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
                 r["floors"][key] = time_query(engine, name, db, query_timeout, floor=got["rows"])
             for label, given in filters.items():
                 r["filtered"].setdefault(label, {})[key] = time_query(engine, name, db, query_timeout, filters=given)
+            save(r)
 
     log(f"N={n}: the other commands, as a user runs them")
     r["startup_s"] = startup()
-    r["commands"] = time_commands(db, folder / "out", (files[0].name, files[-1].name), PROGRAM,
-                                  timeout=command_timeout, memory_mb=memory_mb, log=lambda s: log(f"N={n}: {s}"))
+    r["commands"] = {}
+    time_commands(db, folder / "out", (files[0].name, files[-1].name), PROGRAM, timeout=command_timeout,
+                  memory_mb=memory_mb, log=lambda s: log(f"N={n}: {s}"), timed=r["commands"], saved=lambda: save(r))
     shutil.rmtree(folder / "out", ignore_errors=True)
 
     # Nothing changed: every file is known by its size and times, but for those written in the
@@ -127,6 +133,7 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
     log(f"N={n}: rebuild with nothing changed")
     (r["unchanged_built"], _, _), r["unchanged_s"], _, _ = in_a_process(built, db, [corpus], jobs)
 
+    save(r)
     log(f"N={n}: incremental rebuild after one plan changed")
     changed = files[len(files) // 2]
     changed.write_text(changed.read_text("utf-8") + "\n本要点由团委办公室负责解释。\n", "utf-8")

@@ -60,6 +60,9 @@ def test_the_benchmark_runs_from_the_checkout_at_a_tiny_n_and_writes_every_figur
     assert "kg build with its projection ≤ 1.6× the ceiling total" in goals
     assert "not measured" not in goals, goals
     assert "error:" not in out, out[out.index("error:"):]
+    again = subprocess.run([sys.executable, "bench", "--table", str(figures_file)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=60)
+    assert again.stdout == out
     [run] = json.loads(figures_file.read_text("utf-8"))
     for key in ("n", "load_average", "corpus_mb", "build_s", "build_cpu_s", "build_peak_mb", "stages", "quads",
                 "ceiling_read_s", "ceiling_load_s", "ceiling_load_cpu_s", "ceiling_cypher_s", "ceiling_total_s",
