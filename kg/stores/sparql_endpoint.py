@@ -18,6 +18,8 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +31,7 @@ import pyoxigraph as ox
 from ontology.namespaces import CYL
 
 from .. import iri
-from ..datatypes import declared, restored
+from ..datatypes import INTEGER, declared
 from .base import RemoteStore
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ TIMEOUT = 60.0
 RETRIES = 3
 TRANSIENT = {408, 429, 502, 503, 504}
 SHA256 = CYL.sha256
+INTEGER_END = f'"^^<{INTEGER.value}> .'.encode("utf-8")
+AHEAD = 2          # graphs serialized while the server still writes earlier ones
 
 
 class EndpointError(Exception):
@@ -158,32 +162,67 @@ def counts(server: Server, graph_iris: list[str]) -> dict[str, int]:
 def ntriples(ws: "Workspace", graph: str, datatypes: dict | None = None) -> tuple[bytes, int]:
     """A graph of the workspace as sorted N-Triples, and its size in triples, with the datatypes
     the ontology declares (offsets as xsd:nonNegativeInteger, which the store keeps as integers)."""
-    quads = restored(ws.quads(graph), declared(ws) if datatypes is None else datatypes)
-    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples)
+    data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    lines = data.split(b"\n")
+    lines.pop()                      # after the last line's newline
+    datatypes = declared(ws) if datatypes is None else datatypes
+    if datatypes:
+        lines = [_restored_line(line, datatypes) if line.endswith(INTEGER_END) else line for line in lines]
+    # A line is str(triple) + " .": sorting the bytes (UTF-8 keeps code point order) sorts by str.
+    lines.sort()
+    return b"".join(line + b"\n" for line in lines), len(lines)
+
+
+def _restored_line(line: bytes, datatypes: dict) -> bytes:
+    """One N-Triples line whose object is an xsd:integer, with its property's declared datatype."""
+    subject_end = line.index(b" ")
+    predicate = line[subject_end + 2:line.index(b" ", subject_end + 1) - 1].decode("utf-8")
+    datatype = datatypes.get(predicate)
+    if datatype is None:
+        return line
+    return line[:-len(INTEGER_END)] + f'"^^<{datatype.value}> .'.encode("utf-8")
 
 
 def push(ws: "Workspace", server: Server, *, full: bool = False,
          progress: Callable[[str], None] | None = None) -> PushReport:
-    """Write every plan graph the server lacks or holds in another version, and the reference graphs."""
+    """Write every plan graph the server lacks or holds in another version, and the reference graphs.
+
+    The next graphs are serialized here while a thread sends the earlier ones, so the
+    client's work and the server's overlap."""
     if server.protocol not in PROTOCOLS:
         raise EndpointError(f"unknown protocol {server.protocol!r} (choose from: {', '.join(PROTOCOLS)})")
     report = PushReport()
     held = versions(server) if server.query_endpoint and not full else {}
     datatypes = declared(ws)
-    for graph, version in graphs(ws):
-        if version is not None and held.get(graph) == version:
-            report.unchanged.append(graph)
-            continue
-        data, size = ntriples(ws, graph, datatypes)
-        server.write_graph(graph, data)
-        report.sent.append(graph)
-        report.triples_sent += size
-        if progress:
-            progress(graph)
+    pending: deque[tuple[str, int, Future]] = deque()
+    with ThreadPoolExecutor(max_workers=1) as sender:
+        try:
+            for graph, version in graphs(ws):
+                if version is not None and held.get(graph) == version:
+                    report.unchanged.append(graph)
+                    continue
+                data, size = ntriples(ws, graph, datatypes)
+                pending.append((graph, size, sender.submit(server.write_graph, graph, data)))
+                while len(pending) > AHEAD:
+                    _settle(pending.popleft(), report, progress)
+            while pending:
+                _settle(pending.popleft(), report, progress)
+        finally:
+            for _, _, sent in pending:
+                sent.cancel()
     if server.query_endpoint:
         report.triples_held = sum(counts(server, [g for g, _ in graphs(ws)]).values())
     return report
+
+
+def _settle(write: tuple[str, int, Future], report: PushReport, progress: Callable[[str], None] | None) -> None:
+    """Wait for one graph's write (its error raised here) and count it in the report."""
+    graph, size, sent = write
+    sent.result()
+    report.sent.append(graph)
+    report.triples_sent += size
+    if progress:
+        progress(graph)
 
 
 class SparqlStore(RemoteStore):
