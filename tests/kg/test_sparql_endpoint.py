@@ -188,3 +188,22 @@ def test_a_build_feeds_a_sparql_store_opened_by_name(tmp_path, oxigraph):
     assert ningbo in server.report.sent and jilin in server.report.unchanged
     expected = _workspace_triples(db)
     assert counts(Server(f"{oxigraph}/store", "gsp", f"{oxigraph}/query"), list(expected)) == expected
+
+
+def test_a_server_that_refuses_n_quads_gets_a_put_per_graph(tmp_path, own_oxigraph, monkeypatch):
+    real = Server.request
+
+    def no_quads(self, method, url, body, headers):
+        if headers.get("Content-Type") == "application/n-quads":
+            raise EndpointError(f"{url} answered 415 Unsupported Media Type: no quads here")
+        return real(self, method, url, body, headers)
+
+    monkeypatch.setattr(Server, "request", no_quads)
+    src, db = tmp_path / "in", tmp_path / "db"
+    src.mkdir()
+    shutil.copy(JILIN, src / "jilin.txt")
+    assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q", "-j", "1"]).exit_code == 0
+    with Workspace(db, read_only=True) as ws:
+        report = push(ws, Server(f"{own_oxigraph}/store", "gsp", f"{own_oxigraph}/query"))
+    assert len(report.sent) == 4
+    _assert_server_holds_the_workspace(own_oxigraph, db)
