@@ -21,7 +21,7 @@ from ontology.namespaces import PREFIXES, XSD
 
 from .. import iri
 from ..dataset import Tally, describe
-from ..datatypes import declared, restored
+from ..datatypes import declared, restored, restored_lines, restoring
 from ..workspace import Workspace
 
 XSD_STRING = XSD.string
@@ -58,6 +58,29 @@ def data_quads(ws: Workspace) -> Iterator[list[ox.Quad]]:
     datatypes = declared(ws)
     for graph in data_graphs(ws):
         yield graph_quads(ws, graph, datatypes)
+
+
+def graph_nquads(ws: Workspace, graph: str, rewrites: list) -> tuple[bytes, int] | None:
+    """One graph's N-Quads as :func:`graph_quads` sorts and ``ox.serialize`` writes them, and
+    their number, taken as the store writes the graph (``rewrites``: :func:`kg.datatypes.restoring`);
+    None for a graph this cannot give, one with blank nodes (their names are made canonical)
+    or triple terms.
+
+    The lines sort as the quads do (see :meth:`Spool.triple_lines`): the graph is the same on
+    every line, and the store writes a term as ``str`` does.
+    """
+    data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    if b"_:" in data or b"<<" in data:
+        return None
+    # A literal's newlines are escaped, so every b" .\n" ends a line.
+    lines = restored_lines(data, rewrites).replace(b" .\n", b"\n").split(b"\n")
+    if lines.pop() != b"" or not all(lines):
+        return None
+    lines = sorted(set(lines))
+    if not lines:
+        return b"", 0
+    end = f" {ox.NamedNode(graph)} .\n".encode("utf-8")
+    return end.join(lines) + end, len(lines)
 
 
 def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
@@ -106,18 +129,32 @@ class Spool:
         self.segments: list[tuple[str, int, int]] = []      # graph, offset, length
         tally = Tally()
         offset = 0
-        for quads in data_quads(ws):
-            if not quads:
+        datatypes = declared(ws)
+        rewrites = restoring(datatypes)
+        for graph in data_graphs(ws):
+            data = self.graph_data(ws, graph, datatypes, rewrites, tally)
+            if not data:
                 continue
-            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-            tally.add(quads, data)
             self.file.write(data)
-            self.segments.append((str(quads[0].graph_name), offset, len(data)))
+            self.segments.append((str(ox.NamedNode(graph)), offset, len(data)))
             offset += len(data)
         self.file.flush()
         self.description = sorted(describe(tally), key=quad_order)
         self.description_nquads = ox.serialize(self.description, format=ox.RdfFormat.N_QUADS)
         self.description_graph = str(ox.NamedNode(iri.DATASET_GRAPH))
+
+    @staticmethod
+    def graph_data(ws: Workspace, graph: str, datatypes: dict[str, ox.NamedNode], rewrites: list,
+                   tally: Tally) -> bytes:
+        """One graph's sorted N-Quads, tallied."""
+        fast = graph_nquads(ws, graph, rewrites)
+        if fast is not None and (not fast[1] or tally.add_graph(graph, *fast)):
+            return fast[0]
+        quads = graph_quads(ws, graph, datatypes)
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+        if quads:
+            tally.add(quads, data)
+        return data
 
     def __enter__(self) -> "Spool":
         return self
