@@ -55,20 +55,20 @@ def restoring(datatypes: dict[str, ox.NamedNode]) -> list[tuple[re.Pattern[bytes
     out = []
     for datatype, predicates in sorted(by_type.items()):
         names = b"|".join(re.escape(p.encode("utf-8")) for p in predicates)
-        pattern = re.compile(rb'^((?:<[^>]*>|_:\S+) <(?:' + names + rb')> "[^"\\]*")\^\^' + re.escape(str(INTEGER).encode())
-                             + rb"(?= )", re.M)
+        pattern = re.compile(rb'(\n(?:<[^>]*>|_:\S+) <(?:' + names + rb')> "[^"\\]*")\^\^' + re.escape(str(INTEGER).encode())
+                             + rb"(?= )")
         out.append((pattern, rb"\1^^" + str(ox.NamedNode(datatype)).encode("utf-8").replace(b"\\", b"\\\\")))
     return out
 
 
 def restored_lines(data: bytes, rewrites: list[tuple[re.Pattern[bytes], bytes]]) -> bytes:
-    """N-Triples or N-Quads lines as the store writes them, with the datatypes of
-    :func:`restored` (rewrites from :func:`restoring`): a line's subject opens it, and no
-    literal holds a raw newline.
+    """N-Triples or N-Quads lines as the store writes them, each after a newline (the first
+    too), with the datatypes of :func:`restored` (rewrites from :func:`restoring`): a line's
+    subject opens it, and no literal holds a raw newline.
 
     >>> r = restoring({"http://e/p": ox.NamedNode(XSD + "nonNegativeInteger")})
-    >>> restored_lines(b'<http://e/s> <http://e/p> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n', r)
-    b'<http://e/s> <http://e/p> "5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\\n'
+    >>> restored_lines(b'\\n<http://e/s> <http://e/p> "5"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n', r)
+    b'\\n<http://e/s> <http://e/p> "5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\\n'
     """
     for pattern, replacement in rewrites:
         data = pattern.sub(replacement, data)

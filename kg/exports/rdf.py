@@ -11,6 +11,7 @@ lines, are merged line by line, the way an external sort merges its runs).
 from __future__ import annotations
 
 import heapq
+import io
 import os
 import tempfile
 from typing import BinaryIO, Iterator
@@ -73,10 +74,10 @@ def graph_nquads(ws: Workspace, graph: str, rewrites: list) -> tuple[bytes, int]
     if b"_:" in data or b"<<" in data:
         return None
     # A literal's newlines are escaped, so every b" .\n" ends a line.
-    lines = restored_lines(data, rewrites).replace(b" .\n", b"\n").split(b"\n")
-    if lines.pop() != b"" or not all(lines):
+    lines = restored_lines(b"\n" + data, rewrites).replace(b" .\n", b"\n").split(b"\n")
+    if lines.pop() != b"" or lines[0] != b"" or not all(lines[1:]):
         return None
-    lines = sorted(set(lines))
+    lines = sorted(set(lines[1:]))
     if not lines:
         return b"", 0
     end = f" {ox.NamedNode(graph)} .\n".encode("utf-8")
@@ -118,6 +119,29 @@ def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
                 g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         out.update(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in to_canonical_graph(g))
     return out
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary file that reads the pieces of an iterator of bytes in turn."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        super().__init__()
+        self.pieces = pieces
+        self.rest = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.rest:
+            piece = next(self.pieces, None)
+            if piece is None:
+                return 0
+            self.rest = memoryview(piece)
+        n = min(len(buffer), len(self.rest))
+        buffer[:n] = self.rest[:n]
+        self.rest = self.rest[n:]
+        return n
 
 
 class Spool:
@@ -194,14 +218,36 @@ class Spool:
         if rest:
             yield rest
 
-    def nquads(self, out: BinaryIO) -> None:
-        """Every graph in order, as N-Quads."""
+    def triples(self, offset: int, length: int, graph: str) -> Iterator[bytes]:
+        """The lines of a segment as N-Triples, one at a time."""
+        # Every line ends in " <graph> .\n", and only there is a newline.
+        end = f" {graph} .\n".encode("utf-8")
+        rest = b""
+        for data in self.chunks(offset, length, 1 << 14):
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            yield from data[:cut].replace(end, b" .\n").splitlines(keepends=True)
+        if rest:
+            raise OSError("the export's spool file holds a line without its end")
+
+    def nquads_chunks(self) -> Iterator[bytes]:
+        """Every graph in order, as N-Quads, a piece at a time."""
         for segment in self.graphs():
             if segment is None:
-                out.write(self.description_nquads)
+                yield self.description_nquads
             else:
-                for data in self.chunks(segment[1], segment[2]):
-                    out.write(data)
+                yield from self.chunks(segment[1], segment[2])
+
+    def nquads(self, out: BinaryIO) -> None:
+        """Every graph in order, as N-Quads."""
+        for data in self.nquads_chunks():
+            out.write(data)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every graph's quads in order, parsed as they are read."""
+        return ox.parse(io.BufferedReader(ChunkReader(self.nquads_chunks()), 1 << 16),
+                        format=ox.RdfFormat.N_QUADS)
 
     def graph_quads(self) -> Iterator[list[ox.Quad]]:
         """Every graph in order, read back one at a time."""
@@ -218,14 +264,9 @@ class Spool:
         A line sorts as its terms do, for no term's text is the start of another's followed by a
         character that sorts before the space between terms; the same triple gives the same line.
         """
-        def run(lines: Iterator[bytes], graph: str) -> Iterator[bytes]:
-            cut = len(graph) + 4                        # " <graph> .\n" -> " .\n"
-            for line in lines:
-                yield line[:-cut] + b" .\n"
-
-        description = (line + b"\n" for line in self.description_nquads.split(b"\n")[:-1])
-        runs = [run(description if s is None else self.lines(s[1], s[2]),
-                    self.description_graph if s is None else s[0]) for s in self.graphs()]
+        description = self.description_nquads.replace(f" {self.description_graph} .\n".encode(), b" .\n")
+        runs = [iter(description.splitlines(keepends=True)) if s is None else self.triples(s[1], s[2], s[0])
+                for s in self.graphs()]
         last = None
         for line in heapq.merge(*runs):
             if line != last:
@@ -253,8 +294,7 @@ def ntriples(ws: Workspace, out: BinaryIO) -> None:
 def trig(ws: Workspace, out: BinaryIO) -> None:
     """One named graph per plan, as TriG with the exports' prefixes."""
     with Spool(ws) as spool:
-        ox.serialize((q for quads in spool.graph_quads() for q in quads), out,
-                     format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(spool.quads(), out, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
 def nquads(ws: Workspace, out: BinaryIO) -> None:
