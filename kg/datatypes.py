@@ -55,9 +55,11 @@ def restoring(datatypes: dict[str, ox.NamedNode]) -> list[tuple[re.Pattern[bytes
     out = []
     for datatype, predicates in sorted(by_type.items()):
         names = b"|".join(re.escape(p.encode("utf-8")) for p in predicates)
-        pattern = re.compile(rb'(\n(?:<[^>]*>|_:\S+) <(?:' + names + rb')> "[^"\\]*")\^\^' + re.escape(str(INTEGER).encode())
-                             + rb"(?= )")
-        out.append((pattern, rb"\1^^" + str(ox.NamedNode(datatype)).encode("utf-8").replace(b"\\", b"\\\\")))
+        # From the newline before the line: far faster to find than ``^`` under re.M.
+        pattern = re.compile(rb'(\n(?:<[^>]*>|_:\S+) <(?:' + names + rb')> "[^"\\]*")\^\^'
+                             + re.escape(str(INTEGER).encode()) + rb"(?= )")
+        replacement = rb"\1^^" + str(ox.NamedNode(datatype)).encode("utf-8").replace(b"\\", b"\\\\")
+        out.append((pattern, replacement))
     return out
 
 

@@ -4,9 +4,12 @@ and the description of the dataset, sorted, so the same workspace always gives t
 The order is that of a sort of every quad by graph, subject, predicate and object, but no export
 holds every quad at once: the graphs are sorted by name and each is sorted on its own, written
 once as N-Quads to a spool file (what the description of the dataset counts and hashes is taken
-on the way), then copied out (N-Quads), read back graph by graph (TriG), or merged (N-Triples,
-Turtle: every graph's triples in one sorted set, so the spooled graphs, each a sorted run of
-lines, are merged line by line, the way an external sort merges its runs).
+on the way), then copied out (N-Quads), parsed as it is read back (TriG, JSON-LD), or merged
+(N-Triples, Turtle: every graph's triples in one sorted set, so the spooled graphs, each a sorted
+run of lines, are merged line by line, the way an external sort merges its runs).
+
+A graph without blank nodes is sorted as the lines the store writes for it, its datatypes
+restored in the text, with no quad made in Python; the others (the ontology's) go quad by quad.
 """
 from __future__ import annotations
 
@@ -207,20 +210,10 @@ class Spool:
             offset += len(data)
             yield data
 
-    def lines(self, offset: int, length: int) -> Iterator[bytes]:
-        """The N-Quads lines of a segment, one at a time."""
-        rest = b""
-        for data in self.chunks(offset, length, 1 << 14):
-            lines = (rest + data).split(b"\n")
-            rest = lines.pop()
-            for line in lines:
-                yield line + b"\n"
-        if rest:
-            yield rest
-
     def triples(self, offset: int, length: int, graph: str) -> Iterator[bytes]:
         """The lines of a segment as N-Triples, one at a time."""
-        # Every line ends in " <graph> .\n", and only there is a newline.
+        # Every line ends in " <graph> .\n", and only there is a newline or a carriage return
+        # (a literal's are escaped), so the lines split where they end.
         end = f" {graph} .\n".encode("utf-8")
         rest = b""
         for data in self.chunks(offset, length, 1 << 14):
@@ -248,15 +241,6 @@ class Spool:
         """Every graph's quads in order, parsed as they are read."""
         return ox.parse(io.BufferedReader(ChunkReader(self.nquads_chunks()), 1 << 16),
                         format=ox.RdfFormat.N_QUADS)
-
-    def graph_quads(self) -> Iterator[list[ox.Quad]]:
-        """Every graph in order, read back one at a time."""
-        for segment in self.graphs():
-            if segment is None:
-                yield self.description
-            else:
-                yield list(ox.parse(b"".join(self.chunks(segment[1], segment[2])),
-                                    format=ox.RdfFormat.N_QUADS))
 
     def triple_lines(self) -> Iterator[bytes]:
         """Every graph's triples merged into one set, as sorted N-Triples lines.
