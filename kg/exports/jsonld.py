@@ -223,7 +223,7 @@ def serialize(quads: list[ox.Quad]) -> bytes:
 def export(ws: Workspace, out: BinaryIO) -> None:
     """The exporter registered as ``jsonld`` (:mod:`kg.exports`): the RDF exports' quads."""
     with Spool(ws) as spool:
-        for chunk in chunks(q for quads in spool.graph_quads() for q in quads):
+        for chunk in chunks(spool.quads()):
             out.write(chunk.encode("utf-8"))
 
 

@@ -4,13 +4,17 @@ and the description of the dataset, sorted, so the same workspace always gives t
 The order is that of a sort of every quad by graph, subject, predicate and object, but no export
 holds every quad at once: the graphs are sorted by name and each is sorted on its own, written
 once as N-Quads to a spool file (what the description of the dataset counts and hashes is taken
-on the way), then copied out (N-Quads), read back graph by graph (TriG), or merged (N-Triples,
-Turtle: every graph's triples in one sorted set, so the spooled graphs, each a sorted run of
-lines, are merged line by line, the way an external sort merges its runs).
+on the way), then copied out (N-Quads), parsed as it is read back (TriG, JSON-LD), or merged
+(N-Triples, Turtle: every graph's triples in one sorted set, so the spooled graphs, each a sorted
+run of lines, are merged line by line, the way an external sort merges its runs).
+
+A graph without blank nodes is sorted as the lines the store writes for it, its datatypes
+restored in the text, with no quad made in Python; the others (the ontology's) go quad by quad.
 """
 from __future__ import annotations
 
 import heapq
+import io
 import os
 import tempfile
 from typing import BinaryIO, Iterator
@@ -21,7 +25,7 @@ from ontology.namespaces import PREFIXES, XSD
 
 from .. import iri
 from ..dataset import Tally, describe
-from ..datatypes import declared, restored
+from ..datatypes import declared, restored, restored_lines, restoring
 from ..workspace import Workspace
 
 XSD_STRING = XSD.string
@@ -58,6 +62,29 @@ def data_quads(ws: Workspace) -> Iterator[list[ox.Quad]]:
     datatypes = declared(ws)
     for graph in data_graphs(ws):
         yield graph_quads(ws, graph, datatypes)
+
+
+def graph_nquads(ws: Workspace, graph: str, rewrites: list) -> tuple[bytes, int] | None:
+    """One graph's N-Quads as :func:`graph_quads` sorts and ``ox.serialize`` writes them, and
+    their number, taken as the store writes the graph (``rewrites``: :func:`kg.datatypes.restoring`);
+    None for a graph this cannot give, one with blank nodes (their names are made canonical)
+    or triple terms.
+
+    The lines sort as the quads do (see :meth:`Spool.triple_lines`): the graph is the same on
+    every line, and the store writes a term as ``str`` does.
+    """
+    data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    if b"_:" in data or b"<<" in data:
+        return None
+    # A literal's newlines are escaped, so every b" .\n" ends a line.
+    lines = restored_lines(b"\n" + data, rewrites).replace(b" .\n", b"\n").split(b"\n")
+    if lines.pop() != b"" or lines[0] != b"" or not all(lines[1:]):
+        return None
+    lines = sorted(set(lines[1:]))
+    if not lines:
+        return b"", 0
+    end = f" {ox.NamedNode(graph)} .\n".encode("utf-8")
+    return end.join(lines) + end, len(lines)
 
 
 def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
@@ -97,6 +124,29 @@ def canonical_blank_nodes(quads: set[ox.Quad]) -> set[ox.Quad]:
     return out
 
 
+class ChunkReader(io.RawIOBase):
+    """A binary file that reads the pieces of an iterator of bytes in turn."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        super().__init__()
+        self.pieces = pieces
+        self.rest = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.rest:
+            piece = next(self.pieces, None)
+            if piece is None:
+                return 0
+            self.rest = memoryview(piece)
+        n = min(len(buffer), len(self.rest))
+        buffer[:n] = self.rest[:n]
+        self.rest = self.rest[n:]
+        return n
+
+
 class Spool:
     """Every graph of the export written once as N-Quads to a temporary file: where each graph's
     lines are, and the description of the dataset they make."""
@@ -106,18 +156,32 @@ class Spool:
         self.segments: list[tuple[str, int, int]] = []      # graph, offset, length
         tally = Tally()
         offset = 0
-        for quads in data_quads(ws):
-            if not quads:
+        datatypes = declared(ws)
+        rewrites = restoring(datatypes)
+        for graph in data_graphs(ws):
+            data = self.graph_data(ws, graph, datatypes, rewrites, tally)
+            if not data:
                 continue
-            data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-            tally.add(quads, data)
             self.file.write(data)
-            self.segments.append((str(quads[0].graph_name), offset, len(data)))
+            self.segments.append((str(ox.NamedNode(graph)), offset, len(data)))
             offset += len(data)
         self.file.flush()
         self.description = sorted(describe(tally), key=quad_order)
         self.description_nquads = ox.serialize(self.description, format=ox.RdfFormat.N_QUADS)
         self.description_graph = str(ox.NamedNode(iri.DATASET_GRAPH))
+
+    @staticmethod
+    def graph_data(ws: Workspace, graph: str, datatypes: dict[str, ox.NamedNode], rewrites: list,
+                   tally: Tally) -> bytes:
+        """One graph's sorted N-Quads, tallied."""
+        fast = graph_nquads(ws, graph, rewrites)
+        if fast is not None and (not fast[1] or tally.add_graph(graph, *fast)):
+            return fast[0]
+        quads = graph_quads(ws, graph, datatypes)
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+        if quads:
+            tally.add(quads, data)
+        return data
 
     def __enter__(self) -> "Spool":
         return self
@@ -146,34 +210,37 @@ class Spool:
             offset += len(data)
             yield data
 
-    def lines(self, offset: int, length: int) -> Iterator[bytes]:
-        """The N-Quads lines of a segment, one at a time."""
+    def triples(self, offset: int, length: int, graph: str) -> Iterator[bytes]:
+        """The lines of a segment as N-Triples, one at a time."""
+        # Every line ends in " <graph> .\n", and only there is a newline or a carriage return
+        # (a literal's are escaped), so the lines split where they end.
+        end = f" {graph} .\n".encode("utf-8")
         rest = b""
         for data in self.chunks(offset, length, 1 << 14):
-            lines = (rest + data).split(b"\n")
-            rest = lines.pop()
-            for line in lines:
-                yield line + b"\n"
+            data = rest + data
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            yield from data[:cut].replace(end, b" .\n").splitlines(keepends=True)
         if rest:
-            yield rest
+            raise OSError("the export's spool file holds a line without its end")
+
+    def nquads_chunks(self) -> Iterator[bytes]:
+        """Every graph in order, as N-Quads, a piece at a time."""
+        for segment in self.graphs():
+            if segment is None:
+                yield self.description_nquads
+            else:
+                yield from self.chunks(segment[1], segment[2])
 
     def nquads(self, out: BinaryIO) -> None:
         """Every graph in order, as N-Quads."""
-        for segment in self.graphs():
-            if segment is None:
-                out.write(self.description_nquads)
-            else:
-                for data in self.chunks(segment[1], segment[2]):
-                    out.write(data)
+        for data in self.nquads_chunks():
+            out.write(data)
 
-    def graph_quads(self) -> Iterator[list[ox.Quad]]:
-        """Every graph in order, read back one at a time."""
-        for segment in self.graphs():
-            if segment is None:
-                yield self.description
-            else:
-                yield list(ox.parse(b"".join(self.chunks(segment[1], segment[2])),
-                                    format=ox.RdfFormat.N_QUADS))
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every graph's quads in order, parsed as they are read."""
+        return ox.parse(io.BufferedReader(ChunkReader(self.nquads_chunks()), 1 << 16),
+                        format=ox.RdfFormat.N_QUADS)
 
     def triple_lines(self) -> Iterator[bytes]:
         """Every graph's triples merged into one set, as sorted N-Triples lines.
@@ -181,14 +248,9 @@ class Spool:
         A line sorts as its terms do, for no term's text is the start of another's followed by a
         character that sorts before the space between terms; the same triple gives the same line.
         """
-        def run(lines: Iterator[bytes], graph: str) -> Iterator[bytes]:
-            cut = len(graph) + 4                        # " <graph> .\n" -> " .\n"
-            for line in lines:
-                yield line[:-cut] + b" .\n"
-
-        description = (line + b"\n" for line in self.description_nquads.split(b"\n")[:-1])
-        runs = [run(description if s is None else self.lines(s[1], s[2]),
-                    self.description_graph if s is None else s[0]) for s in self.graphs()]
+        description = self.description_nquads.replace(f" {self.description_graph} .\n".encode(), b" .\n")
+        runs = [iter(description.splitlines(keepends=True)) if s is None else self.triples(s[1], s[2], s[0])
+                for s in self.graphs()]
         last = None
         for line in heapq.merge(*runs):
             if line != last:
@@ -216,8 +278,7 @@ def ntriples(ws: Workspace, out: BinaryIO) -> None:
 def trig(ws: Workspace, out: BinaryIO) -> None:
     """One named graph per plan, as TriG with the exports' prefixes."""
     with Spool(ws) as spool:
-        ox.serialize((q for quads in spool.graph_quads() for q in quads), out,
-                     format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(spool.quads(), out, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
 def nquads(ws: Workspace, out: BinaryIO) -> None:

@@ -113,3 +113,54 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary_one(corpus_db, tmp
         SUFFIXES.pop("broken")
     assert out.read_bytes() == b"the earlier export"
     assert [p.name for p in tmp_path.iterdir()] == ["plans.broken"]
+
+
+@pytest.fixture(scope="module")
+def escaped_db(tmp_path_factory):
+    """Two plans whose names hold quotes, backslashes, a tab and markup: one that the RDF exports
+    take from the store's N-Quads, one whose text names a blank node and so takes the quad path."""
+    from kg.pipeline import build
+    from samples import CORPUS, JILIN
+
+    root = tmp_path_factory.mktemp("escaped")
+    src = root / "in"
+    src.mkdir()
+    body = JILIN.read_text("utf-8")
+    anchor = "2. 持续深化“青年大学习”行动。"
+    names = ['他说\\"你好\\"\\n', '"} ; <a> <b> "c .', "制表\t符", "a\\\\b", "é → ü"]
+    plain = "".join(f"开展“{name}计划”活动。" for name in names)
+    (src / "escaped.txt").write_text(body.replace(anchor, anchor + plain), "utf-8")
+    other = (CORPUS / "000_973257c0ce08f055.txt").read_text("utf-8")
+    (src / "blank.txt").write_text(other.replace("。", "。开展“_:b0 <<x>>计划”活动。", 1), "utf-8")
+    with Workspace(root / "db", create=True) as ws:
+        report = build(ws, [src], jobs=1)
+    assert not report.failed, report.failed
+    return root / "db"
+
+
+def test_a_plan_graph_s_store_lines_are_its_sorted_quads_with_their_datatypes(escaped_db):
+    from kg.datatypes import restoring
+    from kg.exports.rdf import graph_nquads, graph_quads
+
+    taken = {}
+    with Workspace(escaped_db, read_only=True) as ws:
+        datatypes = declared(ws)
+        for graph in ws.document_graphs() + reference_graphs():
+            fast = graph_nquads(ws, graph, restoring(datatypes))
+            taken[graph] = fast is not None
+            if fast is not None:
+                assert fast[0] == ox.serialize(graph_quads(ws, graph, datatypes), format=ox.RdfFormat.N_QUADS)
+                assert fast[1] == fast[0].count(b"\n")
+        documents = ws.document_graphs()
+    assert sorted(taken[g] for g in documents) == [False, True]
+    assert not taken[reference_graphs()[0]]          # the ontology's lists are blank nodes
+
+
+@pytest.mark.parametrize("fmt", ["nq", "nt", "ttl", "trig", "jsonld"])
+def test_rdf_exports_of_escaped_text_are_those_of_one_global_sort(escaped_db, fmt):
+    with Workspace(escaped_db, read_only=True) as ws:
+        expected = whole_export(ws, fmt)
+        assert export(ws, fmt, None) == expected
+    if fmt == "nq":
+        assert '他说\\\\\\"你好'.encode() in expected and "制表\\t符".encode() in expected
+        assert b"XMLSchema#nonNegativeInteger>" in expected or b"XMLSchema#positiveInteger>" in expected
