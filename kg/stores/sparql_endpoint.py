@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from ontology.namespaces import CYL
 
 from .. import iri
-from ..datatypes import INTEGER, declared
+from ..datatypes import declared, restored_lines, restoring
 from .base import RemoteStore
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ TIMEOUT = 60.0
 RETRIES = 3
 TRANSIENT = {408, 429, 502, 503, 504}
 SHA256 = CYL.sha256
-INTEGER_END = f'"^^<{INTEGER.value}> .'.encode("utf-8")
 BATCH = 16 * 2 ** 20   # bytes of N-Quads in one POST of new graphs
 AHEAD = 2          # graphs serialized while the server still writes earlier ones
 
@@ -178,26 +177,15 @@ def counts(server: Server, graph_iris: list[str]) -> dict[str, int]:
 
 def ntriples(ws: "Workspace", graph: str, datatypes: dict | None = None) -> tuple[bytes, int]:
     """A graph of the workspace as sorted N-Triples, and its size in triples, with the datatypes
-    the ontology declares (offsets as xsd:nonNegativeInteger, which the store keeps as integers)."""
+    the ontology declares (offsets as xsd:nonNegativeInteger, which the store keeps as integers):
+    the store's own lines, their datatypes put back as the RDF exports put them back."""
+    rewrites = restoring(declared(ws) if datatypes is None else datatypes)
     data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    lines = data.split(b"\n")
+    lines = restored_lines(b"\n" + data, rewrites).split(b"\n")[1:]
     lines.pop()                      # after the last line's newline
-    datatypes = declared(ws) if datatypes is None else datatypes
-    if datatypes:
-        lines = [_restored_line(line, datatypes) if line.endswith(INTEGER_END) else line for line in lines]
     # A line is str(triple) + " .": sorting the bytes (UTF-8 keeps code point order) sorts by str.
     lines.sort()
     return b"".join(line + b"\n" for line in lines), len(lines)
-
-
-def _restored_line(line: bytes, datatypes: dict) -> bytes:
-    """One N-Triples line whose object is an xsd:integer, with its property's declared datatype."""
-    subject_end = line.index(b" ")
-    predicate = line[subject_end + 2:line.index(b" ", subject_end + 1) - 1].decode("utf-8")
-    datatype = datatypes.get(predicate)
-    if datatype is None:
-        return line
-    return line[:-len(INTEGER_END)] + f'"^^<{datatype.value}> .'.encode("utf-8")
 
 
 def push(ws: "Workspace", server: Server, *, full: bool = False,
