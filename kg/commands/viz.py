@@ -13,15 +13,6 @@ from kg.commands.common import DB_OPTION, open_workspace
 CHANGES = ("added", "dropped", "kept", "target-changed", "target-same")
 
 
-def _graph(db: Path, years: tuple[int, ...] = ()):
-    from kg.network import from_workspace
-
-    with open_workspace(db, read_only=True) as ws:
-        if not ws.documents:
-            raise click.UsageError(f"{db}: the workspace holds no documents (run `kg build PATH... --db {db}`)")
-        return from_workspace(ws, years=years or None)
-
-
 def _plans_graph(db: Path, references: tuple[str, ...]):
     """The plans graph of the plans the references name, and of no other: each reference is
     resolved against every plan's description (issuer, region, year, title), then only those
