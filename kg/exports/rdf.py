@@ -64,6 +64,13 @@ def data_quads(ws: Workspace) -> Iterator[list[ox.Quad]]:
         yield graph_quads(ws, graph, datatypes)
 
 
+def store_lines(ws: Workspace, graph: str, rewrites: list) -> bytes:
+    """A graph's N-Triples as the store writes them, each line after a newline (the first too),
+    with the declared datatypes put back (``rewrites``: :func:`kg.datatypes.restoring`)."""
+    return restored_lines(b"\n" + ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)),
+                          rewrites)
+
+
 def graph_nquads(ws: Workspace, graph: str, rewrites: list) -> tuple[bytes, int] | None:
     """One graph's N-Quads as :func:`graph_quads` sorts and ``ox.serialize`` writes them, and
     their number, taken as the store writes the graph (``rewrites``: :func:`kg.datatypes.restoring`);
@@ -73,11 +80,11 @@ def graph_nquads(ws: Workspace, graph: str, rewrites: list) -> tuple[bytes, int]
     The lines sort as the quads do (see :meth:`Spool.triple_lines`): the graph is the same on
     every line, and the store writes a term as ``str`` does.
     """
-    data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    data = store_lines(ws, graph, rewrites)
     if b"_:" in data or b"<<" in data:
         return None
     # A literal's newlines are escaped, so every b" .\n" ends a line.
-    lines = restored_lines(b"\n" + data, rewrites).replace(b" .\n", b"\n").split(b"\n")
+    lines = data.replace(b" .\n", b"\n").split(b"\n")
     if lines.pop() != b"" or lines[0] != b"" or not all(lines[1:]):
         return None
     lines = sorted(set(lines[1:]))

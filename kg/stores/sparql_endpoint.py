@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from ontology.namespaces import CYL
 
 from .. import iri
-from ..datatypes import declared, restored_lines, restoring
+from ..datatypes import declared, restoring
 from .base import RemoteStore
 
 if TYPE_CHECKING:
@@ -175,13 +175,17 @@ def counts(server: Server, graph_iris: list[str]) -> dict[str, int]:
     return {g: int(n) for g, n in rows}
 
 
-def ntriples(ws: "Workspace", graph: str, datatypes: dict | None = None) -> tuple[bytes, int]:
+def ntriples(ws: "Workspace", graph: str, datatypes: dict | None = None, *,
+             rewrites: list | None = None) -> tuple[bytes, int]:
     """A graph of the workspace as sorted N-Triples, and its size in triples, with the datatypes
     the ontology declares (offsets as xsd:nonNegativeInteger, which the store keeps as integers):
-    the store's own lines, their datatypes put back as the RDF exports put them back."""
-    rewrites = restoring(declared(ws) if datatypes is None else datatypes)
-    data = ws.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    lines = restored_lines(b"\n" + data, rewrites).split(b"\n")[1:]
+    the store's own lines, their datatypes put back as the RDF exports put them back
+    (``rewrites``, made once for a whole push, or from ``datatypes``)."""
+    from ..exports.rdf import store_lines
+
+    if rewrites is None:
+        rewrites = restoring(declared(ws) if datatypes is None else datatypes)
+    lines = store_lines(ws, graph, rewrites).split(b"\n")[1:]
     lines.pop()                      # after the last line's newline
     # A line is str(triple) + " .": sorting the bytes (UTF-8 keeps code point order) sorts by str.
     lines.sort()
@@ -201,7 +205,7 @@ def push(ws: "Workspace", server: Server, *, full: bool = False,
     report = PushReport()
     held = versions(server) if server.query_endpoint and not full else {}
     absent = _absent(server, [g for g, _ in graphs(ws)])
-    datatypes = declared(ws)
+    rewrites = restoring(declared(ws))
     pending: deque[tuple[list[str], int, Future]] = deque()
     batch: list[tuple[str, bytes, int]] = []
     with ThreadPoolExecutor(max_workers=1) as sender:
@@ -222,7 +226,7 @@ def push(ws: "Workspace", server: Server, *, full: bool = False,
                 if version is not None and held.get(graph) == version:
                     report.unchanged.append(graph)
                     continue
-                data, size = ntriples(ws, graph, datatypes)
+                data, size = ntriples(ws, graph, rewrites=rewrites)
                 if graph not in absent:
                     send([graph], size, lambda graph=graph, data=data: server.write_graph(graph, data))
                     continue
