@@ -209,13 +209,14 @@ def _cypher_rows(db: Path, text: str, params: dict, typed: bool) -> Iterator:
         handle.close()
 
 
-def _cypher_database(db: Path):
-    """The workspace's embedded Cypher database (rebuilt first when stale), open to read."""
+def _cypher_database(db: Path, ws=None):
+    """The workspace's embedded Cypher database (rebuilt first when stale), open to read; ``ws``:
+    the workspace when it is open already."""
     import ladybug
 
     from .stores.ladybug_query import ensure
 
-    handle = ladybug.Database(str(ensure(Path(db))), read_only=True)
+    handle = ladybug.Database(str(ensure(Path(db), ws)), read_only=True)
     return handle, ladybug.Connection(handle)
 
 
@@ -271,6 +272,12 @@ class Reader:
         if self._open is None:
             self._open = _workspace(self.db)
         return self._open
+
+    def open_beside(self, ws) -> None:
+        """Open the Cypher database now, its freshness checked on ``ws``, the workspace open to
+        read (opening the workspace again would cost as much as a query on a few plans)."""
+        if self.engine == "cypher" and self.engine not in _REGISTERED and self._open is None:
+            self._open = _cypher_database(self.db, ws)
 
     def close(self) -> None:
         if self._open is None:

@@ -48,6 +48,8 @@ LOCK = ".lock"
 SNAPSHOTS = "snapshots"
 READERS = ".readers"      # readers of a snapshot hold a shared lock on this file
 CURRENT = "current"
+PLANS = "plans.json"      # in a snapshot: each plan graph, its plan's IRI and file names
+DIGEST = "manifest.sha256"  # in a snapshot: manifest_digest of its manifest
 FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
 RDFS_LABEL = RDFS.label
 SKOS_PREF_LABEL = SKOS.prefLabel
@@ -159,6 +161,26 @@ def plan_of(key: str, entry: dict) -> str:
     return entry.get("plan") or iri.document(key)
 
 
+def manifest_digest(manifest: dict) -> str:
+    """A digest of what a manifest records: its documents and reference graphs."""
+    text = json.dumps([manifest.get("documents", {}), manifest.get("reference", {})], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# A plan graph: its plan's IRI and the names of its files.
+Plans = dict[str, tuple[str, frozenset[str]]]
+
+
+def plans_described(store: ox.Store) -> Plans:
+    """Every plan graph of a store with its plan's IRI and file names (``dct:source``: a plan held
+    in several files names them joined by "|"), in the graphs' order."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    for row in store.query(f"SELECT ?g ?doc ?source WHERE {{ GRAPH ?g {{ ?doc a <{CYL}WorkPlan> ; "
+                           f"<{DCT_SOURCE}> ?source }} }}"):
+        found.setdefault(row["g"].value, (row["doc"].value, set()))[1].add(row["source"].value)
+    return {g: (doc, frozenset(sources)) for g, (doc, sources) in sorted(found.items())}
+
+
 def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
     """What the manifest records of a built document."""
     return {"path": real_path(path), "sha256": sha256, "graph": iri.graph(key), "source": Path(path).name}
@@ -177,6 +199,9 @@ class Workspace:
         self._given_keys: set[str] = set()
         self._manifest_lock = threading.Lock()        # batches may be written by several threads
         self.snapshot_store: Path | None = None       # read-only: the store of the snapshot open, which other processes may open too
+        self._manifest: dict | None = None
+        self._manifest_file = self.path / MANIFEST
+        self._plans: Plans | None = None
         if read_only:
             self._open_snapshot()
             return
@@ -209,7 +234,8 @@ class Workspace:
                     raise FileNotFoundError(snapshot)
                 self.store = ox.Store.read_only(str(snapshot / STORE))
                 self.snapshot_store = snapshot / STORE
-                self.manifest = self._read_manifest(snapshot / MANIFEST)
+                # read when first asked for: a query on a few plans need not parse it
+                self._manifest_file = snapshot / MANIFEST
                 return
             except (OSError, WorkspaceError):
                 self._unlock()
@@ -274,8 +300,13 @@ class Workspace:
         staging.mkdir()
         self.store.backup(str(staging / STORE))
         (staging / READERS).touch()
-        (staging / MANIFEST).write_bytes((self.path / MANIFEST).read_bytes() if (self.path / MANIFEST).exists()
-                                         else b'{"documents": {}, "reference": {}}')
+        manifest = ((self.path / MANIFEST).read_bytes() if (self.path / MANIFEST).exists()
+                    else b'{"documents": {}, "reference": {}}')
+        (staging / MANIFEST).write_bytes(manifest)
+        (staging / DIGEST).write_text(manifest_digest(json.loads(manifest)), "utf-8")
+        (staging / PLANS).write_text(json.dumps({g: [doc, sorted(files)] for g, (doc, files)
+                                                 in plans_described(self.store).items()},
+                                                ensure_ascii=False, sort_keys=True), "utf-8")
         os.rename(staging, folder / name)
         write_atomically(self.path / CURRENT, name.encode("utf-8"))
         for old in folder.iterdir():
@@ -289,6 +320,41 @@ class Workspace:
         self.close()
 
     # -- manifest ----------------------------------------------------------------------------
+    @property
+    def manifest(self) -> dict:
+        if self._manifest is None:
+            self._manifest = self._read_manifest(self._manifest_file)
+        return self._manifest
+
+    @manifest.setter
+    def manifest(self, value: dict) -> None:
+        self._manifest = value
+
+    def digest(self) -> str:
+        """:func:`manifest_digest` of the manifest (a snapshot's kept beside it)."""
+        kept = self._snapshot_file(DIGEST)
+        return kept.read_text("utf-8").strip() if kept else manifest_digest(self.manifest)
+
+    def plans(self) -> Plans:
+        """Every plan graph with its plan's IRI and file names (:func:`plans_described`); a
+        snapshot keeps them, written when the build that made it finished."""
+        if self._plans is None:
+            kept = self._snapshot_file(PLANS)
+            self._plans = ({g: (doc, frozenset(files)) for g, (doc, files) in json.loads(kept.read_text("utf-8")).items()}
+                           if kept else plans_described(self.store))
+        return self._plans
+
+    def plans_kept(self) -> bool:
+        """Whether :meth:`plans` reads what the snapshot keeps (no query)."""
+        return self._plans is not None or self._snapshot_file(PLANS) is not None
+
+    def _snapshot_file(self, name: str) -> Path | None:
+        """A file of the open snapshot (None: writing, or a snapshot made before it was kept)."""
+        if self.snapshot_store is None:
+            return None
+        f = self.snapshot_store.parent / name
+        return f if f.is_file() else None
+
     def _read_manifest(self, f: Path) -> dict:
         if not f.exists():
             return {"documents": {}, "reference": {}}

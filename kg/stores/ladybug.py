@@ -83,10 +83,10 @@ def refresh(ws: "Workspace") -> dict | None:
     reported on stderr and leaves the RDF build intact; the next Cypher query tries again.
     """
     try:
-        if is_current(ws.path, ws.manifest):
+        if is_current(ws.path, ws):
             return None
         with _rebuild_lock(ws.path):
-            if is_current(ws.path, ws.manifest):
+            if is_current(ws.path, ws):
                 return None
             return bring_up_to_date(ws)
     except (CypherStoreError, RuntimeError, OSError, ImportError) as err:
@@ -101,16 +101,17 @@ def rebuild(ws: "Workspace") -> dict:
         return build(ws)
 
 
-def ensure(folder: Path) -> Path:
-    """The database file of a workspace, rebuilt first if it is missing or stale."""
+def ensure(folder: Path, ws: "Workspace | None" = None) -> Path:
+    """The database file of a workspace, rebuilt first if it is missing or stale; ``ws``, when
+    given, is the workspace already open to read."""
     from ..workspace import Workspace, WorkspaceError
 
     folder = Path(folder)
     try:
-        with Workspace(folder, read_only=True) as ws:
-            if not is_current(folder, ws.manifest):
+        with contextlib.nullcontext(ws) if ws is not None else Workspace(folder, read_only=True) as ws:
+            if not is_current(folder, ws):
                 with _rebuild_lock(folder):
-                    if not is_current(folder, ws.manifest):
+                    if not is_current(folder, ws):
                         bring_up_to_date(ws, folder)
     except WorkspaceError as err:
         raise LookupError(str(err)) from err

@@ -72,12 +72,10 @@ class CypherStoreError(Exception):
 
 # -- staleness -----------------------------------------------------------------------------------
 
-def stamp(manifest: dict) -> str:
-    """What the database must have been built from: the plans, the reference graphs, the mapping."""
-    h = hashlib.sha256()
-    documents = manifest.get("documents", {})
-    h.update(json.dumps([documents, manifest.get("reference", {}), importlib.metadata.version("ladybug")],
-                        sort_keys=True).encode("utf-8"))
+def stamp(digest: str) -> str:
+    """What the database must have been built from: the plans and the reference graphs (the
+    manifest's digest, :meth:`~kg.workspace.Workspace.digest`), the mapping."""
+    h = hashlib.sha256(f"{digest} {importlib.metadata.version('ladybug')}".encode("utf-8"))
     for source in _mapping_code():
         h.update(source.read_bytes())
     return h.hexdigest()
@@ -98,8 +96,8 @@ def read_stamp(folder: Path) -> dict:
         return {}
 
 
-def is_current(folder: Path, manifest: dict) -> bool:
-    return (folder / DATABASE).is_file() and read_stamp(folder).get("stamp") == stamp(manifest)
+def is_current(folder: Path, ws: "Workspace") -> bool:
+    return (folder / DATABASE).is_file() and read_stamp(folder).get("stamp") == stamp(ws.digest())
 
 
 def without_plans(collector: Collector) -> Collector:
@@ -110,7 +108,7 @@ def without_plans(collector: Collector) -> Collector:
 
 def write_stamp(ws: "Workspace", folder: Path, nodes: int, relationships: int, started: float, how: str) -> dict:
     """Say what the database now holds, and how it came to (the stamp file); what was written."""
-    info = {"stamp": stamp(ws.manifest), "nodes": nodes, "relationships": relationships,
+    info = {"stamp": stamp(ws.digest()), "nodes": nodes, "relationships": relationships,
             "seconds": round(time.perf_counter() - started, 3), "how": how}
     from ..workspace import write_atomically
     write_atomically(folder / STAMP, json.dumps(info, indent=1, sort_keys=True).encode("utf-8"))

@@ -112,3 +112,16 @@ def test_read_plan_by_plan_the_answer_is_the_whole_querys(corpus_db, name, engin
 
     columns, rows = stream(name, engine, corpus_db, Filters(), first_batch=1)
     assert (columns, list(rows)) == run_canned(name, engine, corpus_db)
+
+
+@pytest.mark.parametrize("name", queries.names())
+@pytest.mark.parametrize("given", FILTERS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_the_selected_plans_taken_from_the_snapshot_give_the_rows_of_those_looked_up(corpus_db, name, given, monkeypatch):
+    """Many selected plans are described from what the snapshot keeps, a few by lookups in their graphs."""
+    from kg import filters
+    from kg.filters import Filters, stream
+
+    looked_up = {engine: list(stream(name, engine, corpus_db, Filters(**given))[1]) for engine in ("sparql", "cypher")}
+    monkeypatch.setattr(filters, "LOOKED_UP_MOST", 0)
+    kept = {engine: list(stream(name, engine, corpus_db, Filters(**given))[1]) for engine in ("sparql", "cypher")}
+    assert kept == looked_up

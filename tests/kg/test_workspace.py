@@ -262,3 +262,40 @@ def test_a_second_writer_is_refused(tmp_path):
     with Workspace(tmp_path / "db", create=True):
         with pytest.raises(WorkspaceError, match="another kg build"):
             Workspace(tmp_path / "db", create=True)
+
+
+def test_a_snapshot_keeps_every_plan_and_its_digest_as_the_store_and_manifest_state_them(tmp_path):
+    from kg.workspace import CURRENT, DIGEST, PLANS, SNAPSHOTS, manifest_digest, plans_described
+
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        assert not build(ws, [CORPUS, FORMATS], jobs=1).failed
+    with Workspace(db, read_only=True) as ws:
+        assert ws.plans_kept()
+        kept, digest = ws.plans(), ws.digest()
+        assert kept == plans_described(ws.store) and digest == manifest_digest(ws.manifest)
+    held_twice = [files for _, files in kept.values() if any("|" in name for name in files)]
+    assert held_twice, "the formats are copies of sample plans: some plan is held in several files"
+    assert len(kept) == len(list(CORPUS.iterdir()))
+
+    snapshot = db / SNAPSHOTS / (db / CURRENT).read_text("utf-8").strip()
+    for name in (PLANS, DIGEST):            # a snapshot made before they were kept
+        (snapshot / name).unlink()
+    with Workspace(db, read_only=True) as ws:
+        assert not ws.plans_kept()
+        assert (ws.plans(), ws.digest()) == (kept, digest)
+
+
+def test_the_plans_kept_follow_a_rebuild(tmp_path):
+    src = tmp_path / "docs"
+    src.mkdir()
+    shutil.copy(JILIN, src / JILIN.name)
+    db = tmp_path / "db"
+    with Workspace(db, create=True) as ws:
+        build(ws, [src], jobs=1)
+    shutil.copy(PINGLUO, src / PINGLUO.name)
+    with Workspace(db) as ws:
+        build(ws, [src], jobs=1)
+    with Workspace(db, read_only=True) as ws:
+        assert ws.plans_kept()
+        assert sorted(name for _, files in ws.plans().values() for name in files) == sorted([JILIN.name, PINGLUO.name])
