@@ -125,3 +125,19 @@ def test_the_selected_plans_taken_from_the_snapshot_give_the_rows_of_those_looke
     monkeypatch.setattr(filters, "LOOKED_UP_MOST", 0)
     kept = {engine: list(stream(name, engine, corpus_db, Filters(**given))[1]) for engine in ("sparql", "cypher")}
     assert kept == looked_up
+
+
+@pytest.mark.parametrize("name", ["documents", "targets", "responsibilities"])
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["rest-from-every-plan", "rest-in-its-graphs"])
+@pytest.mark.parametrize("given", FILTERS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_sparql_first_plans_read_apart_then_the_rest_print_the_rows_of_cypher(corpus_db, name, share, given, monkeypatch):
+    """SPARQL reads the first plan's rows apart, then the others in one query: on every plan, or
+    on the selected plans' graphs; the rows are Cypher's, in its order."""
+    from kg import filters
+    from kg.filters import Filters, stream
+
+    monkeypatch.setattr(filters, "WHOLE_SHARE", share)
+    sparql = stream(name, "sparql", corpus_db, Filters(**given), first_batch=1)
+    sparql = sparql[0], list(sparql[1])
+    cypher = stream(name, "cypher", corpus_db, Filters(**given))
+    assert (cypher[0], list(cypher[1])) == sparql
