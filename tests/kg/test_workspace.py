@@ -299,3 +299,15 @@ def test_the_plans_kept_follow_a_rebuild(tmp_path):
     with Workspace(db, read_only=True) as ws:
         assert ws.plans_kept()
         assert sorted(name for _, files in ws.plans().values() for name in files) == sorted([JILIN.name, PINGLUO.name])
+
+
+def test_class_counts_are_those_of_every_type_statement_of_the_projects_namespace(corpus_db):
+    from kg.summary import PREFIX, class_counts
+
+    with Workspace(corpus_db, read_only=True) as ws:
+        _, every = ws.query(PREFIX + """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+            ?s a ?c . FILTER(STRSTARTS(STR(?c), STR(cyl:))) BIND(STRAFTER(STR(?c), "#") AS ?class)
+            } GROUP BY ?class ORDER BY ?class""")
+        counted = class_counts(ws)
+    assert counted == [(c, int(n)) for c, n in every]
+    assert dict(counted)["WorkPlan"] == 5 and len(counted) >= 8
