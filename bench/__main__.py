@@ -32,6 +32,7 @@ From the project's root::
     .venv/bin/python bench --sizes 100,1000 --json bench.json
     .venv/bin/python bench --table bench.json       # the table again, or of a run stopped early
     .venv/bin/python -m bench --sizes 20 --keep --dir /tmp/kg-bench
+    .venv/bin/python bench --workspace kg-db        # the canned queries alone, on a workspace built already
 """
 from __future__ import annotations
 
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop a command whose processes hold more than this (default: %(default)s)")
     parser.add_argument("--json", type=Path, default=None,
                         help="also write the figures as JSON here, as each step ends")
+    parser.add_argument("--workspace", type=Path, action="append", default=None, metavar="DIR",
+                        help="build nothing: time the canned queries on this built workspace (repeat for more, "
+                             "smallest first)")
     parser.add_argument("--table", type=Path, default=None, metavar="JSON",
                         help="measure nothing: print the table and goals of figures written by --json")
     args = parser.parse_args(argv)
@@ -82,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as err:
             parser.error(f"--table {args.table}: {err}")
         return 0
+    if args.workspace:
+        return _workspaces(args.workspace, args)
     try:
         sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
@@ -90,9 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes needs at least one size of 2 or more (kg compare takes two plans)")
     root = args.dir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
 
-    def log(message: str) -> None:
-        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
+    log = _log
     log(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; work folder {root}")
     synthesizer = Synthesizer(args.seed)
     results: list[dict] = []
@@ -114,6 +118,34 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep and args.dir is None:
             shutil.rmtree(root, ignore_errors=True)
+    _print(results)
+    return 0
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _workspaces(folders: list[Path], args: argparse.Namespace) -> int:
+    """The canned queries timed on workspaces already built, printed and saved as a run's figures."""
+    from bench.measure import measure_workspace
+    from kg.workspace import WorkspaceError
+
+    results: list[dict] = []
+
+    def save(partial: dict | None = None) -> None:
+        if args.json:
+            done = results + ([partial] if partial is not None else [])
+            args.json.write_text(json.dumps(done, indent=1, ensure_ascii=False), "utf-8")
+
+    _log(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    for db in folders:
+        try:
+            results.append(measure_workspace(db, query_timeout=args.query_timeout, log=_log, save=save))
+        except (LookupError, WorkspaceError) as err:
+            print(f"python bench: {err}", file=sys.stderr)
+            return 2
+        save()
     _print(results)
     return 0
 

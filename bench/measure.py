@@ -53,16 +53,71 @@ def query_filters(files: list[Path]) -> dict[str, dict]:
             f"--year {year}": {"year": year}}
 
 
+def time_queries(db: Path, filters: dict[str, dict], r: dict, *, timeout: float,
+                 save: Callable[[dict], None] = lambda r: None) -> dict:
+    """Every canned query in each engine that has it, on a built workspace: unfiltered, its
+    engine's floor for as many rows, and with each of ``filters`` (label: the fields of
+    ``kg.filters.Filters``); put in ``r`` under queries, floors and filtered, ``save`` called
+    after each query."""
+    import queries as canned
+
+    from kg import engines
+
+    r["queries"], r["floors"], r["filtered"] = {}, {}, {}
+    for name in canned.names():
+        for engine in ("sparql", "cypher"):
+            try:
+                canned.text(name, engine)
+                engines.engine(engine)
+            except (KeyError, LookupError):
+                continue
+            key = f"{name} {engine}"
+            r["queries"][key] = got = time_query(engine, name, db, timeout)
+            if "rows" in got:
+                r["floors"][key] = time_query(engine, name, db, timeout, floor=got["rows"])
+            for label, given in filters.items():
+                r["filtered"].setdefault(label, {})[key] = time_query(engine, name, db, timeout, filters=given)
+            save(r)
+    return r
+
+
+def workspace_filters(db: Path) -> dict[str, dict]:
+    """The filtered queries' filters on a built workspace: the program most plans name (青年大学习
+    when it is there), the issuer and year of the first plan by file name."""
+    from kg.engines import run_canned
+
+    columns, documents = run_canned("documents", "sparql", db)
+    if not documents:
+        raise LookupError(f"{db}: the workspace holds no plan")
+    first = dict(zip(columns, documents[0]))
+    columns, programs = run_canned("programs", "sparql", db)
+    named = [row[columns.index("program")] for row in programs]
+    program = PROGRAM if PROGRAM in named else named[0] if named else None
+    return {**({f"--program {program}": {"program": program}} if program else {}),
+            f"--organization {first['issuer']}": {"organization": first["issuer"]},
+            **({f"--year {first['year']}": {"year": first["year"]}} if first["year"] else {})}
+
+
+def measure_workspace(db: Path, *, query_timeout: float = 120, log: Callable[[str], None] = lambda s: None,
+                      save: Callable[[dict], None] = lambda r: None) -> dict:
+    """The canned queries' figures on a workspace already built (:func:`time_queries`); N is its
+    number of plans."""
+    from kg.workspace import Workspace
+
+    with Workspace(db, read_only=True) as ws:
+        r: dict = {"n": len(ws.plans()), "load_average": [load_average()], "workspace": str(db)}
+    log(f"{db}: {r['n']:,} plans: queries")
+    time_queries(db, workspace_filters(db), r, timeout=query_timeout, save=save)
+    r["load_average"].append(load_average())
+    return r
+
+
 def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
             synthesizer: Synthesizer | None = None, query_timeout: float = 120, command_timeout: float = 600,
             memory_mb: float = 4000, log: Callable[[str], None] = lambda s: None,
             save: Callable[[dict], None] = lambda r: None) -> dict:
     """Every figure of the benchmark for a corpus of n plans, in folder (made afresh); ``save`` is
     given the figures so far after each step, so that a run stopped early keeps them."""
-    import queries as canned
-
-    from kg import engines
-
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -103,22 +158,7 @@ def measure(n: int, folder: Path, *, jobs: int | None = None, seed: int = 2021,
 
     save(r)
     log(f"N={n}: queries")
-    r["queries"], r["floors"], r["filtered"] = {}, {}, {}
-    filters = query_filters(files)
-    for name in canned.names():
-        for engine in ("sparql", "cypher"):
-            try:
-                canned.text(name, engine)
-                engines.engine(engine)
-            except (KeyError, LookupError):
-                continue
-            key = f"{name} {engine}"
-            r["queries"][key] = got = time_query(engine, name, db, query_timeout)
-            if "rows" in got:
-                r["floors"][key] = time_query(engine, name, db, query_timeout, floor=got["rows"])
-            for label, given in filters.items():
-                r["filtered"].setdefault(label, {})[key] = time_query(engine, name, db, query_timeout, filters=given)
-            save(r)
+    time_queries(db, query_filters(files), r, timeout=query_timeout, save=save)
 
     log(f"N={n}: the other commands, as a user runs them")
     r["startup_s"] = startup()

@@ -130,3 +130,24 @@ def test_the_goals_name_each_figure_that_misses_one():
     assert "met     kg build with its projection ≤ 1.6× the ceiling total" in printed
     assert "missed  no command grows faster than the plans" in printed
     assert "          kg validate (wall, start-up included): ×13.3 for ×10 the plans" in printed
+
+
+def test_the_queries_are_timed_on_a_workspace_already_built(corpus_db, tmp_path, monkeypatch, capsys):
+    """``python bench --workspace DIR``: N is the workspace's plans, the filters are read from it,
+    and the goals it cannot say anything of are marked as not measured."""
+    import queries
+
+    from bench.__main__ import main
+
+    monkeypatch.setattr(queries, "names", lambda: ["documents"])
+    saved = tmp_path / "figures.json"
+    assert main(["--workspace", str(corpus_db), "--json", str(saved)]) == 0
+    [figures] = json.loads(saved.read_text("utf-8"))
+    assert figures["n"] == 5 and figures["workspace"] == str(corpus_db)
+    assert set(figures["queries"]) == {"documents sparql", "documents cypher"}
+    assert {q["rows"] for q in figures["queries"].values()} == {5}
+    assert [label.split(" ")[0] for label in figures["filtered"]] == ["--program", "--organization", "--year"]
+    printed = capsys.readouterr().out
+    assert "query documents cypher" in printed and "kg build, RDF" not in printed
+    assert "-       kg validate" in printed and "not measured (queries timed on built workspaces)" in printed
+    assert main(["--workspace", str(tmp_path / "none")]) == 2
