@@ -11,7 +11,8 @@ Layout::
     DIR/.lock           held while a build writes (flock: released when the build ends,
                         however it ends; its workers do not inherit it)
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
-                        hard links) with its manifest; DIR/current names it
+                        hard links) with its manifest, the manifest's digest (manifest.sha256) and
+                        every plan's IRI and file names (plans.json); DIR/current names it
 
 Readers (queries, exports) open the current snapshot, never the store a build is writing, so
 a query during a build sees the last finished state, whole.
