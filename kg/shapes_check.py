@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -80,16 +80,18 @@ class Shape:
 class Data:
     """One unit's triples, indexed for the checks: subject -> predicate -> objects."""
 
-    def __init__(self, triples: Iterable[ox.Triple], superclasses: dict[str, set[str]]):
-        self.triples = list(dict.fromkeys(triples))
+    def __init__(self, triples: Iterable[ox.Triple], superclasses: dict[str, set[str]], distinct: bool = False):
+        """``distinct``: the caller vouches that no statement is given twice (triples or quads)."""
+        self.triples = list(triples) if distinct else list(dict.fromkeys(triples))
         self.out: dict[object, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.types: dict[object, set[str]] = defaultdict(set)
         self.subclass_stated = False
         for t in self.triples:
-            self.out[t.subject][t.predicate.value].append(t.object)
-            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            predicate = t.predicate.value
+            self.out[t.subject][predicate].append(t.object)
+            if predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
                 self.types[t.subject].add(t.object.value)
-            elif t.predicate.value == SUBCLASS_OF:
+            elif predicate == SUBCLASS_OF:
                 self.subclass_stated = True
         self.superclasses = superclasses
         self.extra_types: dict[object, set[str]] = {}     # the ontology's, mixed in as pyshacl does
@@ -137,6 +139,10 @@ class Shapes:
             self.unsupported = str(why)
         # The classes whose instances SPARQL constraints start from.
         self.sparql_target_classes = frozenset(c for shape in self.shapes if shape.sparql for c in shape.target_classes)
+        # The paths whose values must be of a class: the only nodes, besides the focus nodes,
+        # whose types the checks here read.
+        self.class_paths = frozenset(shape.path for shape in _every_shape(self.shapes)
+                                     if any(check is _class for check, _ in shape.checks))
 
     # -- reading the shapes graph -------------------------------------------------------------
     def _one(self, node, word: str):
@@ -210,30 +216,27 @@ class Shapes:
         return "\n".join(prefixes) + "\n" + self._one(node, SH + "select").value
 
     # -- checking -----------------------------------------------------------------------------
-    def suspects(self, data: Data, owned: set) -> set:
+    def suspects(self, data: Data, owned: set, sparql: "SparqlAsker | None" = None) -> set:
         """The focus nodes among ``owned`` that may not conform (every one of them when the
-        shapes or the data hold what is not read here)."""
+        shapes or the data hold what is not read here). ``sparql(query, focus)``, when given,
+        answers the SPARQL constraints (the focus nodes a query selects) in place of the data."""
         if self.unsupported or data.subclass_stated:
             return set(owned)
         data.extra_types = self.ontology_types
+        targets = Targets(data, owned)
         found = set()
         for shape in self.shapes:
-            focus = self._focus(shape, data, owned)
+            focus = targets.of(shape)
             found.update(node for node in focus if self._status(shape, node, data) != Status.OK)
             if shape.sparql and focus:
-                found.update(self._sparql_suspects(shape, data, focus))
+                found.update(self._sparql_suspects(shape, data, focus) if sparql is None
+                             else {node for query in shape.sparql for node in sparql(query, focus)})
         return found
-
-    def _focus(self, shape: Shape, data: Data, owned: set) -> set:
-        classes, predicates = set(shape.target_classes), shape.target_subjects_of
-        return {node for node in owned
-                if not classes.isdisjoint(data.classes(node))
-                or any(p in data.out.get(node, ()) for p in predicates)}
 
     def _status(self, shape: Shape, node, data: Data) -> int:
         if shape.path is not None:
             return _values_status(shape, node, data.values(node, shape.path), data)
-        statuses = [self._status(p, node, data) for p in shape.properties]
+        statuses = [self._properties_status(shape, node, data)]
         for cls in shape.constraints.get(SH + "class", []):
             statuses.append(Status.OK if data.is_a(node, cls.value) else Status.BAD)
         if shape.closed:
@@ -248,6 +251,20 @@ class Shapes:
                             Status.OK if members.count(Status.OK) == 1 else Status.BAD)
         return _worst(statuses)
 
+    @staticmethod
+    def _properties_status(shape: Shape, node, data: Data) -> int:
+        """The worst status of the node on the shape's property shapes (the most common
+        check, inlined: it runs for every property of every focus node)."""
+        out = data.out.get(node, {})
+        worst = Status.OK
+        for prop in shape.properties:
+            status = _values_status(prop, node, out.get(prop.path, ()), data)
+            if status > worst:
+                if status == Status.BAD:
+                    return status
+                worst = status
+        return worst
+
     def _sparql_suspects(self, shape: Shape, data: Data, focus: set) -> set:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data.triples)
@@ -259,6 +276,38 @@ class Shapes:
                 if this in focus:
                     found.add(this)
         return found
+
+
+SparqlAsker = Callable[[str, set], set]
+
+
+def _every_shape(shapes: list[Shape]) -> Iterable[Shape]:
+    """The shapes and all the shapes within them (properties, sh:or and sh:xone members)."""
+    for shape in shapes:
+        yield shape
+        yield from _every_shape(shape.properties + shape.either + shape.one_of)
+
+
+class Targets:
+    """The nodes of a unit's ``owned`` indexed by their classes and their predicates, so that a
+    shape's focus nodes are found without going through every node once per shape."""
+
+    def __init__(self, data: Data, owned: set):
+        self.by_class: dict[str, set] = defaultdict(set)
+        self.by_predicate: dict[str, set] = defaultdict(set)
+        for node in owned:
+            for cls in data.classes(node):
+                self.by_class[cls].add(node)
+            for predicate in data.out.get(node, ()):
+                self.by_predicate[predicate].add(node)
+
+    def of(self, shape: Shape) -> set:
+        focus: set = set()
+        for cls in shape.target_classes:
+            focus |= self.by_class.get(cls, set())
+        for predicate in shape.target_subjects_of:
+            focus |= self.by_predicate.get(predicate, set())
+        return focus
 
 
 def _only_explicit_targets(graph: dict) -> None:

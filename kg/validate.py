@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
@@ -32,16 +33,19 @@ from ontology import namespaces
 from ontology.namespaces import DCT
 
 from . import iri, processes
-from .datatypes import declared, restored
+from .datatypes import INTEGER, declared, restored
 from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .progress import Progress
+    from .shapes_check import SparqlAsker
 
 SH = namespaces.SH
 RDF_TYPE = ox.NamedNode(namespaces.RDF.type)
 DCT_SOURCE = DCT.source
 REFERENCE = "reference data (program scheme, classifications)"
+PLAIN_IRI = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")        # an IRI a SPARQL query may hold as it is
+KNOWN_TYPES = 200_000            # the types of pointed-to nodes a worker remembers, at most
 SHARED_UNIT_SUBJECTS = 200       # nodes stated by several graphs, checked together in one unit
 EXIT_INTERRUPTED = 130
 
@@ -49,11 +53,74 @@ EXIT_INTERRUPTED = 130
 class Source:
     """Reads units out of a workspace's store: a graph's, or the nodes stated by several graphs."""
 
-    def __init__(self, store: ox.Store, data_graphs: list[str], datatypes: dict[str, ox.NamedNode]):
+    def __init__(self, store: ox.Store, data_graphs: list[str], datatypes: dict[str, ox.NamedNode],
+                 sparql_on_store: bool = False):
         self.store = store
         self.data_graphs = {ox.NamedNode(g) for g in data_graphs}
         self.datatypes = datatypes
+        self.sparql_on_store = sparql_on_store
         self._known_types: dict[object, list] = {}
+        self._shared: set = set()        # subjects found stated by several graphs, in earlier units
+        self._other_graphs = sorted((g for g in store.named_graphs() if g not in self.data_graphs), key=str)
+
+    def quick_unit(self, graph: ox.NamedNode) -> tuple[list[ox.Triple], set, list]:
+        """What the quick check needs of a graph: (its statements and the types of the nodes
+        they point to, the subjects it owns, the subjects other graphs state too). When the
+        SPARQL constraints are asked of the whole store (:meth:`selected`), the walk back is
+        left out and only the types sh:class reads are looked up."""
+        quads = list(self.store.quads_for_pattern(None, None, None, graph))
+        subjects = list(dict.fromkeys(q.subject for q in quads))
+        elsewhere = self._stated_elsewhere_of(subjects, graph)
+        shared = [s for s in subjects if s in elsewhere]
+        owned = {s for s in subjects if s not in elsewhere}
+        statements = self._restored(quads)
+        if self.sparql_on_store:
+            # Besides the SPARQL constraints, asked of the store, only sh:class reads the types
+            # of other nodes: those its paths point to.
+            paths = _shapes().class_paths
+            pointed = {q.object for q in quads if q.predicate.value in paths and q.object not in owned}
+            statements += self._types_of(pointed, graph)
+        else:
+            pointed = {q.object for q in quads if q.predicate != RDF_TYPE and q.object not in owned}
+            statements += self._types_of(pointed, graph)
+            if self._walked_back_from(quads, owned):
+                statements += self._pointing_to(owned, graph)
+        return statements, owned, shared
+
+    def _restored(self, quads: list[ox.Quad]) -> list:
+        """The quads, an integer of a property with a declared datatype as a triple with that
+        datatype put back (a quad's graph is not read by the quick check)."""
+        found = []
+        for q in quads:
+            datatype = self.datatypes.get(q.predicate.value)
+            if datatype is not None and isinstance(q.object, ox.Literal) and q.object.datatype == INTEGER:
+                found.append(ox.Triple(q.subject, q.predicate, ox.Literal(q.object.value, datatype=datatype)))
+            else:
+                found.append(q)
+        return found
+
+    def _stated_elsewhere_of(self, subjects: list, graph: ox.NamedNode) -> set:
+        """The subjects other data graphs state too, remembered: asked of the store in one
+        query (which compares graphs without reading their names out), a subject found before
+        not asked again."""
+        unknown = [s for s in subjects if s not in self._shared]
+        askable = [s for s in unknown if isinstance(s, ox.NamedNode) and PLAIN_IRI.fullmatch(s.value)]
+        found = {s for s in unknown if s not in askable and self._stated_elsewhere(s, graph)}
+        if askable:
+            excluded = ", ".join(str(g) for g in [graph, *self._other_graphs])
+            found.update(row[0] for row in self.store.query(
+                f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {' '.join(str(s) for s in askable)} }} "
+                f"GRAPH ?h {{ ?s ?p ?o }} FILTER (?h NOT IN ({excluded})) }}"))
+        self._shared |= found
+        return found | {s for s in subjects if s in self._shared}
+
+    def selected(self, query: str, focus: set) -> set:
+        """The focus nodes a SPARQL constraint selects, asked of the whole store (every data
+        graph and the ontology, as pyshacl sees the whole workspace)."""
+        this = ox.Variable("this")
+        return {node for node in focus
+                if any(True for _ in self.store.query(query, substitutions={this: node},
+                                                      use_default_graph_as_union=True))}
 
     def graph_unit(self, graph: ox.NamedNode) -> tuple[list[ox.Triple], set, list]:
         """(the unit's statements, the subjects it owns, the subjects other graphs state too)."""
@@ -97,14 +164,16 @@ class Source:
         return found
 
     def _types(self, node) -> list:
-        """The types the data graphs give a node, remembered for a node many graphs type: the
-        body every plan names is looked up once, not once per plan."""
+        """The types the data graphs give a node, remembered: a node pointed to from another
+        graph (a body every plan names, a program of the scheme, an external reference) is
+        looked up once per worker, not once per plan."""
         types = self._known_types.get(node)
         if types is None:
-            quads = [q for q in self.store.quads_for_pattern(node, RDF_TYPE, None, None) if q.graph_name in self.data_graphs]
-            types = list(dict.fromkeys(q.object for q in quads))
-            if len({q.graph_name for q in quads}) > 1:
-                self._known_types[node] = types
+            types = list(dict.fromkeys(q.object for q in self.store.quads_for_pattern(node, RDF_TYPE, None, None)
+                                       if q.graph_name in self.data_graphs))
+            if len(self._known_types) >= KNOWN_TYPES:
+                self._known_types.clear()
+            self._known_types[node] = types
         return types
 
     def _walked_back_from(self, quads: list[ox.Quad], owned: set) -> bool:
@@ -139,6 +208,29 @@ def _plan_names(ws: Workspace) -> dict[str, str]:
     return names
 
 
+def _sparql_on_store(ws: Workspace, data_graphs: list[str]) -> bool:
+    """Whether the SPARQL constraints may be asked of the whole store as it is: it holds the
+    data graphs and the ontology pyshacl is given, nothing else; and no query looks at a
+    literal's datatype, which the store folds (an xsd:nonNegativeInteger is kept as an
+    xsd:integer)."""
+    queries = [q for shape in _shapes().shapes for q in shape.sparql]
+    if any(word in q.upper() for q in queries for word in ("DATATYPE", "SAMETERM")):
+        return False
+    others = {g.value for g in ws.store.named_graphs()} - set(data_graphs)
+    if others - {iri.ONTOLOGY_GRAPH} or next(ws.store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None):
+        return False
+    stored = ws.store.quads_for_pattern(None, None, None, ox.NamedNode(iri.ONTOLOGY_GRAPH))
+    return _blank_free(stored) == _blank_free(_shapes().ontology)
+
+
+def _blank_free(statements: Iterable) -> collections.Counter:
+    """The statements with their blank nodes unnamed, counted: two readings of one file agree."""
+    def term(t):
+        return "_" if isinstance(t, ox.BlankNode) else str(t)
+
+    return collections.Counter((term(q.subject), str(q.predicate), term(q.object)) for q in statements)
+
+
 def _term(text: str):
     """A subject from its N-Triples form."""
     return ox.NamedNode(text[1:-1]) if text.startswith("<") else ox.BlankNode(text[2:])
@@ -168,8 +260,8 @@ def _source() -> Source:
     that opened it (a store is not shared across a fork)."""
     global _SOURCE, _OPENED_BY
     if _OPENED_BY != os.getpid():
-        path, graphs, datatypes = _OPENING
-        _SOURCE = Source(ox.Store.read_only(str(path)), graphs, datatypes)
+        path, graphs, datatypes, sparql_on_store = _OPENING
+        _SOURCE = Source(ox.Store.read_only(str(path)), graphs, datatypes, sparql_on_store)
         _OPENED_BY = os.getpid()
     return _SOURCE
 
@@ -178,9 +270,16 @@ Violations = list[tuple[str, str, list[str]]]       # (focus node, line, the gra
 
 
 def check_graph(graph: str) -> tuple[Violations, list[str]]:
-    """The violations of the nodes a graph owns; and the subjects it shares with other graphs."""
-    triples, owned, shared = _source().graph_unit(ox.NamedNode(graph))
-    lines = _violations(triples, owned)
+    """The violations of the nodes a graph owns; and the subjects it shares with other graphs.
+
+    The quick check reads the graph as cheaply as it can (:meth:`Source.quick_unit`); a graph
+    where it finds a suspect is read again as a whole unit, for the check and pyshacl as ever."""
+    source = _source()
+    triples, owned, shared = source.quick_unit(ox.NamedNode(graph))
+    lines = []
+    if _suspects(triples, owned, source.selected if source.sparql_on_store else None):
+        triples, owned, _ = source.graph_unit(ox.NamedNode(graph))
+        lines = _violations(triples, owned)
     return [(focus, line, [graph]) for focus, line in lines], [str(s) for s in shared]
 
 
@@ -189,6 +288,16 @@ def check_shared(subjects: list[str]) -> Violations:
     triples, stated = _source().shared_unit([_term(s) for s in subjects])
     by_text = {str(s): graphs for s, graphs in stated.items()}
     return [(focus, line, by_text[focus]) for focus, line in _violations(triples, set(stated))]
+
+
+def _suspects(triples: list[ox.Triple], owned: set, sparql: "SparqlAsker | None" = None) -> set:
+    """The nodes of ``owned`` the quick check cannot clear."""
+    from .shapes_check import Data
+
+    shapes = _shapes()
+    # A statement given twice (a type read from the graph and again from the store) is one
+    # of a node the unit does not own, whose values are not counted: no need to drop it.
+    return shapes.suspects(Data(triples, shapes.superclasses, distinct=True), owned, sparql)
 
 
 def _violations(triples: list[ox.Triple], owned: set) -> list[tuple[str, str]]:
@@ -258,7 +367,9 @@ def validate(ws: Workspace, *, jobs: int | None = None,
     graphs, datatypes = ws.data_graphs(), declared(ws)
     names = _plan_names(ws)
     workers = _workers(jobs) if ws.snapshot_store is not None else 1
-    _SOURCE, _OPENED_BY, _OPENING = Source(ws.store, graphs, datatypes), os.getpid(), (ws.snapshot_store, graphs, datatypes)
+    on_store = _sparql_on_store(ws, graphs)
+    _SOURCE, _OPENED_BY = Source(ws.store, graphs, datatypes, on_store), os.getpid()
+    _OPENING = (ws.snapshot_store, graphs, datatypes, on_store)
     grouped: dict[str, set[str]] = collections.defaultdict(set)
     shared: set[str] = set()
     total, done = len(graphs), 0
