@@ -4,8 +4,10 @@ One node file per primary label and one relationship file per type, with neo4j-a
 (``uri:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``) and typed columns
 (``ordinal:long``, ``value:double``, ``issued:date``, ``altLabel:string[]``); ``import.sh`` holds
 the command with the right options (multi-line fields, the array delimiter) and
-``constraints.cypher`` the constraints to create once the import is done. :func:`read` reads such a
-folder back into a projection, which is how the tests load it into the embedded database.
+``constraints.cypher`` the constraints to create once the import is done. :func:`write` reads the
+workspace's projection one plan at a time and sorts the rows on disk, so memory stays bounded
+however many plans there are. :func:`read` reads such a folder back into a projection, which is
+how the tests load it into the embedded database.
 """
 from __future__ import annotations
 
@@ -179,6 +181,8 @@ class _Runs:
                 run.unlink()
             runs = [merged] + runs[FAN_IN:]
         yield from heapq.merge(*(_read(r) for r in runs), key=itemgetter(0))
+        for run in runs:            # the scratch space a file's rows took, free for the next file
+            run.unlink()
 
 
 def _read(run: Path) -> Iterator[Row]:
