@@ -5,8 +5,8 @@ named ``"module:function"`` that is imported only when that format is asked for,
 export never imports networkx or builds the property-graph projection. A writer takes the
 workspace and the binary file to write to, a piece at a time (so an export need not be held in
 memory whole), or for a folder export (neo4j-csv, its suffix empty) takes the workspace and
-returns file name -> bytes; every writer sorts what it writes, so the same workspace always
-gives byte-identical files.
+an empty folder to write its files into (:func:`write_folder` then puts them in place); every
+writer sorts what it writes, so the same workspace always gives byte-identical files.
 
 The modules: ``rdf`` (Turtle, N-Triples, TriG, N-Quads and the quads every RDF export holds),
 ``jsonld`` (the JSON-LD writer and its context), ``graphml`` (for Gephi, yEd, Cytoscape),
@@ -27,14 +27,17 @@ ValueError: unknown export format 'csv' (choose from: cypher, graphml, jsonld, n
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import tempfile
 from pathlib import Path
 from typing import Callable, Union
 
 from ..plugins import load
-from ..workspace import Workspace, atomic_file, write_atomically
+from ..workspace import Workspace, atomic_file, umask
 
-Writer = Callable[..., Union[None, dict[str, bytes]]]
+Writer = Callable[..., None]
 
 EXPORTERS: dict[str, Union[Writer, str]] = {
     "ttl": "kg.exports.rdf:turtle",
@@ -68,18 +71,51 @@ def exporter(name: str) -> Writer:
     return entry
 
 
-def write_folder(folder: Path, files: dict[str, bytes]) -> None:
-    """Write a folder export: each file atomically; files an earlier export of the same kind left
-    (same suffix, not written now) are removed, nothing else is touched."""
+def write_folder(folder: Path, write: Callable[[Path], object]) -> None:
+    """Write a folder export: ``write`` fills a new hidden folder inside ``folder`` (so nothing
+    half-written is ever left when it fails, and a renamed file stays on the folder's file
+    system), then each of its files replaces its namesake at once, keeping the old file's mode.
+    Files an earlier export of the same kind left (same suffix, not written now) are removed,
+    nothing else is touched."""
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    for name, data in sorted(files.items()):
-        write_atomically(folder / name, data)
-    suffixes = {Path(name).suffix for name in files}
-    prefixes = {name.split("_", 1)[0] + "_" for name in files if "_" in name}
+    try:
+        with tempfile.TemporaryDirectory(prefix=".export-", dir=folder) as tmp:
+            write(Path(tmp))
+            names = _put_in_place(Path(tmp), folder)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    suffixes = {Path(name).suffix for name in names}
+    prefixes = {name.split("_", 1)[0] + "_" for name in names if "_" in name}
     for old in folder.iterdir():
-        if (old.name not in files and old.is_file() and old.suffix in suffixes
+        if (old.name not in names and old.is_file() and old.suffix in suffixes
                 and any(old.name.startswith(p) for p in prefixes)):
             old.unlink()
+
+
+def _put_in_place(written: Path, folder: Path) -> set[str]:
+    """Move the files of ``written`` into ``folder``, each synced to disk first and given the mode
+    a plain write would give it (the old file's, else 0666 less the umask); their names."""
+    names = set()
+    new_mode = 0o666 & ~umask()
+    for path in sorted(p for p in written.iterdir() if p.is_file()):
+        target = folder / path.name
+        try:
+            mode = target.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = new_mode
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(path, target)
+        names.add(path.name)
+    return names
 
 
 def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
@@ -89,7 +125,7 @@ def export(ws: Workspace, fmt: str, output: Path | None) -> bytes | None:
         if output is None:
             from click import UsageError        # the one export that cannot go to standard output
             raise UsageError(f"the {fmt} export is a folder of files: give it one with -o DIR")
-        write_folder(output, writer(ws))
+        write_folder(output, lambda folder: writer(ws, folder))
         return None
     if output is None:
         buffer = io.BytesIO()

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 import queries
 from kg.cli import main
 from kg.stores.cypher_stream import project_quads
-from kg.stores.cypher_stream import project
-from kg.exports import neo4j_csv
+from kg.stores.cypher_stream import project, stream
+from kg.exports import export, neo4j_csv
 from kg.stores import ladybug, ladybug_load, ladybug_query
 from kg.workspace import Workspace
 
@@ -71,6 +71,63 @@ def test_the_same_workspace_gives_byte_identical_files(exported, corpus_db, tmp_
     CliRunner().invoke(main, ["export", "--format", "neo4j-csv", "-o", str(again), "--db", str(corpus_db)])
     first = {p.name: p.read_bytes() for p in exported.iterdir()}
     assert {p.name: p.read_bytes() for p in again.iterdir()} == first
+
+
+def _folder(path):
+    return {p.name: p.read_bytes() for p in path.iterdir()}
+
+
+def test_the_files_written_plan_by_plan_are_those_of_the_projection_whole(exported, corpus_db):
+    with Workspace(corpus_db, read_only=True) as ws:
+        whole = neo4j_csv.files(project(ws))
+    assert _folder(exported) == whole
+    assert list(whole)[-2:] == ["import.sh", "constraints.cypher"]
+
+
+def test_the_export_holds_a_bounded_number_of_rows_and_reads_the_plans_lazily(exported, corpus_db, tmp_path,
+                                                                               monkeypatch):
+    made = []
+
+    class Runs(neo4j_csv._Runs):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(neo4j_csv, "_Runs", Runs)
+    monkeypatch.setattr(neo4j_csv, "FAN_IN", 3)          # runs merged in several rounds too
+    written_when_read = []
+    with Workspace(corpus_db, read_only=True) as ws:
+        plans = stream(ws)
+        parts = plans.parts
+
+        def watched(*args, **kwargs):
+            for part in parts(*args, **kwargs):
+                written_when_read.append(made[0].written)
+                yield part
+
+        plans.parts = watched
+        neo4j_csv.write(plans, tmp_path, rows=50)
+    runs, = made
+    assert runs.most_held <= 50
+    assert len(written_when_read) > 1 and written_when_read[-1] > 0    # rows written out before the last plan is read
+    assert _folder(tmp_path) == _folder(exported)                      # and no scratch folder left
+
+
+def test_a_failed_folder_export_leaves_the_folder_as_it_was(corpus_db, tmp_path, monkeypatch):
+    def broken(plans, folder):
+        (folder / "nodes_WorkPlan.csv").write_bytes(b"half an export")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(neo4j_csv, "write", broken)
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    (earlier / "nodes_WorkPlan.csv").write_bytes(b"the earlier export")
+    with Workspace(corpus_db, read_only=True) as ws:
+        for out in (earlier, tmp_path / "new"):
+            with pytest.raises(OSError, match="disk full"):
+                export(ws, "neo4j-csv", out)
+    assert _folder(earlier) == {"nodes_WorkPlan.csv": b"the earlier export"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["earlier"]
 
 
 def test_a_folder_export_needs_a_folder(corpus_db):
