@@ -203,6 +203,8 @@ def value_kind(datatype: str) -> str:
 
 def convert(lexical: str, kind: str) -> Value:
     """The lexical form as a value of the kind; ValueError when it is not one."""
+    if kind == "string":
+        return lexical
     if kind == "long":
         return int(lexical)
     if kind == "double":
@@ -475,13 +477,16 @@ class Mapping:
     def part(self, document: str | None, f: Statements) -> Part:
         """A plan's own nodes and relationships."""
         own = owned_by(document)
+        mine = {u for u in f.nodes if own(u)}
         # A copy's graph names the plan only to link its file: the graph holding the text makes the node.
-        uris = sorted(u for u in f.nodes if own(u) and (u != document or f.types.get(u)))
-        nodes = to_nodes(f, uris, lambda uri: self.collector.labels(f.types.get(uri)), self.names, self.kind_of,
+        uris = sorted(u for u in mine if u != document or f.types.get(u))
+        labels, types = self.collector.labels, f.types
+        nodes = to_nodes(f, uris, lambda uri: labels(types.get(uri)), self.names, self.kind_of,
                          self.lists, self.config.language)
+        rel_names = {p: self.rel_name(p) for p in {p for _, p, _ in f.edges}}
         # Sorted: the statements come from sets, and what is made from them must not vary from run to run.
-        rels = [Relationship(t, s, o, {}) for t, s, o in sorted((self.rel_name(p), s, o) for s, p, o in f.edges
-                                                                 if own(s) or own(o))]
+        rels = [Relationship(t, s, o, {}) for t, s, o in sorted((rel_names[p], s, o) for s, p, o in f.edges
+                                                                 if s in mine or o in mine)]
         if f.stated:
             rels.extend(_per_document(f, self.rel_name, self.config, self.names, self.kind_of))
         return nodes, rels
@@ -544,17 +549,26 @@ def _per_document(gathered: Statements, rel_name, config: Config, names, kind_of
         if key not in first or (begin, end, sentence) < first[key]:
             first[key] = (begin, end, sentence)
     out = []
+    plans: dict[str, dict[str, Value]] = {}
     for document, s, p, o in sorted(gathered.stated):
-        props: dict[str, Value] = {"document": document}
-        for name, predicate in config.from_plan:
-            raws = literals.get(document, {}).get(predicate)
-            if raws:
-                raw = min(raws, key=lambda r: _preference(r, config.language))
-                props[name] = convert(raw[0], kind_of.get(names.get(predicate, ""), "string"))
+        if document not in plans:
+            plans[document] = _from_plan(literals.get(document, {}), config, names, kind_of)
+        props: dict[str, Value] = {"document": document, **plans[document]}
         if (document, o) in first:
             props["evidence"] = first[(document, o)][2]
         out.append(Relationship(rel_name(p), s, o, props))
     return out
+
+
+def _from_plan(literals: Map[str, list], config: Config, names, kind_of) -> dict[str, Value]:
+    """The plan's properties its per-document relationships carry (``config.from_plan``)."""
+    props: dict[str, Value] = {}
+    for name, predicate in config.from_plan:
+        raws = literals.get(predicate)
+        if raws:
+            raw = min(raws, key=lambda r: _preference(r, config.language))
+            props[name] = convert(raw[0], kind_of.get(names.get(predicate, ""), "string"))
+    return props
 
 
 # -- from a workspace ----------------------------------------------------------------------------

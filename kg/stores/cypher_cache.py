@@ -32,9 +32,9 @@ CACHE = "projection-cache"
 @functools.lru_cache(maxsize=1)
 def _code_stamp() -> str:
     """What the cache's contents depend on: the code that gathers a graph's statements and
-    summarizes them, and the projection's configuration, as this process loaded them (a worker
-    writes a plan's statements for each plan it builds)."""
-    modules = (sys.modules[Statements.__module__], sys.modules[Summary.__module__])
+    summarizes them, the layout of a cache file, and the projection's configuration, as this
+    process loaded them (a worker writes a plan's statements for each plan it builds)."""
+    modules = (sys.modules[Statements.__module__], sys.modules[Summary.__module__], sys.modules[__name__])
     return hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules) + CONFIG.read_bytes()).hexdigest()
 
 
@@ -49,17 +49,20 @@ def cache_file(cache: Path, graph: str, version: str) -> Path:
     return cache / (name + ".pickle")
 
 
-# A cache file holds two pickles: (key, summary), then the statements, so that the first pass of
-# a projection reads a plan's summary alone. Not compressed: compressing and decompressing took
-# longer than writing and reading the bytes.
+# A cache file holds three pickles: (key, length of the next), the summary, then the statements,
+# so that the first pass of a projection reads a plan's summary alone and the second skips it
+# unread. Not compressed: compressing and decompressing took longer than writing and reading the bytes.
 
 def _read(cache: Path, graph: str, version: str, whole: bool):
     try:
         with open(cache_file(cache, graph, version), "rb") as f:
-            key, summary = pickle.load(f)
+            key, summary_length = pickle.load(f)
             if key != (_code_stamp(), graph, version):
                 return None
-            return pickle.load(f) if whole else summary
+            if not whole:
+                return pickle.load(f)
+            f.seek(summary_length, os.SEEK_CUR)
+            return pickle.load(f)
     except (OSError, ValueError, EOFError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
         return None
 
@@ -78,12 +81,13 @@ def write_cached(cache: Path, graph: str, version: str, fragment: Statements, do
     """Keep a graph's statements, and their summary, for the projections to come (atomically;
     quietly not at all where the workspace may not be written)."""
     file = cache_file(cache, graph, version)
+    summary = pickle.dumps(summarize(fragment, document), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         file.parent.mkdir(exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump(((_code_stamp(), graph, version), summarize(fragment, document)), f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(((_code_stamp(), graph, version), len(summary)), f, protocol=pickle.HIGHEST_PROTOCOL)
+            f.write(summary)
             pickle.dump(fragment, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
     except OSError:

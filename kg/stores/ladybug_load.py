@@ -56,9 +56,12 @@ ROWS = 250_000           # rows buffered before a projection's parts are written
 
 
 class _Parts:
-    """Parquet files of the rows to copy, one series per node label and per relationship type
-    with its (from, to) labels; every buffer is written out once they hold ``rows`` rows
-    together, which bounds the memory a load takes."""
+    """Parquet files of the rows to copy, one per node label and one per relationship type with
+    its (from, to) labels; the buffered rows are written out as a row group of each file once
+    they number ``rows`` together, which bounds the memory a load takes.
+
+    Rows are buffered as they come (a node's properties, a relationship) and made columns by
+    Arrow, not by a loop over rows and columns here."""
 
     def __init__(self, folder: Path, stream: Stream, rows: int | None = None):
         self.folder, self.stream, self.budget = folder, stream, rows or ROWS
@@ -66,7 +69,8 @@ class _Parts:
         self.node_columns = {label: ["uri"] + sorted(props - {"uri"})
                              for label, props in stream.label_properties.items()}
         self.rel_columns: dict[str, list[str]] = {}
-        self.buffers: dict[tuple, list] = defaultdict(list)
+        self.buffers: dict[tuple, list] = {}
+        self.writers: dict[tuple, object] = {}               # key -> its open pyarrow ParquetWriter
         self.files: dict[tuple, list[Path]] = defaultdict(list)
         self.rows: dict[tuple, int] = defaultdict(int)       # rows of each COPY (a table, or a relationship pair)
         self.nodes = self.relationships = self.buffered = 0
@@ -81,7 +85,7 @@ class _Parts:
             self.add_nodes(nodes)
             self.add_relationships(relationships,
                                    lambda uri: own.get(uri) or shared_labels.get(uri) or plans_labels[uri])
-        self.flush()
+        self.finish()
 
     def written(self) -> dict:
         """What was written, to send to the process that loads it (see :meth:`take`)."""
@@ -101,49 +105,83 @@ class _Parts:
         self.relationships += written["relationships"]
 
     def add_nodes(self, nodes: list[Node]) -> None:
+        buffers = self.buffers
         for node in nodes:
-            self._add(("node", node.label), node)
+            key = ("node", node.label)
+            rows = buffers.get(key)
+            if rows is None:
+                rows = buffers[key] = []
+            rows.append(node.properties)
         self.nodes += len(nodes)
+        self._added(len(nodes))
 
     def add_relationships(self, relationships: list[Relationship], label_of) -> None:
+        buffers, rel_columns = self.buffers, self.rel_columns
         for rel in relationships:
-            if rel.type not in self.rel_columns:      # a type's relationships all have properties, or none
-                self.rel_columns[rel.type] = sorted(self.stream.relationship_property_types) if rel.properties else []
-            self._add(("rel", rel.type, label_of(rel.start), label_of(rel.end)), rel)
+            if rel.type not in rel_columns:      # a type's relationships all have properties, or none
+                rel_columns[rel.type] = sorted(self.stream.relationship_property_types) if rel.properties else []
+            key = ("rel", rel.type, label_of(rel.start), label_of(rel.end))
+            rows = buffers.get(key)
+            if rows is None:
+                rows = buffers[key] = []
+            rows.append(rel)
         self.relationships += len(relationships)
+        self._added(len(relationships))
 
-    def _add(self, key: tuple, item) -> None:
-        self.buffers[key].append(item)
-        self.rows[key] += 1
-        self.buffered += 1
+    def _added(self, rows: int) -> None:
+        self.buffered += rows
         if self.buffered >= self.budget:
             self.flush()
 
     def flush(self) -> None:
+        """Write every buffer out, a row group of its file."""
         for key in list(self.buffers):
             self._flush(key)
         self.buffered = 0
 
+    def finish(self) -> None:
+        """Write what is buffered and close the files: they are then ready to copy."""
+        self.flush()
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()
+
     def _flush(self, key: tuple) -> None:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         items = self.buffers.pop(key, [])
         if not items:
             return
-        if key[0] == "node":
-            columns = self.node_columns[key[1]]
-            types = self.stream.node_property_types
-            data = {c: pa.array([n.properties.get(c) for n in items], type=_arrow_type(types[c])) for c in columns}
-        else:
+        self.rows[key] += len(items)
+        table = self._node_rows(key[1], items) if key[0] == "node" else self._relationship_rows(key[1], items)
+        writer = self.writers.get(key)
+        if writer is None:
+            file = self.folder / f"part-{sum(map(len, self.files.values()))}.parquet"
+            writer = self.writers[key] = pq.ParquetWriter(file, table.schema)
+            self.files[key].append(file)
+        writer.write_table(table)
+
+    def _node_rows(self, label: str, properties: list[dict]):
+        """The nodes of a label as a table, from their properties (a missing one is null)."""
+        import pyarrow as pa
+
+        types = self.stream.node_property_types
+        struct = pa.struct([(c, _arrow_type(types[c])) for c in self.node_columns[label]])
+        return pa.Table.from_struct_array(pa.array(properties, type=struct))
+
+    def _relationship_rows(self, rel_type: str, items: list[Relationship]):
+        """Relationships of a type as a table: from, to, then their properties."""
+        import pyarrow as pa
+
+        columns = {"from": pa.array([r.start for r in items], type=pa.string()),
+                   "to": pa.array([r.end for r in items], type=pa.string())}
+        names = self.rel_columns[rel_type]
+        if names:
             types = self.stream.relationship_property_types
-            data = {"from": pa.array([r.start for r in items], type=pa.string()),
-                    "to": pa.array([r.end for r in items], type=pa.string())}
-            data.update({c: pa.array([r.properties.get(c) for r in items], type=_arrow_type(types[c]))
-                         for c in self.rel_columns[key[1]]})
-        file = self.folder / f"part-{sum(map(len, self.files.values()))}.parquet"
-        pq.write_table(pa.table(data), file)
-        self.files[key].append(file)
+            struct = pa.struct([(c, _arrow_type(types[c])) for c in names])
+            values = pa.array([r.properties for r in items], type=struct)
+            columns.update(zip(names, values.flatten()))
+        return pa.table(columns)
 
 
 def load(projection: Projection | Stream, path: Path, declared: Declared | None = None) -> tuple[int, int]:
@@ -180,7 +218,7 @@ def _write_parts(stream: Stream, folder: Path) -> _Parts:
     parts = _Parts(folder / "shared", stream)
     parts.add_nodes(stream.shared_nodes)
     parts.add_relationships(stream.shared_relationships, stream.shared_labels.__getitem__)
-    parts.flush()
+    parts.finish()
     for written in plans:
         parts.take(written)
     return parts
