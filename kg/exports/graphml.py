@@ -9,16 +9,18 @@ in sorted order, so the same workspace always gives the same bytes.
 The file is the bytes networkx's ``generate_graphml`` writes for the graph of
 :func:`kg.network.from_workspace`, but that graph is never held whole. A plan's own nodes (those
 minted under its IRI: the plan, its items, targets and sentences, most of the graph) and their
-edges are stated by that plan alone, so they are read plan by plan, twice: once for the keys
-(named in the order the elements first use them) and the nodes all plans share, once to write
-them. Only the shared nodes (bodies, programs, policies, regions, plan files) and their edges are
-held, with their first evidence and its count rather than every span. A workspace where that
+edges are stated by that plan alone, so the plans are read one at a time: each plan's own
+elements go to a temporary file, with the keys they use (the file names its keys first, in the
+order the elements first use them), while the nodes the plans share (bodies, programs, policies,
+regions, plan files) and their edges are gathered, with their first evidence and its count
+rather than every span; then the shared nodes and each plan's elements are written in the
+graph's order, the edges kept in a second temporary file until the nodes are written. A workspace where that
 does not hold (a plan naming another plan's nodes, two plans of one file name, plans whose nodes
 interleave in the sorted order) is written from the whole graph, to the same bytes.
 """
 from __future__ import annotations
 
-import shutil
+import marshal
 import tempfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -114,27 +116,33 @@ class _Elements:
             self.ids[(name, type(value), scope)] = found
         return found
 
-    def text(self, tag: str, attrs: dict, data: dict, scope: str) -> str:
-        parts = [f"<{tag}"]
-        parts.extend(f' {k}="{_escape_attrib(str(v))}"' for k, v in attrs.items())
+    def text(self, head: str, tag: str, data: dict, scope: str) -> str:
+        """An element (``head``: its opening tag's name and attributes) with its data, escaped
+        but not yet made ASCII: see :func:`finished`."""
         if not data:
-            parts.append(" />")
-        else:
-            parts.append(">")
-            for k, v in data.items():
-                value = str(v)
-                key = self.key_id(k, v, scope)
-                parts.append(f'\n      <data key="{key}">{_escape_cdata(value)}</data>' if value
-                             else f'\n      <data key="{key}" />')
-            parts.append(f"\n    </{tag}>")
-        parts.append("\n    ")
-        return _lines("".join(parts).encode("ascii", "xmlcharrefreplace").decode("ascii"))
+            return head + " />\n    "
+        parts = [head, ">"]
+        ids = self.ids
+        for k, v in data.items():
+            key = ids.get((k, type(v), scope)) or self.key_id(k, v, scope)
+            value = v if type(v) is str else str(v)
+            parts.append('\n      <data key="' + key + '">' + _escape_cdata(value) + "</data>" if value
+                         else '\n      <data key="' + key + '" />')
+        parts.append("\n    </" + tag + ">\n    ")
+        return "".join(parts)
 
     def node(self, n, data: dict) -> str:
-        return self.text("node", {"id": n}, data, "node")
+        return self.text('<node id="' + _escape_attrib(str(n)) + '"', "node", data, "node")
 
     def edge(self, u, v, key, data: dict) -> str:
-        return self.text("edge", {"source": u, "target": v, "id": key}, data, "edge")
+        return self.text('<edge source="' + _escape_attrib(str(u)) + '" target="' + _escape_attrib(str(v))
+                         + '" id="' + _escape_attrib(str(key)) + '"', "edge", data, "edge")
+
+
+def finished(text: str) -> str:
+    """Elements' text as ``tostring`` gives it (non-ASCII characters as references) with the line
+    breaks of ``generate_graphml``'s lines: the same for several elements at once as for each."""
+    return _lines(text.encode("ascii", "xmlcharrefreplace").decode("ascii"))
 
 
 def _register_keys(writer: GraphMLWriter, keys: Iterable[Key]) -> None:
@@ -195,9 +203,9 @@ def graphml_text(nodes: Callable[[], Iterable[tuple[object, dict]]],
 
 def _chain(elements: _Elements, nodes: Callable, edges: Callable) -> Iterator[str]:
     for n, d in nodes():
-        yield elements.node(n, d)
+        yield finished(elements.node(n, d))
     for u, v, k, d in edges():
-        yield elements.edge(u, v, k, d)
+        yield finished(elements.edge(u, v, k, d))
 
 
 def _lines(text: str) -> str:
@@ -241,14 +249,17 @@ class _Segment:
     last: str
     node_keys: tuple[Key, ...]
     edge_keys: tuple[Key, ...]
+    offset: int                     # where its elements are in the spill file, and their size
+    size: int
 
 
 class _Plans:
-    """The plans graph read plan by plan: what the plans share held, their own nodes read again
-    when written."""
+    """The plans graph read plan by plan: what the plans share held, each plan's own elements
+    kept in ``spill`` until written."""
 
-    def __init__(self, ws: Workspace):
+    def __init__(self, ws: Workspace, spill: BinaryIO):
         self.ws = ws
+        self.spill = spill
         self.config = Config.load()
         reference = gather(ws.quads(iri.SCHEME_GRAPH), {}, self.config)
         self.reference_types = reference.types
@@ -294,15 +305,26 @@ class _Plans:
                     edge.add_evidence(d.edge_evidence(s, o))
             nodes, edges = self.own_elements(d, entities, own)
             if nodes:
-                self.segments.append(_Segment(graph, nodes[0][0], nodes[-1][0],
-                                              self.first_uses(_keys_of((a for _, a in nodes), "node")),
-                                              self.first_uses(_keys_of((a for *_, a in edges), "edge"))))
+                self.keep(graph, nodes, edges)
         for s, by_predicate in self.reference_literals.items():
             if s in self.nodes:
                 for p, values in by_predicate.items():
                     self.nodes[s].literals.setdefault(p, set()).update(values)
         if any(self.owner(s) for s in self.nodes):
             raise _Mixed("a plan names another plan's own node")
+
+    def keep(self, graph: str, nodes: list[tuple[str, dict]], edges: list[tuple[str, str, str, dict]]) -> None:
+        """A plan's own elements, to the spill file."""
+        data = marshal.dumps((nodes, edges))
+        self.segments.append(_Segment(graph, nodes[0][0], nodes[-1][0],
+                                      self.first_uses(_keys_of((a for _, a in nodes), "node")),
+                                      self.first_uses(_keys_of((a for *_, a in edges), "edge")),
+                                      self.spill.tell(), len(data)))
+        self.spill.write(data)
+
+    def kept(self, seg: _Segment) -> tuple[list[tuple[str, dict]], list[tuple[str, str, str, dict]]]:
+        self.spill.seek(seg.offset)
+        return marshal.loads(self.spill.read(seg.size))
 
     def add_node(self, d: _DocumentGraph, s: str) -> None:
         node = self.nodes.get(s)
@@ -379,7 +401,7 @@ class _Plans:
         return {s: self.edges_of(s, stated) for s, stated in by_subject.items()}
 
     def write(self, out: BinaryIO) -> None:
-        """The second pass: the keys, then each shared node and each plan's own nodes in order,
+        """The keys, then each shared node and each plan's own nodes (from the spill file) in order,
         the edges kept in a temporary file until the nodes are written."""
         units = self.units()
         shared_edges = self.shared_edges()
@@ -401,11 +423,10 @@ class _Plans:
                 if seg is None:
                     nodes, edge_list = [(s, self.shared_node(s))], shared_edges.get(s, [])
                 else:
-                    d = self.document(seg.graph)
-                    nodes, edge_list = self.own_elements(d, self.entities(d), owned_by(d.plan or None))
+                    nodes, edge_list = self.kept(seg)
                 out.write(pending.encode("utf-8"))
-                pending = "".join(elements.node(n, a) for n, a in nodes)
-                edges.write("".join(elements.edge(u, v, k, a) for u, v, k, a in edge_list).encode("utf-8"))
+                pending = finished("".join([elements.node(n, a) for n, a in nodes]))
+                edges.write(finished("".join([elements.edge(u, v, k, a) for u, v, k, a in edge_list])).encode("ascii"))
             _close(out, pending, edges, tail)
 
 
@@ -429,13 +450,16 @@ def _close(out: BinaryIO, pending: str, edges: BinaryIO, tail: str) -> None:
 def graphml(ws: Workspace, out: BinaryIO) -> None:
     """The workspace as GraphML (UTF-8), plan by plan (see above); from the whole graph when the
     plans' own nodes are not apart."""
-    plans = _Plans(ws)
-    try:
-        plans.read()
-        plans.units()
-    except _Mixed:
-        G = from_workspace(ws)
-        for text in graphml_text(lambda: graphml_nodes(G), lambda: graphml_edges(G)):
-            out.write(text.encode("utf-8"))
-        return
-    plans.write(out)
+    with tempfile.TemporaryFile() as spill:
+        plans = _Plans(ws, spill)
+        try:
+            plans.read()
+            plans.units()
+        except _Mixed:
+            plans = None
+        if plans is not None:
+            plans.write(out)
+            return
+    G = from_workspace(ws)
+    for text in graphml_text(lambda: graphml_nodes(G), lambda: graphml_edges(G)):
+        out.write(text.encode("utf-8"))
