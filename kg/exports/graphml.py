@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import marshal
 import tempfile
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
 from xml.etree.ElementTree import Element, _escape_attrib, _escape_cdata, tostring
 
@@ -35,6 +36,7 @@ from ..network import (Evidence, _attributes, _DocumentGraph, _lexical_forms, _o
                        vocabulary_names_in)
 from ..workspace import Workspace
 
+intern = sys.intern
 Key = tuple[str, type, str]                      # an attribute's name, the type of its values, its scope
 
 
@@ -220,23 +222,37 @@ class _Mixed(Exception):
     """The plans' own nodes are not each one plan's alone, or not apart in the sorted order."""
 
 
-@dataclass
-class _SharedNode:
-    """A node several plans may state, gathered from each: as :class:`kg.network._Entities`
-    holds it, but with its first evidence and their number in place of every span."""
+class _Stated:
+    """An edge or node as the plans state it: the files stating it, its first evidence and their
+    number (rather than every span: plans' spans differ by their files, which are checked apart)."""
 
-    types: set[str] = field(default_factory=set)
-    literals: dict[str, set[str]] = field(default_factory=dict)
-    sources: set[str] = field(default_factory=set)
-    first: Evidence | None = None
-    count: int = 0
+    __slots__ = ("sources", "first", "count")
 
-    def add_evidence(self, evidence: Iterable[Evidence]) -> None:
-        spans = set(evidence)           # plans' spans differ by their files, which are checked apart
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self.first: Evidence | None = None
+        self.count = 0
+
+    def add(self, source: str, evidence: Iterable[Evidence]) -> None:
+        """One plan's statement (each plan states a node or edge once)."""
+        self.sources.append(source)
+        spans = set(evidence)
         if spans:
             least = min(spans)
             self.first = least if self.first is None else min(self.first, least)
             self.count += len(spans)
+
+
+class _SharedNode(_Stated):
+    """A node several plans may state, gathered from each as :class:`kg.network._Entities`
+    gathers it: its classes and literals."""
+
+    __slots__ = ("types", "literals")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.types: set[str] = set()
+        self.literals: dict[str, set[str]] = {}
 
 
 @dataclass
@@ -268,7 +284,7 @@ class _Plans:
         self.above = _own_ancestors(vocabulary)
         self.relations = vocabulary_names_in(vocabulary)["relations"]
         self.nodes: dict[str, _SharedNode] = {}
-        self.edges: dict[tuple[str, str, str], _SharedNode] = {}
+        self.edges: dict[tuple[str, str, str], _Stated] = {}
         self.segments: list[_Segment] = []
         self.documents: set[str] = set()
         self.keys: dict[Key, Key] = {}      # one tuple of each key, for the segments to share
@@ -300,9 +316,11 @@ class _Plans:
             members = set(entities)
             for s, p, o in d.links:
                 if s in members and o in members and not own(s):
-                    edge = self.edges.setdefault((s, p, o), _SharedNode())
-                    edge.sources.add(d.source)
-                    edge.add_evidence(d.edge_evidence(s, o))
+                    key = (intern(s), intern(p), intern(o))
+                    edge = self.edges.get(key)
+                    if edge is None:
+                        edge = self.edges[key] = _Stated()
+                    edge.add(d.source, d.edge_evidence(s, o))
             nodes, edges = self.own_elements(d, entities, own)
             if nodes:
                 self.keep(graph, nodes, edges)
@@ -329,12 +347,11 @@ class _Plans:
     def add_node(self, d: _DocumentGraph, s: str) -> None:
         node = self.nodes.get(s)
         if node is None:
-            node = self.nodes[s] = _SharedNode()
+            node = self.nodes[intern(s)] = _SharedNode()
         node.types |= d.types.get(s) or self.reference_types[s]
         for p, values in d.literals.get(s, {}).items():
-            node.literals.setdefault(p, set()).update(values)
-        node.add_evidence(d.node_evidence(s))
-        node.sources.add(d.source)
+            node.literals.setdefault(intern(p), set()).update(values)
+        node.add(d.source, d.node_evidence(s))
 
     def owner(self, s: str) -> bool:
         """Whether s is minted under one of the plans' IRIs."""
@@ -362,19 +379,18 @@ class _Plans:
                                 d.literals.get(s, {}), s)
                 nodes.append((s, node_attributes(a, [d.source], min(evidence, default=None), len(evidence))))
         members = set(entities)
-        stated: dict[str, dict[tuple[str, str], _SharedNode]] = {}
+        stated: dict[str, dict[tuple[str, str], _Stated]] = {}
         for s, p, o in d.links:
             if s in members and o in members and own(s):
-                edge = _SharedNode(sources={d.source})
-                edge.add_evidence(d.edge_evidence(s, o))
-                stated.setdefault(s, {})[(p, o)] = edge
+                edge = stated.setdefault(s, {})[(p, o)] = _Stated()
+                edge.add(d.source, d.edge_evidence(s, o))
         edges = [e for s, _ in nodes for e in self.edges_of(s, stated.get(s, {}))]
         return nodes, edges
 
-    def edges_of(self, s: str, stated: dict[tuple[str, str], _SharedNode]) -> list[tuple[str, str, str, dict]]:
+    def edges_of(self, s: str, stated: dict[tuple[str, str], _Stated]) -> list[tuple[str, str, str, dict]]:
         """A node's edges in the order networkx keeps them when added by (predicate, object):
         by object, as first added, then by key; a key added twice keeps the last."""
-        by_object: dict[str, dict[str, _SharedNode]] = {}
+        by_object: dict[str, dict[str, _Stated]] = {}
         for p, o in sorted(stated):
             by_object.setdefault(o, {})[local_name(p)] = stated[(p, o)]
         return [(s, o, key, edge_attributes(key, self.relations, sorted(e.sources), e.first, e.count))
@@ -395,7 +411,7 @@ class _Plans:
         return units
 
     def shared_edges(self) -> dict[str, list[tuple[str, str, str, dict]]]:
-        by_subject: dict[str, dict[tuple[str, str], _SharedNode]] = {}
+        by_subject: dict[str, dict[tuple[str, str], _Stated]] = {}
         for (s, p, o), edge in self.edges.items():
             by_subject.setdefault(s, {})[(p, o)] = edge
         return {s: self.edges_of(s, stated) for s, stated in by_subject.items()}
