@@ -410,11 +410,16 @@ class _Plans:
                 raise _Mixed(f"the nodes of {seg.graph} are not apart from others'")
         return units
 
-    def shared_edges(self) -> dict[str, list[tuple[str, str, str, dict]]]:
-        by_subject: dict[str, dict[tuple[str, str], _Stated]] = {}
-        for (s, p, o), edge in self.edges.items():
-            by_subject.setdefault(s, {})[(p, o)] = edge
-        return {s: self.edges_of(s, stated) for s, stated in by_subject.items()}
+    def shared_edges(self) -> dict[str, list[tuple[str, str]]]:
+        """Each shared node's edges' (predicate, object)."""
+        by_subject: dict[str, list[tuple[str, str]]] = {}
+        for s, p, o in self.edges:
+            by_subject.setdefault(s, []).append((p, o))
+        return by_subject
+
+    def edges_from(self, s: str, stated: list[tuple[str, str]]) -> list[tuple[str, str, str, dict]]:
+        """A shared node's edges with their GraphML attributes, made when needed."""
+        return self.edges_of(s, {(p, o): self.edges[(s, p, o)] for p, o in stated})
 
     def write(self, out: BinaryIO) -> None:
         """The keys, then each shared node and each plan's own nodes (from the spill file) in order,
@@ -422,11 +427,10 @@ class _Plans:
         units = self.units()
         shared_edges = self.shared_edges()
         writer = GraphMLWriter(prettyprint=True)
-        node_keys = [k for s, seg in units for k in (seg.node_keys if seg else _keys_of([self.shared_node(s)], "node"))]
-        edge_keys = [k for s, seg in units for k in (seg.edge_keys if seg else _keys_of(
-            (a for *_, a in shared_edges.get(s, ())), "edge"))]
-        _register_keys(writer, node_keys)
-        _register_keys(writer, edge_keys)
+        _register_keys(writer, (k for s, seg in units
+                                for k in (seg.node_keys if seg else _keys_of([self.shared_node(s)], "node"))))
+        _register_keys(writer, (k for s, seg in units for k in (seg.edge_keys if seg else _keys_of(
+            (a for *_, a in self.edges_from(s, shared_edges.get(s, []))), "edge"))))
         if not units:
             out.write(_empty_document(writer, True).encode("utf-8"))
             return
@@ -437,7 +441,7 @@ class _Plans:
         with tempfile.TemporaryFile() as edges:
             for s, seg in units:
                 if seg is None:
-                    nodes, edge_list = [(s, self.shared_node(s))], shared_edges.get(s, [])
+                    nodes, edge_list = [(s, self.shared_node(s))], self.edges_from(s, shared_edges.get(s, []))
                 else:
                     nodes, edge_list = self.kept(seg)
                 out.write(pending.encode("utf-8"))
