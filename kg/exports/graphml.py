@@ -14,18 +14,19 @@ elements go to a temporary file, with the keys they use (the file names its keys
 order the elements first use them), while the nodes the plans share (bodies, programs, policies,
 regions, plan files) and their edges are gathered, with their first evidence and its count
 rather than every span; then the shared nodes and each plan's elements are written in the
-graph's order, the edges kept in a second temporary file until the nodes are written. A workspace where that
-does not hold (a plan naming another plan's nodes, two plans of one file name, plans whose nodes
-interleave in the sorted order) is written from the whole graph, to the same bytes.
+graph's order, the edges kept in a second temporary file until the nodes are written. A
+workspace where that does not hold (a plan naming another plan's nodes, two plans of one file
+name, plans whose nodes interleave in the sorted order) is written from the whole graph, to the
+same bytes.
 """
 from __future__ import annotations
 
 import marshal
-import tempfile
 import sys
+import tempfile
 from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterable, Iterator
-from xml.etree.ElementTree import Element, _escape_attrib, _escape_cdata, tostring
+from xml.etree.ElementTree import _escape_attrib, _escape_cdata, tostring
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
