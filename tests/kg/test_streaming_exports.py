@@ -83,6 +83,21 @@ def test_graphml_written_element_by_element_is_networkx_s_document(corpus_db):
     assert exported == networkx_graphml(G).encode("utf-8")
 
 
+def test_graphml_plan_by_plan_is_the_whole_graph_s_document(plans20, monkeypatch):
+    import kg.exports.graphml as graphml_export
+
+    def mixed(self):
+        raise graphml_export._Mixed("as if the plans' nodes interleaved")
+
+    with Workspace(plans20, read_only=True) as ws:
+        expected = networkx_graphml(to_graphml_graph(from_workspace(ws))).encode("utf-8")
+        plan_by_plan = export(ws, "graphml", None)
+        monkeypatch.setattr(graphml_export._Plans, "units", mixed)
+        whole = export(ws, "graphml", None)
+    assert plan_by_plan == expected
+    assert whole == expected
+
+
 def test_graphml_keeps_networkx_s_escapes_and_line_breaks():
     G = nx.MultiDiGraph()
     G.add_node("a&<b>", label='团委 "x"\r\ny\u2028z\x85', weight=3, share=0.5, flag=True)
