@@ -148,6 +148,12 @@ def test_the_command_prints_the_report_and_exits_1(defective):
     assert result.stderr == ""          # no progress where stderr is not a terminal
 
 
+def interruptible() -> None:
+    """Ctrl-C as a terminal gives it, whatever this process inherited: a shell starting a
+    command in the background without job control starts it with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for task in os.listdir(f"/proc/{pid}/task"):
@@ -175,8 +181,8 @@ def test_an_interrupted_validation_exits_130_and_leaves_no_worker(defective, tmp
     copy = tmp_path / "db"
     shutil.copytree(db, copy)
     kg = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())"]
-    proc = subprocess.Popen(kg + ["validate", "--db", str(copy), "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(kg + ["validate", "--db", str(copy), "-j", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     workers: set[int] = set()
     deadline = time.monotonic() + 120
     while proc.poll() is None and len(workers) < 2 and time.monotonic() < deadline:

@@ -56,12 +56,19 @@ def busy_machine():
         p.wait()
 
 
+def interruptible() -> None:
+    """Ctrl-C as a terminal gives it, whatever this process inherited: a shell starting a
+    command in the background without job control starts it with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_build(plans: Path, db: Path) -> subprocess.Popen:
     """``kg build`` in a session of its own (every process it starts is in its process group),
     its stderr in a file (a pipe would stay open as long as a process left behind)."""
     err = open(db.with_name(db.name + ".err"), "w+b")
     build = subprocess.Popen(KG + ["build", str(plans), "--db", str(db), "-q", "-j", "2"], cwd=ROOT,
-                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=err)
+                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=err,
+                             preexec_fn=interruptible)
     build.err = err
     return build
 
