@@ -405,12 +405,7 @@ def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozens
 
     plans, reader = iter(plans), reader or Reader(engine, db)
     head, head_sources = next(plans, ({}, frozenset()))
-    try:
-        columns, found = read(query, engine, db, head, typed=typed, reader=reader)
-    except BaseException:
-        reader.close()
-        raise
-    where = columns.index("source")
+    columns, found, where = _first_read(query, engine, db, head, typed, reader)
 
     def of(found: Iterator[list], sources: frozenset[str]) -> Iterator[list]:
         return (row for row in found if _held(row[where], sources))
@@ -426,6 +421,17 @@ def in_batches(query: str, engine: str, db, plans: Iterable[tuple[Plans, frozens
     return columns, every()
 
 
+def _first_read(query: str, engine: str, db, plans: Plans, typed: bool, reader) -> tuple[list[str], Iterator[list], int]:
+    """The columns and rows of the first plans read, and where the file name is in a row; the
+    reader closed if the read fails."""
+    try:
+        columns, found = read(query, engine, db, plans, typed=typed, reader=reader)
+    except BaseException:
+        reader.close()
+        raise
+    return columns, found, columns.index("source")
+
+
 def head_then_rest(query: str, engine: str, db, ordered: Plans, plans: Plans | None, *, typed: bool = False,
                    reader, first: int = FIRST_BATCH) -> tuple[list[str], Iterator[list]]:
     """A canned query ordered by file name: the rows of its first ``first`` plans (of ``ordered``),
@@ -436,12 +442,7 @@ def head_then_rest(query: str, engine: str, db, ordered: Plans, plans: Plans | N
     they cost in one query on every plan: so only the first plans are read apart, for the first
     rows, and the rest costs what the whole answer does."""
     head, head_sources = next(batches(ordered, first=first, most=first), ({}, frozenset()))
-    try:
-        columns, found = read(query, engine, db, head, typed=typed, reader=reader)
-    except BaseException:
-        reader.close()
-        raise
-    where = columns.index("source")
+    columns, found, where = _first_read(query, engine, db, head, typed, reader)
 
     def every() -> Iterator[list]:
         try:
