@@ -339,11 +339,14 @@ class Workspace:
     def plans(self) -> Plans:
         """Every plan graph with its plan's IRI and file names (:func:`plans_described`); a
         snapshot keeps them, written when the build that made it finished."""
-        if self._plans is None:
-            kept = self._snapshot_file(PLANS)
-            self._plans = ({g: (doc, frozenset(files)) for g, (doc, files) in json.loads(kept.read_text("utf-8")).items()}
-                           if kept else plans_described(self.store))
-        return self._plans
+        if self._plans is not None:
+            return self._plans
+        kept = self._snapshot_file(PLANS)
+        plans = ({g: (doc, frozenset(files)) for g, (doc, files) in json.loads(kept.read_text("utf-8")).items()}
+                 if kept else plans_described(self.store))
+        if self.read_only:          # a snapshot does not change; a store being written may
+            self._plans = plans
+        return plans
 
     def plans_kept(self) -> bool:
         """Whether :meth:`plans` reads what the snapshot keeps (no query)."""
