@@ -21,6 +21,7 @@ from kg.pipeline import build
 from kg.validate import REFERENCE, validate
 from kg.workspace import Workspace
 from samples import CORPUS, JILIN, NANCHANG, NINGBO, PINGLUO, SICHUAN
+from signals import interruptible
 from whole_graph_validation import validate_whole
 
 PREFIXES = """PREFIX cyl: <https://w3id.org/cyl-kg/def#>
@@ -146,12 +147,6 @@ def test_the_command_prints_the_report_and_exits_1(defective):
     assert result.exit_code == 1
     assert result.stdout == report + "\n"
     assert result.stderr == ""          # no progress where stderr is not a terminal
-
-
-def interruptible() -> None:
-    """Ctrl-C as a terminal gives it, whatever this process inherited: a shell starting a
-    command in the background without job control starts it with SIGINT ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _children(pid: int) -> set[int]:

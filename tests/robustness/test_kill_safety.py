@@ -26,6 +26,7 @@ import pytest
 from kg import processes
 from kg.workspace import LOCK, STORE, Workspace
 from samples import CORPUS, ROOT
+from signals import interruptible
 
 KG = [sys.executable, "-m", "kg.cli"]
 PLANS = 70
@@ -54,12 +55,6 @@ def busy_machine():
     for p in loops:
         p.kill()
         p.wait()
-
-
-def interruptible() -> None:
-    """Ctrl-C as a terminal gives it, whatever this process inherited: a shell starting a
-    command in the background without job control starts it with SIGINT ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def start_build(plans: Path, db: Path) -> subprocess.Popen:
