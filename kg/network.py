@@ -373,9 +373,9 @@ def pursuit_graph(ws: Workspace, years: Iterable[str | int] | None = None, *,
         G.add_node(s, **_attributes(cls, literals[s], s), evidence=[], sources=sorted(sources_of[s]))
     for body in sorted(bodies):
         _add_regions(G, body, region_of.get(body), regions, sorted(sources_of[body]))
-    for (body, program), sources in sorted(pursued.items()):
-        if body in bodies:
-            G.add_edge(body, program, key=local_name(CYL.pursues), evidence=[], sources=sorted(sources))
+    pursues = local_name(CYL.pursues)
+    G.add_edges_from((body, program, pursues, {"evidence": [], "sources": sorted(sources)})
+                     for (body, program), sources in sorted(pursued.items()) if body in bodies)
     G.graph["documents"] = {plan.source: {
         "document": plan.document, "title": plan.title or "", "year": plan.year or "", "graph": plan.graph,
         "issuer": one_of(literals[plan.issuer].get(SKOS.prefLabel)), "level": one_of(literals[plan.issuer].get(CYL.level)),

@@ -17,8 +17,6 @@ from typing import Iterable, NamedTuple
 
 import networkx as nx
 
-from ontology.namespaces import SKOS
-
 from . import iri
 from .network import local_name, plans_of, pursuit_graph, select_rows, values
 
@@ -34,19 +32,10 @@ class Ranked(NamedTuple):
 
 def program_ranking(ws, years: set[str] | None) -> list[Ranked]:
     """Every program the issuing bodies of the plans (of the given years) pursue, ranked as a page
-    ranks them: by bodies pursuing it, then plans, then name. Counted in the store, a row a program."""
-    year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
-                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
-    counts = select_rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
-        GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
-        }} GROUP BY ?p""")
-    labels: dict[str, str] = {}
-    for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {values('s', (p for p, *_ in counts))} "
-                          f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
-                          f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
-        if s not in labels or v < labels[s]:     # the name kg.network gives a program
-            labels[s] = v
-    ranked = [Ranked(p, labels.get(p) or local_name(p), int(b), int(n)) for p, b, n in counts]
+    ranks them: by bodies pursuing it, then plans, then name. Counted in the store
+    (:meth:`kg.workspace.Workspace.program_counts`; a snapshot keeps those of all its plans)."""
+    ranked = [Ranked(p, label or local_name(p), bodies, plans)
+              for p, (label, bodies, plans) in ws.program_counts(years).items()]
     return sorted(ranked, key=lambda r: (-r.bodies, -r.plans, r.label, r.program))
 
 

@@ -164,6 +164,10 @@ def _sub(G: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple[str, st
     return H
 
 
+BODIES_PROGRAMS_HINTS = [("--program NAME", "the bodies pursuing one program"), ("--organization NAME", "one body's programs"),
+                         ("--year YEAR", "plans of one year"), ("--view ego --program NAME", "who pursues a program, and with what")]
+
+
 def bodies_programs_view(G: nx.MultiDiGraph, programs: list[str], organizations: list[str], radius: int) -> View:
     bodies = set(issuers(G))
     if organizations:
@@ -173,6 +177,13 @@ def bodies_programs_view(G: nx.MultiDiGraph, programs: list[str], organizations:
                                  + ", ".join(G.nodes[b]["label"] for b in issuers(G)))
         bodies &= chosen
     wanted = {n for p in programs for n in find(G, p, ["Program"])} if programs else None
+    if "ranking" in G.graph and not organizations and wanted is None:
+        # the store ranked the programs and G holds the pursuits of those a leading-programs page
+        # draws, which reads no more of G than its bodies, programs and pursuits: G need not be copied
+        view = View(G, "团组织 × 工作品牌  Bodies × programs", [])
+        view.graph.graph["asked"] = []
+        view.hints = list(BODIES_PROGRAMS_HINTS)
+        return view
     edges = [(u, v, k) for u, v, k in G.edges(keys=True)
              if k == "pursues" and u in bodies and (wanted is None or v in wanted)]
     nodes = {u for u, _, _ in edges} | {v for _, v, _ in edges} | (bodies if wanted is None else set())
@@ -183,8 +194,7 @@ def bodies_programs_view(G: nx.MultiDiGraph, programs: list[str], organizations:
         notes.append("programs: " + "、".join(G.nodes[p]["label"] for p in sorted(wanted)))
     view = View(_sub(G, nodes, edges), "团组织 × 工作品牌  Bodies × programs", notes)
     view.graph.graph["asked"] = sorted(wanted or ())
-    view.hints = [("--program NAME", "the bodies pursuing one program"), ("--organization NAME", "one body's programs"),
-                  ("--year YEAR", "plans of one year"), ("--view ego --program NAME", "who pursues a program, and with what")]
+    view.hints = list(BODIES_PROGRAMS_HINTS)
     return view
 
 
@@ -320,7 +330,7 @@ def leading_programs(H: nx.MultiDiGraph, G: nx.MultiDiGraph, top: int, group_by:
                  {"levels": _tally(_count(LEVEL_NAMES.get(_level(H, b), "层级不明") for b in pursuers[p]))})
         A.add_node(p, **H.nodes[p], bodies=len(pursuers[p]), weight=len(pursuers[p]), **extra)
     merged: dict[tuple[str, str], dict] = {}
-    for u, v, k, d in sorted(H.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
+    for u, v, k, d in H.edges(keys=True, data=True):     # in any order: what is gathered is sorted below
         if k == "pursues" and u in group and v in A:
             entry = merged.setdefault((group[u], v), {"evidence": set(), "sources": set(), "bodies": set()})
             entry["evidence"].update(d["evidence"])

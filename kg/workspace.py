@@ -12,7 +12,8 @@ Layout::
                         however it ends; its workers do not inherit it)
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest, the manifest's digest (manifest.sha256) and
-                        every plan's IRI and file names (plans.json); DIR/current names it
+                        every plan's IRI and file names (plans.json) and every pursued program's
+                        name and counts (programs.json); DIR/current names it
 
 Readers (queries, exports) open the current snapshot, never the store a build is writing, so
 a query during a build sees the last finished state, whole.
@@ -51,6 +52,7 @@ READERS = ".readers"      # readers of a snapshot hold a shared lock on this fil
 CURRENT = "current"
 PLANS = "plans.json"      # in a snapshot: each plan graph, its plan's IRI and file names
 DIGEST = "manifest.sha256"  # in a snapshot: manifest_digest of its manifest
+PROGRAMS = "programs.json"  # in a snapshot: program_counts of its store
 FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
 RDFS_LABEL = RDFS.label
 SKOS_PREF_LABEL = SKOS.prefLabel
@@ -182,6 +184,32 @@ def plans_described(store: ox.Store) -> Plans:
     return {g: (doc, frozenset(sources)) for g, (doc, sources) in sorted(found.items())}
 
 
+# A program the issuing bodies of plans pursue: its name, how many bodies and how many plans.
+ProgramCounts = dict[str, tuple[str, int, int]]
+
+
+def program_counts(store: ox.Store, years: set[str] | None = None) -> ProgramCounts:
+    """Every program the issuing bodies of the plans (of the given years, else all) pursue, with
+    its name (the least of its preferred labels, the scheme's in Chinese or without a language)
+    and the numbers of bodies and of plans pursuing it, counted in the store."""
+    year = "" if years is None else (f" ; <{CYL}planYear> ?year FILTER(STR(?year) IN ("
+                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
+    counts = [(r["p"].value, int(r["bodies"].value), int(r["plans"].value)) for r in store.query(
+        f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{ GRAPH ?g {{
+        ?org <{CYL}pursues> ?p . ?doc a <{CYL}WorkPlan> ; <{DCT_SOURCE}> ?source ; <{CYL}issuedBy> ?org{year} }}
+        }} GROUP BY ?p""")]
+    labels: dict[str, str] = {}
+    if counts:
+        programs = " ".join(f"<{p}>" for p, *_ in sorted(counts))
+        for r in store.query(f"""SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {programs} }}
+                GRAPH ?g {{ ?s <{SKOS_PREF_LABEL}> ?v }}
+                FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN ("", "zh")) }}"""):
+            s, v = r["s"].value, r["v"].value
+            if s not in labels or v < labels[s]:
+                labels[s] = v
+    return {p: (labels.get(p, ""), bodies, plans) for p, bodies, plans in sorted(counts)}
+
+
 def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
     """What the manifest records of a built document."""
     return {"path": real_path(path), "sha256": sha256, "graph": iri.graph(key), "source": Path(path).name}
@@ -308,6 +336,8 @@ class Workspace:
         (staging / PLANS).write_text(json.dumps({g: [doc, sorted(files)] for g, (doc, files)
                                                  in plans_described(self.store).items()},
                                                 ensure_ascii=False, sort_keys=True), "utf-8")
+        (staging / PROGRAMS).write_text(json.dumps(program_counts(self.store), ensure_ascii=False, sort_keys=True),
+                                        "utf-8")
         os.rename(staging, folder / name)
         write_atomically(self.path / CURRENT, name.encode("utf-8"))
         for old in folder.iterdir():
@@ -347,6 +377,14 @@ class Workspace:
         if self.read_only:          # a snapshot does not change; a store being written may
             self._plans = plans
         return plans
+
+    def program_counts(self, years: set[str] | None = None) -> ProgramCounts:
+        """:func:`program_counts` of the store; a snapshot keeps those of all its plans."""
+        kept = self._snapshot_file(PROGRAMS) if years is None else None
+        if kept:
+            return {p: (label, bodies, plans) for p, (label, bodies, plans)
+                    in json.loads(kept.read_text("utf-8")).items()}
+        return program_counts(self.store, years)
 
     def plans_kept(self) -> bool:
         """Whether :meth:`plans` reads what the snapshot keeps (no query)."""

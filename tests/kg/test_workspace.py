@@ -265,25 +265,35 @@ def test_a_second_writer_is_refused(tmp_path):
 
 
 def test_a_snapshot_keeps_every_plan_and_its_digest_as_the_store_and_manifest_state_them(tmp_path):
-    from kg.workspace import CURRENT, DIGEST, PLANS, SNAPSHOTS, manifest_digest, plans_described
+    from kg.workspace import CURRENT, DIGEST, PLANS, PROGRAMS, SNAPSHOTS, manifest_digest, plans_described, program_counts
 
     db = tmp_path / "db"
     with Workspace(db, create=True) as ws:
         assert not build(ws, [CORPUS, FORMATS], jobs=1).failed
     with Workspace(db, read_only=True) as ws:
         assert ws.plans_kept()
-        kept, digest = ws.plans(), ws.digest()
+        kept, digest, counts = ws.plans(), ws.digest(), ws.program_counts()
         assert kept == plans_described(ws.store) and digest == manifest_digest(ws.manifest)
+        assert counts == program_counts(ws.store)
+        _, rows = ws.query("""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {
+            GRAPH ?g { ?doc <https://w3id.org/cyl-kg/def#issuedBy> ?org . ?org <https://w3id.org/cyl-kg/def#pursues> ?p }
+            } GROUP BY ?p""")
+        assert {p: (b, n) for p, (_, b, n) in counts.items()} == {p: (int(b), int(n)) for p, b, n in rows}
+        assert counts["https://w3id.org/cyl-kg/id/program/qingma"][0] == "青年马克思主义者培养工程"
+        years = {y for (y,) in ws.query("SELECT DISTINCT ?y WHERE { ?d <https://w3id.org/cyl-kg/def#planYear> ?y }")[1]}
+        one = sorted(years)[0]
+        assert 0 < len(ws.program_counts({one})) < len(counts)
+        assert ws.program_counts(years) == counts
     held_twice = [files for _, files in kept.values() if any("|" in name for name in files)]
     assert held_twice, "the formats are copies of sample plans: some plan is held in several files"
     assert len(kept) == len(list(CORPUS.iterdir()))
 
     snapshot = db / SNAPSHOTS / (db / CURRENT).read_text("utf-8").strip()
-    for name in (PLANS, DIGEST):            # a snapshot made before they were kept
+    for name in (PLANS, DIGEST, PROGRAMS):      # a snapshot made before they were kept
         (snapshot / name).unlink()
     with Workspace(db, read_only=True) as ws:
         assert not ws.plans_kept()
-        assert (ws.plans(), ws.digest()) == (kept, digest)
+        assert (ws.plans(), ws.digest(), ws.program_counts()) == (kept, digest, counts)
 
 
 def test_the_plans_kept_follow_a_rebuild(tmp_path):
