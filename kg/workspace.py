@@ -12,9 +12,9 @@ Layout::
                         however it ends; its workers do not inherit it)
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest, the manifest's digest (manifest.sha256) and
-                        every plan's IRI and file names (plans.json), and once a reader has
-                        counted them, every pursued program's name and counts (programs.json);
-                        DIR/current names it
+                        every plan's IRI and file names (plans.json), and what readers found
+                        and keep there (Workspace.kept: programs.json, kg.views); DIR/current
+                        names it
 
 Readers (queries, exports) open the current snapshot, never the store a build is writing, so
 a query during a build sees the last finished state, whole.
@@ -36,7 +36,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import pyoxigraph as ox
 
@@ -53,7 +53,6 @@ READERS = ".readers"      # readers of a snapshot hold a shared lock on this fil
 CURRENT = "current"
 PLANS = "plans.json"      # in a snapshot: each plan graph, its plan's IRI and file names
 DIGEST = "manifest.sha256"  # in a snapshot: manifest_digest of its manifest
-PROGRAMS = "programs.json"  # in a snapshot: program_counts of its store
 FILE_STATS = "file-stats.json"   # size, times and inode of each file read, with its sha256
 RDFS_LABEL = RDFS.label
 SKOS_PREF_LABEL = SKOS.prefLabel
@@ -183,32 +182,6 @@ def plans_described(store: ox.Store) -> Plans:
                            f"<{DCT_SOURCE}> ?source }} }}"):
         found.setdefault(row["g"].value, (row["doc"].value, set()))[1].add(row["source"].value)
     return {g: (doc, frozenset(sources)) for g, (doc, sources) in sorted(found.items())}
-
-
-# A program the issuing bodies of plans pursue: its name, how many bodies and how many plans.
-ProgramCounts = dict[str, tuple[str, int, int]]
-
-
-def program_counts(store: ox.Store, years: set[str] | None = None) -> ProgramCounts:
-    """Every program the issuing bodies of the plans (of the given years, else all) pursue, with
-    its name (the least of its preferred labels, the scheme's in Chinese or without a language)
-    and the numbers of bodies and of plans pursuing it, counted in the store."""
-    year = "" if years is None else (f" ; <{CYL}planYear> ?year FILTER(STR(?year) IN ("
-                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
-    counts = [(r["p"].value, int(r["bodies"].value), int(r["plans"].value)) for r in store.query(
-        f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{ GRAPH ?g {{
-        ?org <{CYL}pursues> ?p . ?doc a <{CYL}WorkPlan> ; <{DCT_SOURCE}> ?source ; <{CYL}issuedBy> ?org{year} }}
-        }} GROUP BY ?p""")]
-    labels: dict[str, str] = {}
-    if counts:
-        programs = " ".join(f"<{p}>" for p, *_ in sorted(counts))
-        for r in store.query(f"""SELECT DISTINCT ?s ?v WHERE {{ VALUES ?s {{ {programs} }}
-                GRAPH ?g {{ ?s <{SKOS_PREF_LABEL}> ?v }}
-                FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN ("", "zh")) }}"""):
-            s, v = r["s"].value, r["v"].value
-            if s not in labels or v < labels[s]:
-                labels[s] = v
-    return {p: (labels.get(p, ""), bodies, plans) for p, bodies, plans in sorted(counts)}
 
 
 def manifest_entry(key: str, path: Path, sha256: str) -> dict[str, str]:
@@ -377,20 +350,20 @@ class Workspace:
             self._plans = plans
         return plans
 
-    def program_counts(self, years: set[str] | None = None) -> ProgramCounts:
-        """:func:`program_counts` of the store. Those of all a snapshot's plans are kept in it once
-        counted (at 10,000 plans counting takes ~4 s: a build does not, and its rebuilds stay quick)."""
-        kept = self._snapshot_file(PROGRAMS) if years is None else None
-        if kept:
-            return {p: (label, bodies, plans) for p, (label, bodies, plans)
-                    in json.loads(kept.read_text("utf-8")).items()}
-        counts = program_counts(self.store, years)
-        if years is None and self.snapshot_store is not None:
+    def kept(self, name: str, compute: Callable[[], object]) -> object:
+        """What ``compute`` finds in the store, kept as JSON in the snapshot (``name``) by the
+        first reader that computes it, and read from there after; computed afresh when no
+        snapshot is open (a store being written)."""
+        found = self._snapshot_file(name)
+        if found:
+            return json.loads(found.read_text("utf-8"))
+        value = compute()
+        if self.snapshot_store is not None:
             # a snapshot read is never removed (its readers' lock), and the file is whole or absent
             with contextlib.suppress(OSError):
-                write_atomically(self.snapshot_store.parent / PROGRAMS,
-                                 json.dumps(counts, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        return counts
+                write_atomically(self.snapshot_store.parent / name,
+                                 json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        return value
 
     def plans_kept(self) -> bool:
         """Whether :meth:`plans` reads what the snapshot keeps (no query)."""

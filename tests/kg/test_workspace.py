@@ -265,7 +265,11 @@ def test_a_second_writer_is_refused(tmp_path):
 
 
 def test_a_snapshot_keeps_every_plan_and_its_digest_as_the_store_and_manifest_state_them(tmp_path):
-    from kg.workspace import CURRENT, DIGEST, PLANS, PROGRAMS, SNAPSHOTS, manifest_digest, plans_described, program_counts
+    from kg.views import PROGRAM_COUNTS, program_counts, program_ranking
+    from kg.workspace import CURRENT, DIGEST, PLANS, SNAPSHOTS, manifest_digest, plans_described
+
+    def kept_counts(ws):
+        return ws.kept(PROGRAM_COUNTS, lambda: program_counts(ws))
 
     db = tmp_path / "db"
     with Workspace(db, create=True) as ws:
@@ -274,10 +278,11 @@ def test_a_snapshot_keeps_every_plan_and_its_digest_as_the_store_and_manifest_st
         assert ws.plans_kept()
         kept, digest = ws.plans(), ws.digest()
         assert kept == plans_described(ws.store) and digest == manifest_digest(ws.manifest)
-        counted = ws.snapshot_store.parent / PROGRAMS
-        assert not counted.exists()             # counted by the first reader that asks, not the build
-        counts = ws.program_counts()
-        assert counted.is_file() and counts == program_counts(ws.store)
+        counted = ws.snapshot_store.parent / PROGRAM_COUNTS
+        assert not counted.exists()             # counted by the first page that ranks programs, not the build
+        program_ranking(ws, None)
+        counts = kept_counts(ws)
+        assert counted.is_file() and counts == program_counts(ws)
         _, rows = ws.query("""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {
             GRAPH ?g { ?doc <https://w3id.org/cyl-kg/def#issuedBy> ?org . ?org <https://w3id.org/cyl-kg/def#pursues> ?p }
             } GROUP BY ?p""")
@@ -285,22 +290,22 @@ def test_a_snapshot_keeps_every_plan_and_its_digest_as_the_store_and_manifest_st
         assert counts["https://w3id.org/cyl-kg/id/program/qingma"][0] == "青年马克思主义者培养工程"
         years = {y for (y,) in ws.query("SELECT DISTINCT ?y WHERE { ?d <https://w3id.org/cyl-kg/def#planYear> ?y }")[1]}
         one = sorted(years)[0]
-        assert 0 < len(ws.program_counts({one})) < len(counts)
-        assert ws.program_counts(years) == counts
+        assert 0 < len(program_counts(ws, {one})) < len(counts)
+        assert program_counts(ws, years) == counts
     held_twice = [files for _, files in kept.values() if any("|" in name for name in files)]
     assert held_twice, "the formats are copies of sample plans: some plan is held in several files"
     assert len(kept) == len(list(CORPUS.iterdir()))
 
     snapshot = db / SNAPSHOTS / (db / CURRENT).read_text("utf-8").strip()
     with Workspace(db, read_only=True) as ws:      # the counts kept are read, not counted again
-        (snapshot / PROGRAMS).write_text((snapshot / PROGRAMS).read_text("utf-8").replace(
+        (snapshot / PROGRAM_COUNTS).write_text((snapshot / PROGRAM_COUNTS).read_text("utf-8").replace(
             '"青年马克思主义者培养工程"', '"kept"'), "utf-8")
-        assert ws.program_counts()["https://w3id.org/cyl-kg/id/program/qingma"][0] == "kept"
-    for name in (PLANS, DIGEST, PROGRAMS):      # a snapshot made before they were kept
+        assert "kept" in {r.label for r in program_ranking(ws, None)}
+    for name in (PLANS, DIGEST, PROGRAM_COUNTS):      # a snapshot made before they were kept
         (snapshot / name).unlink()
     with Workspace(db, read_only=True) as ws:
         assert not ws.plans_kept()
-        assert (ws.plans(), ws.digest(), ws.program_counts()) == (kept, digest, counts)
+        assert (ws.plans(), ws.digest(), kept_counts(ws)) == (kept, digest, counts)
 
 
 def test_the_plans_kept_follow_a_rebuild(tmp_path):
