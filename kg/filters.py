@@ -9,6 +9,11 @@ query reads: SPARQL on their graphs alone, Cypher through the twin that starts f
 (``queries/filtered``, ``$plans``). Both engines' rows then pass the same row test (the plan,
 the program, the body), so both give the same rows. An unknown value is a ``FilterError`` with
 the nearest names.
+
+``programs`` sums up the pursuits of the selected plans: filtered, a program's row counts the
+plans selected (``--year 2021``: its plans of 2021, the bodies pursuing it in them), and a body
+selects the plans it issued (a plan states its issuer's pursuits). Filtered by programs alone, a
+program's row is the one of the whole workspace, read from the program.
 """
 from __future__ import annotations
 
@@ -28,9 +33,9 @@ PREFIXES = sparql_prefixes("cyl", "dct", "skos", "rdfs", "xsd")
 ORGANIZATION_COLUMN = {"documents": "issuer", "pursues": "organization", "targets": "organization",
                        "responsibilities": "organization", "programs": "organizations"}
 PROGRAM_COLUMN = {"pursues": "program", "targets": "program", "programs": "program"}
-# Queries whose rows count over all plans (a program's documents): their rows are kept when one of
-# their plans is selected, and the query itself runs on every plan.
-OVER_ALL_PLANS = {"programs"}
+# Queries whose rows sum up the pursuits of the plans read (a program's plans and bodies): filtered,
+# they read the selected plans alone, and by a program alone they start from the program.
+SUMMARIES = {"programs"}
 
 
 class FilterError(ValueError):
@@ -85,11 +90,13 @@ def region_prefix(code: str) -> str:
 class Selection:
     """What the filters resolved to: the plan graphs the engines read (None: every plan), the file
     names of the plans whose rows are kept (None: every plan's), the programs' preferred labels
-    (None: any program), the bodies' names when the name given was a body's whole name."""
+    (None: any program), the bodies' names when the name given was a body's whole name; and
+    whether the rows are read from the programs (a summary filtered by programs alone)."""
     plans: Plans | None
     sources: frozenset[str] | None
     programs: frozenset[str] | None
     bodies: frozenset[str] | None = None      # a body's whole name given: that body alone
+    from_programs: bool = False
 
 
 def _values(ws, text: str, **substitutions) -> list[list]:
@@ -287,7 +294,7 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
     if filters.organization is not None:
         named, whole = _bodies(ws, filters.organization)
         bodies = frozenset(named.values()) if whole else None
-        found.append(_organization_graphs(ws, named))
+        found.append(_issued_graphs(ws, named) if query in SUMMARIES else _organization_graphs(ws, named))
     for value, graphs_of in ((filters.year, _year_graphs), (filters.level, _level_graphs),
                              (filters.region, _region_graphs)):
         if value is not None:
@@ -296,10 +303,8 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
         return Selection(None, None, programs)
     selected = _described(ws, set.intersection(*found))
     sources = frozenset(s for _, files in selected.values() for s in files)
-    if query in OVER_ALL_PLANS:      # its rows count over every plan: read those of its programs
-        plans = None if programs is None else _described(ws, found[0])
-        return Selection(plans, sources, programs, bodies)
-    return Selection(selected, sources, programs, bodies)
+    return Selection(selected, sources, programs, bodies,
+                     from_programs=query in SUMMARIES and programs is not None and len(found) == 1)
 
 
 def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: bool = False,
@@ -327,8 +332,11 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
             selection = resolve(ws, query, filters)
             reader.open_beside(ws)
             plans = ordered = selection.plans
-            if engine == "sparql" and not batched and plans is not None and _most(plans, ws):
-                plans = None        # every plan read, the selected plans' rows kept (by the row test)
+            # every plan read, the selected plans' rows kept by the row test; a summary's rows would
+            # count every plan, but those of programs selected alone do
+            whole = query not in SUMMARIES or selection.from_programs
+            if engine == "sparql" and not batched and whole and plans is not None and _most(plans, ws):
+                plans = None
             if ordered is None and query in BY_SOURCE:
                 ordered = every_plan(ws)
         if batched:
@@ -336,7 +344,10 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
         elif query in BY_SOURCE:
             columns, found = head_then_rest(query, engine, db, ordered, plans, typed=typed, reader=reader, **sizes)
         else:
-            columns, found = read(query, engine, db, plans, selection.programs, typed=typed, reader=reader)
+            columns, found = read(query, engine, db, plans, typed=typed, reader=reader,
+                                  programs=selection.programs if selection.from_programs else None)
+            if engine == "sparql" and query in SUMMARIES and plans is not None:
+                columns, found = program_facts(reader.workspace(), columns, found, typed=typed)
             found = _closing(found, reader)
     except BaseException as err:
         reader.close()
@@ -344,6 +355,30 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
             raise LookupError(str(err)) from err
         raise
     return columns, rows(query, columns, found, filters, selection)
+
+
+def program_facts(ws, columns: list[str], found: Iterator[list], *, typed: bool = False) -> tuple[list[str], Iterator[list]]:
+    """The rows of ``filtered/programs.rq``, each program's node (``node``) given in place of its
+    type and aliases, found from it in every graph: the plans naming a program state them between
+    them, selected or not. The type is the least (the one the Cypher node keeps), the aliases are
+    a set."""
+    import pyoxigraph as ox
+
+    where = columns.index("node")
+
+    def values(node: str, predicate: str) -> list[str]:
+        # DISTINCT in the store: a program of 8,000 plans has a statement in each of their graphs
+        found = _values(ws, f"SELECT DISTINCT ?v WHERE {{ ?node {predicate} ?v }}", node=ox.NamedNode(node))
+        return sorted(row[0] for row in found)
+
+    def completed() -> Iterator[list]:
+        for row in found:
+            node = row[where]
+            kind, also = values(node, "cyl:programType")[:1], values(node, "skos:altLabel")
+            row[where:where + 1] = [kind[0] if kind else None if typed else "", also if typed else "|".join(also)]
+            yield row
+
+    return columns[:where] + ["type", "aliases"] + columns[where + 1:], completed()
 
 
 def _closing(found: Iterator[list], reader) -> Iterator[list]:
@@ -456,29 +491,27 @@ def head_then_rest(query: str, engine: str, db, ordered: Plans, plans: Plans | N
     return columns, every()
 
 
-def read(query: str, engine: str, db, plans: Plans | None, programs: frozenset[str] | None = None, *,
-         typed: bool = False, reader=None) -> tuple[list[str], Iterator[list]]:
+def read(query: str, engine: str, db, plans: Plans | None, *, typed: bool = False, reader=None,
+         programs: frozenset[str] | None = None) -> tuple[list[str], Iterator[list]]:
     """A canned query's rows from the given plans (None: every plan), before any row test; on
     ``reader`` (a ``kg.engines.Reader``) when given, else on the database opened for it.
 
     SPARQL reads the plans' graphs alone; Cypher runs the twin that starts from the plans
-    (``$plans``), or for ``programs`` from the programs (``$programs``).
+    (``$plans``), or, ``programs`` given, the one that starts from them (``$programs``).
     """
     from . import iri
     from .engines import stream_canned
 
     graphs, params, text = None, None, None
-    if query in OVER_ALL_PLANS and programs is None:
-        plans = None
     if plans is not None:
         import queries
         if engine == "sparql":
             graphs = list(plans) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
             text = queries.filtered_text(query, engine)
+        elif engine == "cypher" and programs is not None:
+            text, params = queries.filtered_text(query, by="programs"), {"programs": sorted(programs)}
         elif engine == "cypher":
-            text = queries.filtered_text(query)
-            params = ({"programs": sorted(programs)} if query in OVER_ALL_PLANS
-                      else {"plans": sorted({doc for doc, _ in plans.values()})})
+            text, params = queries.filtered_text(query), {"plans": sorted({doc for doc, _ in plans.values()})}
     if reader is not None:
         return reader.canned(query, params, typed=typed, graphs=graphs, text=text)
     return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)

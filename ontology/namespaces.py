@@ -58,7 +58,7 @@ ONTOLOGY_IRI = "https://w3id.org/cyl-kg/def"
 CYL = Vocabulary(ONTOLOGY_IRI + "#", """
     WorkPlan Organization Program Region Evidence DocumentText
     hasFile sha256 text sentence evidence issuedBy region planYear level pursues
-    metric comparator valueText""")
+    metric comparator valueText programType""")
 ID = "https://w3id.org/cyl-kg/id/"
 CYLP = ID + "program/"
 

@@ -30,13 +30,14 @@ def text(name: str, engine: str = "sparql") -> str:
     return _read(HERE / f"{name}{ENGINES[engine]}", name, engine)
 
 
-def filtered_text(name: str, engine: str = "cypher") -> str:
-    """The query a filter runs: for Cypher, the twin that starts from the plans (``$plans``, their
-    IRIs) or, for ``programs``, from the programs (``$programs``, their preferred labels) a filter
-    selects; for SPARQL, the query matched inside each plan's graph, run on the selected plans'
-    graphs alone (``filtered/NAME.rq``, or the canned query where that one already is).
+def filtered_text(name: str, engine: str = "cypher", *, by: str = "plans") -> str:
+    """The query a filter runs: for Cypher, the twin that starts from the plans a filter selects
+    (``$plans``, their IRIs), or ``by="programs"`` from its programs (``$programs``, their preferred
+    labels; ``filtered/NAME.by-programs.cypher``, for ``programs``); for SPARQL, the query matched
+    inside each plan's graph, run on the selected plans' graphs alone (``filtered/NAME.rq``, or the
+    canned query where that one already is).
     """
-    path = HERE / "filtered" / f"{name}{ENGINES[engine]}"
+    path = HERE / "filtered" / (f"{name}{ENGINES[engine]}" if by == "plans" else f"{name}.by-{by}{ENGINES[engine]}")
     if engine == "sparql" and not path.is_file():
         return text(name, engine)
     return _read(path, name, engine)

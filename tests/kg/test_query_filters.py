@@ -55,6 +55,36 @@ def test_a_level_and_a_year_range(corpus_db):
     assert found and {r["source"] for r in found} == {"003_f18f31987188af28.txt"}
 
 
+def summed_up(pursuits: list[dict]) -> dict[str, tuple[int, set[str], set[str]]]:
+    """Each program's plans (counted), bodies and files, from the rows of ``pursues``."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    for row in pursuits:
+        plans, bodies = found.setdefault(row["program"], (set(), set()))
+        plans.add(row["source"])          # a plan held in several files: "a.txt|b.docx"
+        bodies.add(row["organization"])
+    return {program: (len(plans), bodies, {f for plan in plans for f in plan.split("|")})
+            for program, (plans, bodies) in found.items()}
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+@pytest.mark.parametrize("given", [("--year", "2019-2020"), ("--year", "2021"), ("--level", "county"),
+                                   ("--region", "33"), ("--organization", "南昌"),
+                                   ("--organization", "共青团平罗县委"), ("--program", "青马工程", "--year", "2021")])
+def test_programs_filtered_sums_up_the_pursuits_of_the_selected_plans(corpus_db, engine, given):
+    found = rows_of(corpus_db, "programs", *given, "--engine", engine)
+    assert found
+    assert {r["program"]: (int(r["documents"]), set(r["organizations"].split("|")), set(r["source"].split("|")))
+            for r in found} == summed_up(rows_of(corpus_db, "pursues", *given, "--engine", engine))
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_programs_of_a_year_count_that_years_plans_and_a_program_alone_every_plan(corpus_db, engine):
+    every = {r["program"]: r for r in rows_of(corpus_db, "programs", "--engine", engine)}
+    of_a_year = {r["program"]: r for r in rows_of(corpus_db, "programs", "--year", "2021", "--engine", engine)}
+    assert any(int(r["documents"]) < int(every[p]["documents"]) for p, r in of_a_year.items())
+    assert rows_of(corpus_db, "programs", "--program", "青年大学习", "--engine", engine) == [every["青年大学习"]]
+
+
 def test_limit_and_offset_page_through_the_same_order(corpus_db):
     every = rows_of(corpus_db, "pursues")
     assert rows_of(corpus_db, "pursues", "--offset", "5", "--limit", "4") == every[5:9]
@@ -149,3 +179,19 @@ def test_the_first_rows_are_written_before_the_last_plans_are_read(corpus_db, en
     assert "000_973257c0ce08f055.txt" in taken[1] and "001_d839e743d134e22a.txt" not in taken[1]
     assert "003_f18f31987188af28.txt" in taken[4] and "004_655600bdde4567aa.txt" not in taken[4]
     assert "004_655600bdde4567aa.txt" in written.getvalue()
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_a_programs_type_stated_by_a_plan_not_selected_is_still_its_type(tmp_path, engine):
+    # 2020 calls it a campaign (“…”行动); 2021 names it bare, so the 2021 plan states no type
+    src = tmp_path / "plans"
+    src.mkdir()
+    (src / "a.txt").write_text("共青团平阳县委2020年工作要点\n\n一、夯实基层\n1. 深入开展“强基固本”行动。\n", "utf-8")
+    (src / "b.txt").write_text("共青团平阳县委2021年工作要点\n\n一、夯实基层\n1. 继续推进“强基固本”。\n", "utf-8")
+    db = tmp_path / "db"
+    assert CliRunner().invoke(main, ["build", str(src), "--db", str(db), "-q"]).exit_code == 0
+    stated = rows_of(db, "--sparql", "PREFIX cyl: <https://w3id.org/cyl-kg/def#> SELECT ?g WHERE { GRAPH ?g { "
+                     "?p cyl:programType ?t ; <http://www.w3.org/2004/02/skos/core#prefLabel> \"强基固本\"@zh } }")
+    assert [r["g"].rsplit("/", 1)[-1] for r in stated] == ["a.txt"]
+    of_2021 = rows_of(db, "programs", "--year", "2021", "--engine", engine)
+    assert [(r["program"], r["type"], r["documents"], r["source"]) for r in of_2021] == [("强基固本", "campaign", "1", "b.txt")]

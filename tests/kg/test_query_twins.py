@@ -48,8 +48,8 @@ def test_programs_declares_its_lists_as_sets():
 
 
 def test_the_cypher_twins_parse_with_neo4js_parser():
-    shipped = {f"{name}.cypher": queries.text(name, "cypher") for name in queries.names()}
-    shipped.update({f"filtered/{name}.cypher": queries.filtered_text(name) for name in queries.names()})
+    shipped = {str(path.relative_to(queries.HERE)): path.read_text("utf-8") for path in queries.HERE.rglob("*.cypher")}
+    assert {f"filtered/{name}.cypher" for name in queries.names()} | {"filtered/programs.by-programs.cypher"} <= set(shipped)
     assert lint(shipped) == []
 
 
@@ -57,8 +57,12 @@ def test_the_cypher_twins_parse_with_neo4js_parser():
 def test_the_filtered_twins_take_their_values_as_parameters(name):
     from kg.engines import parameters_named
 
-    assert parameters_named("cypher", queries.filtered_text(name)) == (["programs"] if name == "programs" else ["plans"])
+    assert parameters_named("cypher", queries.filtered_text(name)) == ["plans"]
     assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
+    if name == "programs":
+        by_programs = queries.filtered_text(name, by="programs")
+        assert parameters_named("cypher", by_programs) == ["programs"]
+        assert queries.sets_declared(by_programs) == queries.set_columns(name, "cypher")
     assert queries.sets_declared(queries.filtered_text(name, "sparql")) == queries.set_columns(name, "sparql")
 
 
