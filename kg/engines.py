@@ -166,14 +166,18 @@ def _workspace(db: Path):
     return ws
 
 
-def _sparql_rows_in(ws, text: str, typed: bool, graphs: list[str] | None) -> Iterator:
-    """The columns, then each row of a query on an open workspace."""
+def _sparql_rows_in(ws, text: str, typed: bool, graphs: list[str] | None, bound: dict | None = None) -> Iterator:
+    """The columns, then each row of a query on an open workspace (its variables in ``bound``
+    given their values first)."""
     import pyoxigraph as ox
 
     from .values import from_rdf
     from .workspace import _plain
 
-    if graphs is None:
+    if bound:
+        result = ws.store.query(text, use_default_graph_as_union=True,
+                                substitutions={ox.Variable(k): v for k, v in bound.items()})
+    elif graphs is None:
         result = ws.store.query(text, use_default_graph_as_union=True)
     else:
         # the default graph as the union of the graphs given: a pass over a list of default
@@ -254,15 +258,17 @@ class Reader:
         self._open = None
 
     def canned(self, name: str, params: dict | None = None, *, typed: bool = False,
-               graphs: list[str] | None = None, text: str | None = None) -> tuple[list[str], Iterator[list]]:
-        """``stream_canned`` on the open database."""
+               graphs: list[str] | None = None, text: str | None = None,
+               bound: dict | None = None) -> tuple[list[str], Iterator[list]]:
+        """``stream_canned`` on the open database; in SPARQL, ``bound`` gives variables their
+        values (Oxigraph terms) before the query runs (each must be in its projection)."""
         if self.engine in _REGISTERED or self.engine not in ("sparql", "cypher"):
             return stream_canned(name, self.engine, self.db, params, typed=typed, graphs=graphs, text=text)
         text = _canned_text(name, self.engine) if text is None else text
         if self._open is None:
             self._open = _workspace(self.db) if self.engine == "sparql" else _cypher_database(self.db)
         if self.engine == "sparql":
-            opened = _opened(_sparql_rows_in(self._open, text, typed, graphs))
+            opened = _opened(_sparql_rows_in(self._open, text, typed, graphs, bound))
         else:
             opened = _opened(_cypher_rows_in(self._open[1], text, params or {}, typed))
         return _in_set_order(text, *opened, typed)

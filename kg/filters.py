@@ -96,7 +96,7 @@ class Selection:
     sources: frozenset[str] | None
     programs: frozenset[str] | None
     bodies: frozenset[str] | None = None      # a body's whole name given: that body alone
-    from_programs: bool = False
+    from_programs: dict[str, str] | None = None      # preferred label -> node, read from them
 
 
 def _values(ws, text: str, **substitutions) -> list[list]:
@@ -191,12 +191,17 @@ def _program_labels(ws, name: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _program_nodes(ws, labels: frozenset[str]) -> dict[str, str]:
+    """Each preferred label -> the program's node (a program is keyed by its name)."""
+    return {label: p for label in sorted(labels)
+            for p in sorted(_found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }", "label", label))}
+
+
 def _program_graphs(ws, labels: frozenset[str]) -> set[str]:
     """The plans in which a body pursues one of the programs, or a target serves it."""
     import pyoxigraph as ox
 
-    iris = {p for label in labels for p in _found(ws, "SELECT DISTINCT ?p WHERE { ?p skos:prefLabel ?label }",
-                                                  "label", label)}
+    iris = set(_program_nodes(ws, labels).values())
     return {g for program in sorted(iris)
             for g in _graphs(ws, "{ ?body cyl:pursues ?program } UNION { ?target cyl:servesProgram ?program }",
                              program=ox.NamedNode(program))}
@@ -290,6 +295,9 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
     found: list[set[str]] = []
     if filters.program is not None:
         programs = _program_labels(ws, filters.program)
+        if query in SUMMARIES and not any((filters.organization, filters.year, filters.level, filters.region)):
+            # a program's row of the whole workspace, found from the program
+            return Selection(None, None, programs, from_programs=_program_nodes(ws, programs))
         found.append(_program_graphs(ws, programs))
     if filters.organization is not None:
         named, whole = _bodies(ws, filters.organization)
@@ -303,8 +311,7 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
         return Selection(None, None, programs)
     selected = _described(ws, set.intersection(*found))
     sources = frozenset(s for _, files in selected.values() for s in files)
-    return Selection(selected, sources, programs, bodies,
-                     from_programs=query in SUMMARIES and programs is not None and len(found) == 1)
+    return Selection(selected, sources, programs, bodies)
 
 
 def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: bool = False,
@@ -332,10 +339,10 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
             selection = resolve(ws, query, filters)
             reader.open_beside(ws)
             plans = ordered = selection.plans
-            # every plan read, the selected plans' rows kept by the row test; a summary's rows would
-            # count every plan, but those of programs selected alone do
-            whole = query not in SUMMARIES or selection.from_programs
-            if engine == "sparql" and not batched and whole and plans is not None and _most(plans, ws):
+            # every plan read, the selected plans' rows kept by the row test (a summary's rows
+            # would count every plan)
+            if (engine == "sparql" and not batched and query not in SUMMARIES and plans is not None
+                    and _most(plans, ws)):
                 plans = None
             if ordered is None and query in BY_SOURCE:
                 ordered = every_plan(ws)
@@ -345,7 +352,7 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
             columns, found = head_then_rest(query, engine, db, ordered, plans, typed=typed, reader=reader, **sizes)
         else:
             columns, found = read(query, engine, db, plans, typed=typed, reader=reader,
-                                  programs=selection.programs if selection.from_programs else None)
+                                  programs=selection.from_programs)
             if engine == "sparql" and query in SUMMARIES and plans is not None:
                 columns, found = program_facts(reader.workspace(), columns, found, typed=typed)
             found = _closing(found, reader)
@@ -357,26 +364,32 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
     return columns, rows(query, columns, found, filters, selection)
 
 
-def program_facts(ws, columns: list[str], found: Iterator[list], *, typed: bool = False) -> tuple[list[str], Iterator[list]]:
+def program_facts(ws, columns: list[str], found: Iterator[list], *, typed: bool = False,
+                  chunk: int = 1000) -> tuple[list[str], Iterator[list]]:
     """The rows of ``filtered/programs.rq``, each program's node (``node``) given in place of its
     type and aliases, found from it in every graph: the plans naming a program state them between
     them, selected or not. The type is the least (the one the Cypher node keeps), the aliases are
-    a set."""
-    import pyoxigraph as ox
+    a set. Looked up ``chunk`` rows at a time (one lookup a program: 7,155 programs, 1.3 s)."""
+    from .network import values
 
     where = columns.index("node")
 
-    def values(node: str, predicate: str) -> list[str]:
+    def facts(nodes: list[str], predicate: str) -> dict[str, list[str]]:
         # DISTINCT in the store: a program of 8,000 plans has a statement in each of their graphs
-        found = _values(ws, f"SELECT DISTINCT ?v WHERE {{ ?node {predicate} ?v }}", node=ox.NamedNode(node))
-        return sorted(row[0] for row in found)
+        found: dict[str, list[str]] = {}
+        for node, value in _values(ws, f"SELECT DISTINCT ?p ?v WHERE {{ {values('p', nodes)} ?p {predicate} ?v }}"):
+            found.setdefault(node, []).append(value)
+        return {node: sorted(vs) for node, vs in found.items()}
 
     def completed() -> Iterator[list]:
-        for row in found:
-            node = row[where]
-            kind, also = values(node, "cyl:programType")[:1], values(node, "skos:altLabel")
-            row[where:where + 1] = [kind[0] if kind else None if typed else "", also if typed else "|".join(also)]
-            yield row
+        rows = iter(found)
+        while batch := list(itertools.islice(rows, chunk)):
+            nodes = sorted({row[where] for row in batch})
+            kinds, aliases = facts(nodes, "cyl:programType"), facts(nodes, "skos:altLabel")
+            for row in batch:
+                kind, also = kinds.get(row[where], [])[:1], aliases.get(row[where], [])
+                row[where:where + 1] = [kind[0] if kind else None if typed else "", also if typed else "|".join(also)]
+                yield row
 
     return columns[:where] + ["type", "aliases"] + columns[where + 1:], completed()
 
@@ -492,29 +505,58 @@ def head_then_rest(query: str, engine: str, db, ordered: Plans, plans: Plans | N
 
 
 def read(query: str, engine: str, db, plans: Plans | None, *, typed: bool = False, reader=None,
-         programs: frozenset[str] | None = None) -> tuple[list[str], Iterator[list]]:
+         programs: dict[str, str] | None = None) -> tuple[list[str], Iterator[list]]:
     """A canned query's rows from the given plans (None: every plan), before any row test; on
     ``reader`` (a ``kg.engines.Reader``) when given, else on the database opened for it.
 
     SPARQL reads the plans' graphs alone; Cypher runs the twin that starts from the plans
-    (``$plans``), or, ``programs`` given, the one that starts from them (``$programs``).
+    (``$plans``). Given ``programs`` (preferred label -> node), the rows are found from them:
+    Cypher's twin takes their labels (``$programs``), SPARQL's query each node in turn
+    (:func:`from_programs`).
     """
     from . import iri
     from .engines import stream_canned
 
     graphs, params, text = None, None, None
-    if plans is not None:
+    if programs is not None:
+        import queries
+        if engine == "sparql":
+            return from_programs(query, programs, typed=typed, reader=reader or _reader(engine, db))
+        if engine == "cypher":
+            text, params = queries.filtered_text(query, by="programs"), {"programs": sorted(programs)}
+    elif plans is not None:
         import queries
         if engine == "sparql":
             graphs = list(plans) + [iri.SCHEME_GRAPH, iri.CLASSIFICATION_GRAPH]
             text = queries.filtered_text(query, engine)
-        elif engine == "cypher" and programs is not None:
-            text, params = queries.filtered_text(query, by="programs"), {"programs": sorted(programs)}
         elif engine == "cypher":
             text, params = queries.filtered_text(query), {"plans": sorted({doc for doc, _ in plans.values()})}
     if reader is not None:
         return reader.canned(query, params, typed=typed, graphs=graphs, text=text)
     return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)
+
+
+def _reader(engine: str, db):
+    from .engines import Reader
+    return Reader(engine, db)
+
+
+def from_programs(query: str, programs: dict[str, str], *, typed: bool = False, reader) -> tuple[list[str], Iterator[list]]:
+    """The rows of a summary for the programs given (preferred label -> node), in SPARQL: its
+    ``filtered/NAME.by-programs.rq`` run once for each node, bound to ``?p`` before it runs; the
+    rows in the order of the canned query (most plans first, then by name)."""
+    import pyoxigraph as ox
+
+    import queries
+
+    text = queries.filtered_text(query, "sparql", by="programs")
+    columns, found = [], []
+    for node in sorted(set(programs.values())):       # a name the workspace holds: one at least
+        columns, rows = reader.canned(query, typed=typed, text=text, bound={"p": ox.NamedNode(node)})
+        found.extend(rows)
+    where, documents, program = columns.index("p"), columns.index("documents"), columns.index("program")
+    found.sort(key=lambda row: (-int(row[documents]), str(row[program])))
+    return columns[:where] + columns[where + 1:], (row[:where] + row[where + 1:] for row in found)
 
 
 def _cell_values(cell) -> list[str]:
