@@ -210,6 +210,8 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
     Every canned result has a `source` column with the document's file name. The filters
     (--program, --organization, --level, --region, --year, --limit, --offset) narrow a canned
     query, the same in both engines; --level and --region select the plans by their issuer.
+    Filtered, `programs` counts the selected plans alone (--organization: those the body
+    issued); by --program alone, a program's row is that of the whole workspace.
     Rows print as they are read. CSV and JSON hold
     full IRIs and whole values; JSON gives numbers as numbers, dates as ISO text and lists as
     arrays, the same from both engines. A Cypher parameter the query names ($KEY) must be given.
@@ -221,6 +223,7 @@ def query(name: str | None, sparql: str | None, cypher: str | None, engine: str,
       kg query programs --db kg-db --format jsonl > programs.jsonl
       kg query pursues --engine cypher --db kg-db
       kg query pursues --program 青年大学习 --year 2019-2021 --db kg-db
+      kg query programs --year 2021 --db kg-db
       kg query --sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --db kg-db
       kg query --cypher 'MATCH (o:Organization)-[:PURSUES]->(p:Program {prefLabel: $p}) RETURN o.prefLabel' \\
                --param p=青年大学习 --db kg-db
