@@ -195,3 +195,23 @@ def test_a_programs_type_stated_by_a_plan_not_selected_is_still_its_type(tmp_pat
     assert [r["g"].rsplit("/", 1)[-1] for r in stated] == ["a.txt"]
     of_2021 = rows_of(db, "programs", "--year", "2021", "--engine", engine)
     assert [(r["program"], r["type"], r["documents"], r["source"]) for r in of_2021] == [("强基固本", "campaign", "1", "b.txt")]
+
+
+@pytest.mark.parametrize("query", ["pursues", "programs"])
+def test_several_programs_found_from_each_come_in_the_canned_order(corpus_db, query):
+    from kg.engines import Reader
+    from kg.filters import _program_nodes, from_programs
+    from kg.workspace import Workspace
+
+    labels = frozenset({"青年大学习", "挑战杯", "希望工程"})
+    with Workspace(corpus_db, read_only=True) as ws:
+        nodes = _program_nodes(ws, labels)
+    reader = Reader("sparql", corpus_db)
+    try:
+        columns, found = from_programs(query, nodes, reader=reader)
+        merged = [dict(zip(columns, row)) for row in found]
+    finally:
+        reader.close()
+    every = rows_of(corpus_db, query)
+    assert len({r["program"] for r in merged}) == 3
+    assert merged == [r for r in every if r["program"] in labels]

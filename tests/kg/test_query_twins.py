@@ -59,7 +59,7 @@ def test_the_filtered_twins_take_their_values_as_parameters(name):
 
     assert parameters_named("cypher", queries.filtered_text(name)) == ["plans"]
     assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
-    if name == "programs":
+    if name in ("programs", "pursues"):
         by_programs = queries.filtered_text(name, by="programs")
         assert parameters_named("cypher", by_programs) == ["programs"]
         assert queries.sets_declared(by_programs) == queries.set_columns(name, "cypher")
@@ -80,6 +80,7 @@ FILTERS = [
     {"region": "四川省"},
     {"year": "2019-2020"},
     {"year": "2021", "limit": 3, "offset": 2},
+    {"program": "青年大学习", "year": "2021"},      # found from the program, the year testing the rows
 ]
 
 
@@ -106,6 +107,23 @@ def test_sparql_read_in_the_selected_graphs_alone_prints_the_same_rows(corpus_db
     sparql = sparql[0], list(sparql[1])
     cypher = stream(name, "cypher", corpus_db, Filters(**given))
     assert (cypher[0], list(cypher[1])) == sparql
+
+
+@pytest.mark.parametrize("name", ["pursues", "programs"])
+@pytest.mark.parametrize("given", [{"program": "青年大学习", "year": "2021"}, {"program": "青年大学习", "organization": "南昌"},
+                                   {"program": "青马工程", "level": "province"}],
+                         ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_sparql_found_from_the_program_however_few_plans_the_rest_selects(corpus_db, name, given, monkeypatch):
+    """A program and another filter: SPARQL finds the rows from the program (by-programs.rq), the
+    other filter testing them, whichever few plans it selects."""
+    from kg import filters
+    from kg.filters import Filters, stream
+
+    monkeypatch.setattr(filters, "SPARQL_PLANS_READ_MOST", 0)
+    sparql = stream(name, "sparql", corpus_db, Filters(**given))
+    sparql = sparql[0], list(sparql[1])
+    cypher = stream(name, "cypher", corpus_db, Filters(**given))
+    assert sparql[1] and (cypher[0], list(cypher[1])) == sparql
 
 
 @pytest.mark.parametrize("engine", ["sparql", "cypher"])
