@@ -38,9 +38,11 @@ PROGRAM_COLUMN = {"pursues": "program", "targets": "program", "programs": "progr
 SUMMARIES = {"programs"}
 # Queries with a twin that starts from the programs (``filtered/NAME.by-programs.*``): filtered by a
 # program they are found from it, the other filters then testing the rows; the order in which the
-# rows of several programs are merged (the canned query's).
+# rows of several programs are merged (the canned query's), None when it rests on a value the rows
+# do not hold (a target's ordinal): then only one program is found so.
 FROM_PROGRAMS = {"programs": lambda row, at: (-int(row[at["documents"]]), str(row[at["program"]])),
-                 "pursues": lambda row, at: (str(row[at["source"]]), str(row[at["organization"]]), str(row[at["program"]]))}
+                 "pursues": lambda row, at: (str(row[at["source"]]), str(row[at["organization"]]), str(row[at["program"]])),
+                 "targets": None}
 
 
 class FilterError(ValueError):
@@ -303,9 +305,11 @@ def resolve(ws, query: str, filters: Filters) -> Selection:
         alone = not any(v is not None for v in (filters.organization, filters.year, filters.level, filters.region))
         if query in FROM_PROGRAMS and (alone or query not in SUMMARIES):
             nodes = _program_nodes(ws, programs)
-            if alone:      # the program's rows of the whole workspace, found from the program
-                return Selection(None, None, programs, from_programs=nodes)
-        else:           # a summary counted over the plans selected, read from them
+            if FROM_PROGRAMS[query] is None and len(set(nodes.values())) > 1:
+                nodes = None
+        if nodes is not None and alone:     # the program's rows of the whole workspace, found from it
+            return Selection(None, None, programs, from_programs=nodes)
+        if nodes is None:       # read from the plans selected (a summary counts them)
             found.append(_program_graphs(ws, programs))
     if filters.organization is not None:
         named, whole = _bodies(ws, filters.organization)

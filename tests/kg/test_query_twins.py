@@ -59,7 +59,7 @@ def test_the_filtered_twins_take_their_values_as_parameters(name):
 
     assert parameters_named("cypher", queries.filtered_text(name)) == ["plans"]
     assert queries.sets_declared(queries.filtered_text(name)) == queries.set_columns(name, "cypher")
-    if name in ("programs", "pursues"):
+    if name in ("programs", "pursues", "targets"):
         by_programs = queries.filtered_text(name, by="programs")
         assert parameters_named("cypher", by_programs) == ["programs"]
         assert queries.sets_declared(by_programs) == queries.set_columns(name, "cypher")
@@ -109,7 +109,7 @@ def test_sparql_read_in_the_selected_graphs_alone_prints_the_same_rows(corpus_db
     assert (cypher[0], list(cypher[1])) == sparql
 
 
-@pytest.mark.parametrize("name", ["pursues", "programs"])
+@pytest.mark.parametrize("name", ["pursues", "targets", "programs"])
 @pytest.mark.parametrize("given", [{"program": "青年大学习", "year": "2021"}, {"program": "青年大学习", "organization": "南昌"},
                                    {"program": "青马工程", "level": "province"}],
                          ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
