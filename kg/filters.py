@@ -97,8 +97,8 @@ def region_prefix(code: str) -> str:
 class Selection:
     """What the filters resolved to: the plan graphs the engines read (None: every plan), the file
     names of the plans whose rows are kept (None: every plan's), the programs' preferred labels
-    (None: any program), the bodies' names when the name given was a body's whole name; and
-    whether the rows are read from the programs (a summary filtered by programs alone)."""
+    (None: any program), the bodies' names when the name given was a body's whole name; and the
+    programs' nodes when the rows are found from the programs (:data:`FROM_PROGRAMS`)."""
     plans: Plans | None
     sources: frozenset[str] | None
     programs: frozenset[str] | None
@@ -335,8 +335,8 @@ def stream(query: str, engine: str, db, filters: Filters = Filters(), *, typed: 
     and no more than a batch is held at once: every such query in Cypher, ``pursues`` in SPARQL
     (:data:`SPARQL_BATCHED`). The others in SPARQL read their first plans' rows, then the rest
     in one query (:func:`head_then_rest`); ``programs`` is read whole, its rows then passed on as
-    they come. Filtered by a program, ``pursues`` and ``programs`` are found from the program
-    (:data:`FROM_PROGRAMS`, :func:`from_programs`).
+    they come. Filtered by a program, ``pursues``, ``targets`` and ``programs`` are found from
+    the program (:data:`FROM_PROGRAMS`, :func:`from_programs`).
     """
     from contextlib import nullcontext
 
