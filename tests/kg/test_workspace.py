@@ -333,3 +333,24 @@ def test_class_counts_are_those_of_every_type_statement_of_the_projects_namespac
         counted = class_counts(ws)
     assert counted == [(c, int(n)) for c, n in every]
     assert dict(counted)["WorkPlan"] == 5 and len(counted) >= 8
+
+
+def test_the_plans_pages_read_are_kept_by_the_first_reader_and_equal_those_of_the_store(corpus_db):
+    from kg.network import PLANS_OF, plans_of, select_rows
+
+    db = corpus_db
+    with Workspace(db, read_only=True) as ws:
+        kept_file = ws.snapshot_store.parent / PLANS_OF
+        kept_file.unlink(missing_ok=True)
+        first = plans_of(ws)
+        assert kept_file.is_file()
+        rows = select_rows(ws, "SELECT ?g ?source WHERE { GRAPH ?g { ?d a <https://w3id.org/cyl-kg/def#WorkPlan> ; "
+                               "<http://purl.org/dc/terms/source> ?source } }")
+        assert sorted((p.graph, p.source) for p in first) == sorted(map(tuple, rows))
+        years = {p.year for p in first}
+        assert [p for p in first if p.year == min(years)] == plans_of(ws, {min(years)})
+    with Workspace(db, read_only=True) as ws:       # read from the snapshot, not the store
+        kept_file.write_text(kept_file.read_text("utf-8").replace(first[0].source, "kept.txt"), "utf-8")
+        assert "kept.txt" in {p.source for p in plans_of(ws)}
+        kept_file.unlink()
+        assert plans_of(ws) == first
