@@ -545,7 +545,11 @@ def read(query: str, engine: str, db, plans: Plans | None, *, typed: bool = Fals
     if programs is not None:
         import queries
         if engine == "sparql":
-            return from_programs(query, programs, typed=typed, reader=reader or _reader(engine, db))
+            from .engines import Reader
+
+            opened = Reader(engine, db) if reader is None else None
+            columns, found = from_programs(query, programs, typed=typed, reader=reader or opened)
+            return columns, found if opened is None else _closing(found, opened)
         if engine == "cypher":
             text, params = queries.filtered_text(query, by="programs"), {"programs": sorted(programs)}
     elif plans is not None:
@@ -558,11 +562,6 @@ def read(query: str, engine: str, db, plans: Plans | None, *, typed: bool = Fals
     if reader is not None:
         return reader.canned(query, params, typed=typed, graphs=graphs, text=text)
     return stream_canned(query, engine, db, params, typed=typed, graphs=graphs, text=text)
-
-
-def _reader(engine: str, db):
-    from .engines import Reader
-    return Reader(engine, db)
 
 
 def from_programs(query: str, programs: dict[str, str], *, typed: bool = False, reader) -> tuple[list[str], Iterator[list]]:
