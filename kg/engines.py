@@ -174,16 +174,14 @@ def _sparql_rows_in(ws, text: str, typed: bool, graphs: list[str] | None, bound:
     from .values import from_rdf
     from .workspace import _plain
 
-    if bound:
-        result = ws.store.query(text, use_default_graph_as_union=True,
-                                substitutions={ox.Variable(k): v for k, v in bound.items()})
-    elif graphs is None:
-        result = ws.store.query(text, use_default_graph_as_union=True)
-    else:
+    dataset: dict = {}
+    if graphs is not None:
         # the default graph as the union of the graphs given: a pass over a list of default
         # graphs took twice as long (pursues on 200 plans of 1,000)
-        result = ws.store.query(text, use_default_graph_as_union=True,
-                                named_graphs=[ox.NamedNode(g) for g in graphs])
+        dataset["named_graphs"] = [ox.NamedNode(g) for g in graphs]
+    if bound:
+        dataset["substitutions"] = {ox.Variable(k): v for k, v in bound.items()}
+    result = ws.store.query(text, use_default_graph_as_union=True, **dataset)
     value = from_rdf if typed else (lambda term: "" if term is None else term.value
                                     if type(term) in (ox.Literal, ox.NamedNode) else _plain(term))
     if isinstance(result, ox.QueryBoolean):

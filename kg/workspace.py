@@ -13,8 +13,8 @@ Layout::
     DIR/snapshots/ID/   the store as the last finished build left it (a RocksDB checkpoint made of
                         hard links) with its manifest, the manifest's digest (manifest.sha256) and
                         every plan's IRI and file names (plans.json), and what readers found
-                        and keep there (Workspace.kept: programs.json, kg.views); DIR/current
-                        names it
+                        and keep there (Workspace.kept: programs.json, kg.views; plans-of.json,
+                        kg.network); DIR/current names it
 
 Readers (queries, exports) open the current snapshot, never the store a build is writing, so
 a query during a build sees the last finished state, whole.

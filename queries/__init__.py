@@ -32,13 +32,15 @@ def text(name: str, engine: str = "sparql") -> str:
 
 def filtered_text(name: str, engine: str = "cypher", *, by: str = "plans") -> str:
     """The query a filter runs: for Cypher, the twin that starts from the plans a filter selects
-    (``$plans``, their IRIs), or ``by="programs"`` from its programs (``$programs``, their preferred
-    labels; ``filtered/NAME.by-programs.cypher``, for ``programs``); for SPARQL, the query matched
-    inside each plan's graph, run on the selected plans' graphs alone (``filtered/NAME.rq``, or the
-    canned query where that one already is).
+    (``$plans``, their IRIs); for SPARQL, the query matched inside each plan's graph, run on the
+    selected plans' graphs alone (``filtered/NAME.rq``, or the canned query where that one already
+    is). ``by="programs"``: the query that starts from the programs a filter names
+    (``filtered/NAME.by-programs.cypher`` with ``$programs``, their preferred labels, and
+    ``filtered/NAME.by-programs.rq`` with the node bound to ``?p``), for ``pursues``, ``targets``
+    and ``programs``.
     """
     path = HERE / "filtered" / (f"{name}{ENGINES[engine]}" if by == "plans" else f"{name}.by-{by}{ENGINES[engine]}")
-    if engine == "sparql" and not path.is_file():
+    if engine == "sparql" and by == "plans" and not path.is_file():
         return text(name, engine)
     return _read(path, name, engine)
 
