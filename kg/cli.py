@@ -103,8 +103,8 @@ def build(paths: tuple[Path, ...], db: Path, jobs: int | None, quiet: bool, wait
     a folder of other files to make one in.
     Interrupted (Ctrl-C, SIGTERM), a build keeps what it finished, stops its workers and exits
     130; running it again finishes it. On a terminal, stderr shows a line per phase (reading,
-    extraction, loading into the RDF store, the Cypher projection, the summary) with its count,
-    rate and time left; nothing when stderr is not a terminal.
+    extraction, loading into the RDF store, the Cypher projection, the pages' index, the
+    summary) with its count, rate and time left; nothing when stderr is not a terminal.
 
     \b
     Examples:

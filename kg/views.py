@@ -21,6 +21,7 @@ from ontology.namespaces import SKOS
 
 from . import iri
 from .network import local_name, plans_of, pursuit_graph, select_rows, values
+from .stores import pages
 
 
 class Ranked(NamedTuple):
@@ -39,7 +40,16 @@ def program_counts(ws, years: set[str] | None = None) -> dict[str, list]:
     """Every program the issuing bodies of the plans (of the given years, else all) pursue -> its
     name (the name kg.network gives a program: the least of its preferred labels, the scheme's in
     Chinese or without a language), how many bodies and how many plans pursue it; counted in the
-    store, a row a program."""
+    pages' index (:mod:`kg.stores.pages`), else in the store, a row a program."""
+    indexed = pages.read(ws, lambda index: _counted(index, years))
+    if indexed is not None:
+        counts, labelled = indexed
+        labels = {}
+        for s, v in labelled + select_rows(ws, f"""SELECT ?s ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{
+                ?s <{SKOS}prefLabel> ?v FILTER(LANG(?v) IN ("", "zh")) }} }}"""):
+            if s not in labels or v < labels[s]:
+                labels[s] = v
+        return {p: [labels.get(p, ""), int(b), int(n)] for p, b, n in sorted(counts)}
     year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
                                      + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
     counts = select_rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
@@ -53,6 +63,11 @@ def program_counts(ws, years: set[str] | None = None) -> dict[str, list]:
             if s not in labels or v < labels[s]:
                 labels[s] = v
     return {p: [labels.get(p, ""), int(b), int(n)] for p, b, n in sorted(counts)}
+
+
+def _counted(index, years: set[str] | None) -> tuple[list[tuple[str, int, int]], list[tuple[str, str]]]:
+    """The counts of :func:`program_counts` and the plans' names of their programs, from the index."""
+    return index.pursuit_counts(years), index.least_labels(but=[iri.SCHEME_GRAPH])
 
 
 def program_ranking(ws, years: set[str] | None) -> list[Ranked]:

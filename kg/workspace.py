@@ -15,6 +15,10 @@ Layout::
                         every plan's IRI and file names (plans.json), and what readers found
                         and keep there (Workspace.kept: programs.json, kg.views; plans-of.json,
                         kg.network); DIR/current names it
+    DIR/pages.sqlite    what the pages of ``kg viz`` count and look up, each graph's part (the
+                        ``pages`` store, kg.stores.pages), marked with the manifest digest it
+                        was made from; DIR/pages-parts/ the extraction workers' parts, until
+                        the build's close takes them in
 
 Readers (queries, exports) open the current snapshot, never the store a build is writing, so
 a query during a build sees the last finished state, whole.

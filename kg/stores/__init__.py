@@ -7,5 +7,6 @@
   fed from the projection as a stream (cypher_stream) read through its cache (cypher_cache);
   its Cypher text and the Neo4j statements are shared with the exports (kg/exports/);
 - ``neo4j``: a Neo4j server (neo4j; the statements it runs: kg.exports.neo4j_statements);
-- ``sparql``: a SPARQL 1.1 server, fed from the RDF itself (sparql_endpoint).
+- ``sparql``: a SPARQL 1.1 server, fed from the RDF itself (sparql_endpoint);
+- ``pages``: the index the pages of ``kg viz`` count and look up in, in the workspace (pages).
 """

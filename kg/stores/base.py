@@ -100,9 +100,10 @@ _REGISTRY: dict[str, str | type[Store]] = {
     "ladybug": "kg.stores.ladybug_store:LadybugStore",
     "neo4j": "kg.stores.neo4j:Neo4jStore",
     "sparql": "kg.stores.sparql_endpoint:SparqlStore",
+    "pages": "kg.stores.pages:PagesStore",
 }
 
-BUILD_STORES = ("ladybug",)     # the stores ``kg build`` feeds from the workspace once it is written
+BUILD_STORES = ("ladybug", "pages")     # the stores ``kg build`` feeds from the workspace once it is written
 
 
 def register(name: str, store: type[Store] | str) -> None:

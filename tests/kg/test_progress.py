@@ -14,7 +14,7 @@ from kg.progress import Progress
 from samples import CORPUS
 
 KG = str(Path(sys.executable).parent / "kg")
-PHASES = ["reading", "extraction", "loading into the RDF store", "Cypher projection", "summary"]
+PHASES = ["reading", "extraction", "loading into the RDF store", "Cypher projection", "pages' index", "summary"]
 
 
 def on_a_terminal(*args) -> tuple[int, str, bytes]:
@@ -51,7 +51,7 @@ def test_a_build_on_a_terminal_shows_each_phase_in_order_with_its_counts(tmp_pat
     lines = finished_lines(shown)
     assert [line.split("   ")[0].strip() for line in lines] == PHASES, lines
     plans = len(list(CORPUS.glob("*.txt")))
-    for phase, line in zip(PHASES[:4], lines):
+    for phase, line in zip(PHASES[:5], lines):
         assert re.search(rf"\b{plans}/{plans} files\b", line), line
         assert re.search(r"\d+\.\d s$", line), line           # and the seconds it took
     assert out.startswith(b"built 5, unchanged 0, failed 0")  # the summary, on stdout as before
