@@ -355,6 +355,9 @@ def _term(text: str) -> str | tuple[str, str | None, str]:
     return lexical, None, tail[3:-1] if tail.startswith("^^") else _STRING
 
 
+nt_term = _term         # what the stores that read the extraction workers' triples decode them with
+
+
 def gather_triples(triples: Iterable[tuple[str, str, str]], graph: str, document: str | None,
                    config: Config) -> Statements:
     """What :func:`gather` finds in one plan's graph, from its triples written as N-Triples terms

@@ -121,9 +121,9 @@ def part_from_store(store, graph: str) -> Part:
 
 def part_from_nt(triples: Iterable[tuple[str, str, str]]) -> Part:
     """A graph's part, from its triples written as N-Triples terms (as the workers hold them)."""
-    from ..mapping import _term
+    from ..mapping import nt_term
 
-    return part_of((_term(s), _term(p), _term(o)) for s, p, o in triples
+    return part_of((nt_term(s), nt_term(p), nt_term(o)) for s, p, o in triples
                    if p[1:-1] in _READ or (p[1:-1] == RDF.type and o[1:-1] == CYL.WorkPlan))
 
 
