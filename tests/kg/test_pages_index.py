@@ -188,3 +188,29 @@ def test_a_program_counts_the_bodies_issuing_plans_that_pursue_it_and_its_least_
         ("A", "甲委"), ("p1", "丙"), ("p1", "乙"), ("p1", "甲")]
     assert sorted(index.read(lambda i: i.pursuits(["p1"]))) == [("g1", "A", "p1"), ("g2", "A", "p1"), ("g3", "B", "p1")]
     assert pages.Index(path, "another build's").read(lambda i: True) is None
+
+
+def test_a_build_killed_while_it_writes_the_index_leaves_the_index_as_it_was(corpus_db, tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "db"
+    shutil.copytree(corpus_db, db)
+    with Workspace(db, read_only=True) as ws:
+        before = views.program_counts(ws), pages.read(ws, lambda index: index.plans())
+    assert before[1] and len(before[0]) > 50
+    killed = subprocess.run([sys.executable, "-c", f"""
+import os, sqlite3
+db = sqlite3.connect({str(db / pages.INDEX)!r}, isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+db.execute("DELETE FROM pursuits")
+db.execute("UPDATE meta SET value = 'half-written'")
+db.executemany("INSERT INTO names VALUES (1, 1, 1, ?)", [(str(i),) for i in range(20000)])
+os._exit(9)"""])
+    assert killed.returncode == 9 and (db / (pages.INDEX + "-journal")).exists()
+    for kept in db.glob(f"snapshots/*/{views.PROGRAM_COUNTS}"):
+        kept.unlink()
+    with Workspace(db, read_only=True) as ws:
+        assert (views.program_counts(ws), pages.read(ws, lambda index: index.plans())) == before
+    with Workspace(db) as ws:           # the next build finds it whole and up to date
+        assert pages.sync(ws)["graphs"] == 0
