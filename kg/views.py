@@ -44,24 +44,21 @@ def program_counts(ws, years: set[str] | None = None) -> dict[str, list]:
     indexed = pages.read(ws, lambda index: _counted(index, years))
     if indexed is not None:
         counts, labelled = indexed
-        labels = {}
-        for s, v in labelled + select_rows(ws, f"""SELECT ?s ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{
-                ?s <{SKOS}prefLabel> ?v FILTER(LANG(?v) IN ("", "zh")) }} }}"""):
-            if s not in labels or v < labels[s]:
-                labels[s] = v
-        return {p: [labels.get(p, ""), int(b), int(n)] for p, b, n in sorted(counts)}
-    year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
-                                     + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
-    counts = select_rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
-        GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
-        }} GROUP BY ?p""")
+        labelled += select_rows(ws, f"""SELECT ?s ?v WHERE {{ GRAPH <{iri.SCHEME_GRAPH}> {{
+            ?s <{SKOS}prefLabel> ?v FILTER(LANG(?v) IN ("", "zh")) }} }}""")
+    else:
+        year = "" if years is None else (" ; cyl:planYear ?year FILTER(STR(?year) IN ("
+                                         + ", ".join(f'"{y}"' for y in sorted(years)) + "))")
+        counts = select_rows(ws, f"""SELECT ?p (COUNT(DISTINCT ?org) AS ?bodies) (COUNT(DISTINCT ?g) AS ?plans) WHERE {{
+            GRAPH ?g {{ ?org cyl:pursues ?p . ?doc a cyl:WorkPlan ; dct:source ?source ; cyl:issuedBy ?org{year} }}
+            }} GROUP BY ?p""")
+        labelled = select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {values('s', (p for p, *_ in counts))} "
+                                   f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
+                                   f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}") if counts else []
     labels: dict[str, str] = {}
-    if counts:
-        for s, v in select_rows(ws, f"SELECT DISTINCT ?s ?v WHERE {{ {values('s', (p for p, *_ in counts))} "
-                                    f"GRAPH ?g {{ ?s <{SKOS}prefLabel> ?v }} "
-                                    f"FILTER(?g != <{iri.SCHEME_GRAPH}> || LANG(?v) IN (\"\", \"zh\")) }}"):
-            if s not in labels or v < labels[s]:
-                labels[s] = v
+    for s, v in labelled:
+        if s not in labels or v < labels[s]:
+            labels[s] = v
     return {p: [labels.get(p, ""), int(b), int(n)] for p, b, n in sorted(counts)}
 
 

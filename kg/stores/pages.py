@@ -137,6 +137,7 @@ def _part_file(folder: Path, graph: str, version: str) -> Path:
 def write_part(folder: Path, graph: str, version: str, part: Part) -> None:
     """Keep a worker's part for the round's close (quietly not at all where it cannot be written)."""
     file = _part_file(folder, graph, version)
+    # renamed into place but not synced: a part lost is read from the store at the close
     with contextlib.suppress(OSError):
         folder.mkdir(exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
@@ -364,20 +365,15 @@ class Index:
                   AND n.node IN (SELECT DISTINCT program FROM pursuits)
                 GROUP BY n.node""", [next(iter(pred))] + left_out)]
 
-    def names(self, nodes: Iterable[str], predicate: str, but: Iterable[str] = ()) -> list[tuple[str, str]]:
+    def names(self, nodes: Iterable[str], predicate: str) -> list[tuple[str, str]]:
         """(node, lexical form) of the predicate (one of :data:`NAMES`) for the nodes given, in
-        every graph but those of ``but``."""
+        every graph."""
         ids = self._ids(nodes)
         pred = self._ids([predicate])
         if not ids or not pred:
             return []
-        left_out = set(self._ids(but))
-        rows = set()
-        for node, value, graph in self._in(f"SELECT node, value, graph FROM names WHERE predicate = {next(iter(pred))} "
-                                           "AND node IN ({marks})", sorted(ids)):
-            if graph not in left_out:
-                rows.add((ids[node], value))
-        return sorted(rows)
+        return sorted({(ids[node], value) for node, value in self._in(
+            f"SELECT node, value FROM names WHERE predicate = {next(iter(pred))} AND node IN ({{marks}})", sorted(ids))})
 
 
 def read(ws: "Workspace", what: Callable[[Index], T]) -> T | None:
